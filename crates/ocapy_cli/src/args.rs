@@ -1,0 +1,87 @@
+//! The command line's grammar.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "ocapy",
+    version,
+    about = "Object-capability security for Python: verify that code stays inside a capability-safe subset."
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Verify Python files against a profile of rules.
+    Check(CheckArgs),
+    /// Print the documentation of a rule, or of every rule.
+    Rule(RuleArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// Files or folders to check (folders are walked, respecting .gitignore); `-` reads standard input.
+    #[arg(default_value = ".")]
+    pub paths: Vec<PathBuf>,
+    /// Which subset to enforce.
+    #[arg(long, value_parser = ["capability", "encapsulation"])]
+    pub profile: Option<String>,
+    /// Run only these rules (codes, comma-separated or repeated).
+    #[arg(long, value_delimiter = ',')]
+    pub select: Vec<String>,
+    /// Do not run these rules (codes, comma-separated or repeated).
+    #[arg(long, value_delimiter = ',')]
+    pub ignore: Vec<String>,
+    /// A name the host provides as a global (repeatable).
+    #[arg(long = "grant", value_name = "NAME")]
+    pub grants: Vec<String>,
+    /// A module the checked code may import, besides the allowlist (repeatable).
+    #[arg(long = "allow-module", value_name = "MODULE")]
+    pub allow_modules: Vec<String>,
+    /// The Python version the code targets (3.10 to 3.14).
+    #[arg(long)]
+    pub target_version: Option<String>,
+    /// How to print diagnostics.
+    #[arg(long, value_enum, default_value_t = OutputFormat::Full)]
+    pub format: OutputFormat,
+    /// Print the number of violations of each rule.
+    #[arg(long)]
+    pub statistics: bool,
+    /// Print diagnostics only, no summary.
+    #[arg(long, short)]
+    pub quiet: bool,
+    /// Name shown for standard input.
+    #[arg(long, default_value = "<stdin>")]
+    pub stdin_filename: String,
+    /// Read settings from this file instead of the nearest pyproject.toml or ocapy.toml.
+    #[arg(long)]
+    pub config: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct RuleArgs {
+    /// A rule code (`OC101`) or name (`private-attribute`).
+    pub code: Option<String>,
+    /// Print every rule.
+    #[arg(long, conflicts_with = "code")]
+    pub all: bool,
+}
+
+#[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum)]
+pub enum OutputFormat {
+    /// Each diagnostic with its source line underlined.
+    Full,
+    /// One line per diagnostic.
+    Concise,
+    /// A JSON array.
+    Json,
+    /// SARIF 2.1.0.
+    Sarif,
+    /// GitHub Actions workflow commands.
+    Github,
+}

@@ -1,0 +1,259 @@
+//! Printing a run's diagnostics in each output format.
+
+use std::collections::BTreeMap;
+use std::io::{self, Write};
+
+use annotate_snippets::{AnnotationKind, Level, Renderer, Snippet};
+use ocapy_verifier::{Diagnostic, Locator, Rule};
+use serde::Serialize;
+
+use crate::args::{CheckArgs, OutputFormat};
+use crate::check::FileReport;
+
+/// A diagnostic with its file and human positions: the shape of `json` output, and of
+/// `ocapy.Diagnostic` in Python.
+#[derive(Serialize)]
+struct Located<'a> {
+    code: &'static str,
+    name: &'static str,
+    message: &'a str,
+    filename: &'a str,
+    line: usize,
+    column: usize,
+    end_line: usize,
+    end_column: usize,
+}
+
+fn located<'a>(
+    report: &'a FileReport,
+    locator: &Locator<'_>,
+    diagnostic: &'a Diagnostic,
+) -> Located<'a> {
+    let start = locator.location(diagnostic.range.start());
+    let end = locator.location(diagnostic.range.end());
+    Located {
+        code: diagnostic.rule.code(),
+        name: diagnostic.rule.name(),
+        message: &diagnostic.message,
+        filename: &report.name,
+        line: start.line,
+        column: start.column,
+        end_line: end.line,
+        end_column: end.column,
+    }
+}
+
+pub fn write(
+    out: &mut impl Write,
+    arguments: &CheckArgs,
+    reports: &[FileReport],
+) -> io::Result<()> {
+    match arguments.format {
+        OutputFormat::Full => write_full(out, reports)?,
+        OutputFormat::Concise => write_lines(out, reports, |d| {
+            format!(
+                "{}:{}:{}: {} {}",
+                d.filename, d.line, d.column, d.code, d.message
+            )
+        })?,
+        OutputFormat::Github => write_lines(out, reports, |d| {
+            format!(
+                "::error title=ocapy ({code}),file={file},line={line},col={col},endLine={end_line},endColumn={end_col}::{code} {message}",
+                code = d.code,
+                file = escape_github_property(d.filename),
+                line = d.line,
+                col = d.column,
+                end_line = d.end_line,
+                end_col = d.end_column,
+                message = escape_github_data(d.message),
+            )
+        })?,
+        OutputFormat::Json => {
+            let all = collect(reports);
+            serde_json::to_writer_pretty(&mut *out, &all)?;
+            writeln!(out)?;
+        }
+        OutputFormat::Sarif => write_sarif(out, reports)?,
+    }
+    let machine_readable = matches!(arguments.format, OutputFormat::Json | OutputFormat::Sarif);
+    if arguments.statistics {
+        write_statistics(out, reports)?;
+    } else if !arguments.quiet && !machine_readable {
+        write_summary(out, reports)?;
+    }
+    Ok(())
+}
+
+fn collect(reports: &[FileReport]) -> Vec<Located<'_>> {
+    let mut all = Vec::new();
+    for report in reports {
+        let locator = Locator::new(&report.text);
+        all.extend(
+            report
+                .diagnostics
+                .iter()
+                .map(|d| located(report, &locator, d)),
+        );
+    }
+    all
+}
+
+fn write_lines(
+    out: &mut impl Write,
+    reports: &[FileReport],
+    line: impl Fn(&Located<'_>) -> String,
+) -> io::Result<()> {
+    for diagnostic in collect(reports) {
+        writeln!(out, "{}", line(&diagnostic))?;
+    }
+    Ok(())
+}
+
+fn write_full(out: &mut impl Write, reports: &[FileReport]) -> io::Result<()> {
+    let renderer =
+        if std::env::var_os("NO_COLOR").is_none() && io::IsTerminal::is_terminal(&io::stdout()) {
+            Renderer::styled()
+        } else {
+            Renderer::plain()
+        };
+    for report in reports {
+        let locator = Locator::new(&report.text);
+        for diagnostic in &report.diagnostics {
+            let start = locator.location(diagnostic.range.start());
+            let (excerpt, span) = excerpt(&report.text, diagnostic);
+            let title = format!("{} [{}]", diagnostic.message, diagnostic.rule.name());
+            let group = Level::ERROR
+                .primary_title(&title)
+                .id(diagnostic.rule.code())
+                .element(
+                    Snippet::source(excerpt)
+                        .line_start(start.line)
+                        .path(&report.name)
+                        .annotation(AnnotationKind::Primary.span(span)),
+                );
+            writeln!(out, "{}\n", renderer.render(&[group]))?;
+        }
+    }
+    Ok(())
+}
+
+/// The whole lines a diagnostic covers (at most a few), and its span within them.
+fn excerpt<'a>(text: &'a str, diagnostic: &Diagnostic) -> (&'a str, std::ops::Range<usize>) {
+    const MAX_LINES: usize = 5;
+    let start = usize::from(diagnostic.range.start()).min(text.len());
+    let end = usize::from(diagnostic.range.end()).clamp(start, text.len());
+    let line_start = text[..start].rfind('\n').map_or(0, |newline| newline + 1);
+    let mut line_end = text[end..]
+        .find('\n')
+        .map_or(text.len(), |newline| end + newline);
+    if let Some((cut, _)) = text[line_start..line_end]
+        .match_indices('\n')
+        .nth(MAX_LINES - 1)
+    {
+        line_end = line_start + cut;
+    }
+    let span_end = end.min(line_end).max(start);
+    (
+        &text[line_start..line_end],
+        start - line_start..span_end - line_start,
+    )
+}
+
+fn write_summary(out: &mut impl Write, reports: &[FileReport]) -> io::Result<()> {
+    let total: usize = reports.iter().map(|report| report.diagnostics.len()).sum();
+    let failing = reports
+        .iter()
+        .filter(|report| !report.diagnostics.is_empty())
+        .count();
+    let files = plural(reports.len(), "file");
+    if total == 0 {
+        writeln!(out, "All checks passed: {files} verified.")
+    } else {
+        writeln!(
+            out,
+            "Found {} in {} of {files}.",
+            plural(total, "violation"),
+            failing
+        )
+    }
+}
+
+fn write_statistics(out: &mut impl Write, reports: &[FileReport]) -> io::Result<()> {
+    let mut counts: BTreeMap<Rule, usize> = BTreeMap::new();
+    for diagnostic in reports.iter().flat_map(|report| &report.diagnostics) {
+        *counts.entry(diagnostic.rule).or_default() += 1;
+    }
+    for (rule, count) in counts {
+        writeln!(out, "{count:>6}  {}  {}", rule.code(), rule.name())?;
+    }
+    Ok(())
+}
+
+fn plural(count: usize, noun: &str) -> String {
+    if count == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{count} {noun}s")
+    }
+}
+
+fn escape_github_data(text: &str) -> String {
+    text.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
+}
+
+fn escape_github_property(text: &str) -> String {
+    escape_github_data(text)
+        .replace(':', "%3A")
+        .replace(',', "%2C")
+}
+
+fn write_sarif(out: &mut impl Write, reports: &[FileReport]) -> io::Result<()> {
+    let rules: Vec<_> = Rule::ALL
+        .iter()
+        .map(|rule| {
+            serde_json::json!({
+                "id": rule.code(),
+                "name": rule.name(),
+                "shortDescription": { "text": rule.doc().summary },
+                "fullDescription": { "text": rule.doc().rationale },
+            })
+        })
+        .collect();
+    let results: Vec<_> = collect(reports)
+        .iter()
+        .map(|d| {
+            serde_json::json!({
+                "ruleId": d.code,
+                "level": "error",
+                "message": { "text": d.message },
+                "locations": [{
+                    "physicalLocation": {
+                        "artifactLocation": { "uri": d.filename },
+                        "region": {
+                            "startLine": d.line,
+                            "startColumn": d.column,
+                            "endLine": d.end_line,
+                            "endColumn": d.end_column,
+                        }
+                    }
+                }]
+            })
+        })
+        .collect();
+    let log = serde_json::json!({
+        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "version": "2.1.0",
+        "runs": [{
+            "tool": { "driver": {
+                "name": "ocapy",
+                "version": env!("CARGO_PKG_VERSION"),
+                "rules": rules,
+            }},
+            "results": results,
+        }]
+    });
+    serde_json::to_writer_pretty(&mut *out, &log)?;
+    writeln!(out)
+}

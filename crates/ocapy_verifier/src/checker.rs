@@ -1,0 +1,573 @@
+//! The traversal: every statement and expression kind of the syntax tree, each either checked
+//! or rejected. The `match`es below have no catch-all arm on purpose: a node kind the parser
+//! gains in a new release stops the build until someone decides how to check it.
+
+use ruff_python_ast::{self as ast, Expr, Pattern, Stmt};
+use ruff_source_file::LineIndex;
+use ruff_text_size::{Ranged, TextRange};
+
+use crate::diagnostic::Diagnostic;
+use crate::rule::Rule;
+use crate::rules::{classes, hidden_edges, imports, names, reflection};
+use crate::semantic::{MODULE_SCOPE, ScopeId, ScopeKind, SemanticModel};
+use crate::settings::Settings;
+
+/// Where an expression is used, when a rule's verdict depends on it.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub enum Usage {
+    Plain,
+    /// The value of an attribute access (`x` in `x.y`).
+    AttributeBase,
+    /// The function of a call (`f` in `f(x)`), already checked by the call's rules.
+    Callee,
+}
+
+pub struct Checker<'a> {
+    pub settings: &'a Settings,
+    pub model: SemanticModel<'a>,
+    source: &'a str,
+    line_index: LineIndex,
+    /// The scope the code being visited runs in.
+    pub scope: ScopeId,
+    /// For each module or class body being visited, the index of its current statement.
+    positions: Vec<(ScopeId, usize)>,
+    diagnostics: Vec<Diagnostic>,
+}
+
+impl<'a> Checker<'a> {
+    pub fn new(settings: &'a Settings, model: SemanticModel<'a>, source: &'a str) -> Self {
+        Checker {
+            settings,
+            model,
+            source,
+            line_index: LineIndex::from_source_text(source),
+            scope: MODULE_SCOPE,
+            positions: Vec::new(),
+            diagnostics: Vec::new(),
+        }
+    }
+
+    pub fn into_diagnostics(self) -> Vec<Diagnostic> {
+        self.diagnostics
+    }
+
+    pub fn enabled(&self, rule: Rule) -> bool {
+        self.settings.enabled(rule)
+    }
+
+    pub fn report(&mut self, rule: Rule, message: impl Into<String>, range: TextRange) {
+        if self.enabled(rule) {
+            self.diagnostics.push(Diagnostic::new(rule, message, range));
+        }
+    }
+
+    /// The source text of a range, shortened for a message.
+    pub fn text(&self, range: TextRange) -> String {
+        const MAX: usize = 40;
+        let text = &self.source[range];
+        match text.char_indices().nth(MAX) {
+            Some((cut, _)) if !text.contains('\n') => format!("{}...", &text[..cut]),
+            _ if text.contains('\n') => {
+                let first = text.lines().next().unwrap_or_default();
+                format!("{}...", first.chars().take(MAX).collect::<String>())
+            }
+            _ => text.to_string(),
+        }
+    }
+
+    /// `line L` of a range, for messages that point at a second place.
+    pub fn line_of(&self, range: TextRange) -> usize {
+        self.line_index
+            .line_column(range.start(), self.source)
+            .line
+            .get()
+    }
+
+    /// The index of the statement being visited in the body of `scope` (a module or class).
+    pub fn position_in(&self, scope: ScopeId) -> Option<usize> {
+        self.positions
+            .iter()
+            .rev()
+            .find(|(body, _)| *body == scope)
+            .map(|(_, index)| *index)
+    }
+
+    fn with_scope(&mut self, scope: ScopeId, visit: impl FnOnce(&mut Self)) {
+        let outer = std::mem::replace(&mut self.scope, scope);
+        visit(self);
+        self.scope = outer;
+    }
+
+    pub fn check_module(&mut self, module: &'a ast::ModModule) {
+        self.visit_body_indexed(&module.body);
+    }
+
+    fn visit_body_indexed(&mut self, body: &'a [Stmt]) {
+        for (index, stmt) in body.iter().enumerate() {
+            self.positions.push((self.scope, index));
+            self.visit_stmt(stmt);
+            self.positions.pop();
+        }
+    }
+
+    fn visit_body(&mut self, body: &'a [Stmt]) {
+        for stmt in body {
+            self.visit_stmt(stmt);
+        }
+    }
+
+    fn visit_exprs(&mut self, exprs: &'a [Expr]) {
+        for expr in exprs {
+            self.visit_expr(expr);
+        }
+    }
+
+    fn visit_optional(&mut self, expr: Option<&'a Expr>) {
+        if let Some(expr) = expr {
+            self.visit_expr(expr);
+        }
+    }
+
+    fn visit_stmt(&mut self, stmt: &'a Stmt) {
+        match stmt {
+            Stmt::FunctionDef(def) => self.visit_function_def(def),
+            Stmt::ClassDef(class) => self.visit_class_def(class),
+            Stmt::Return(ast::StmtReturn { value, .. }) => self.visit_optional(value.as_deref()),
+            Stmt::Delete(ast::StmtDelete { targets, .. }) => self.visit_exprs(targets),
+            Stmt::TypeAlias(alias) => {
+                self.visit_expr(&alias.name);
+                let scope = self.model.scope_of(alias);
+                self.with_scope(scope, |checker| {
+                    if let Some(type_params) = &alias.type_params {
+                        checker.visit_type_params(type_params);
+                    }
+                    checker.visit_expr(&alias.value);
+                });
+            }
+            Stmt::Assign(ast::StmtAssign { targets, value, .. }) => {
+                self.visit_expr(value);
+                self.visit_exprs(targets);
+            }
+            Stmt::AugAssign(ast::StmtAugAssign { target, value, .. }) => {
+                self.visit_expr(value);
+                self.visit_expr(target);
+            }
+            Stmt::AnnAssign(ast::StmtAnnAssign {
+                target,
+                annotation,
+                value,
+                ..
+            }) => {
+                self.visit_expr(annotation);
+                self.visit_optional(value.as_deref());
+                self.visit_expr(target);
+            }
+            Stmt::For(ast::StmtFor {
+                target,
+                iter,
+                body,
+                orelse,
+                ..
+            }) => {
+                self.visit_expr(iter);
+                self.visit_expr(target);
+                self.visit_body(body);
+                self.visit_body(orelse);
+            }
+            Stmt::While(ast::StmtWhile {
+                test, body, orelse, ..
+            }) => {
+                self.visit_expr(test);
+                self.visit_body(body);
+                self.visit_body(orelse);
+            }
+            Stmt::If(ast::StmtIf {
+                test,
+                body,
+                elif_else_clauses,
+                ..
+            }) => {
+                self.visit_expr(test);
+                self.visit_body(body);
+                for clause in elif_else_clauses {
+                    self.visit_optional(clause.test.as_ref());
+                    self.visit_body(&clause.body);
+                }
+            }
+            Stmt::With(ast::StmtWith { items, body, .. }) => {
+                for item in items {
+                    self.visit_expr(&item.context_expr);
+                    self.visit_optional(item.optional_vars.as_deref());
+                }
+                self.visit_body(body);
+            }
+            Stmt::Match(ast::StmtMatch { subject, cases, .. }) => {
+                self.visit_expr(subject);
+                for case in cases {
+                    self.visit_pattern(&case.pattern);
+                    self.visit_optional(case.guard.as_deref());
+                    self.visit_body(&case.body);
+                }
+            }
+            Stmt::Raise(ast::StmtRaise { exc, cause, .. }) => {
+                self.visit_optional(exc.as_deref());
+                self.visit_optional(cause.as_deref());
+            }
+            Stmt::Try(ast::StmtTry {
+                body,
+                handlers,
+                orelse,
+                finalbody,
+                ..
+            }) => {
+                self.visit_body(body);
+                for handler in handlers {
+                    let ast::ExceptHandler::ExceptHandler(handler) = handler;
+                    self.visit_optional(handler.type_.as_deref());
+                    if let Some(name) = &handler.name {
+                        names::check_binding(self, name.as_str(), name.range);
+                    }
+                    self.visit_body(&handler.body);
+                }
+                self.visit_body(orelse);
+                self.visit_body(finalbody);
+            }
+            Stmt::Assert(ast::StmtAssert { test, msg, .. }) => {
+                self.visit_expr(test);
+                self.visit_optional(msg.as_deref());
+            }
+            Stmt::Import(import) => imports::check_import(self, import),
+            Stmt::ImportFrom(import) => imports::check_import_from(self, import),
+            Stmt::Global(ast::StmtGlobal { names, .. })
+            | Stmt::Nonlocal(ast::StmtNonlocal { names, .. }) => {
+                for name in names {
+                    names::check_binding(self, name.as_str(), name.range);
+                }
+            }
+            Stmt::Expr(ast::StmtExpr { value, .. }) => self.visit_expr(value),
+            Stmt::Pass(_) | Stmt::Break(_) | Stmt::Continue(_) => {}
+            Stmt::IpyEscapeCommand(command) => self.report(
+                Rule::UnsupportedSyntax,
+                "IPython escape commands are not Python",
+                command.range,
+            ),
+        }
+    }
+
+    fn visit_function_def(&mut self, def: &'a ast::StmtFunctionDef) {
+        for decorator in &def.decorator_list {
+            self.visit_decorator(decorator);
+        }
+        names::check_binding(self, def.name.as_str(), def.name.range);
+        self.visit_parameter_values(&def.parameters);
+        let function_scope = self.model.scope_of(def);
+        let annotation_scope = def
+            .type_params
+            .as_deref()
+            .map(|params| (params, self.model.scope_of(params)));
+        let outer = self.scope;
+        if let Some((type_params, scope)) = annotation_scope {
+            self.scope = scope;
+            self.visit_type_params(type_params);
+        }
+        self.visit_optional(def.returns.as_deref());
+        self.scope = function_scope;
+        for parameter in def.parameters.iter() {
+            let name = &parameter.as_parameter().name;
+            names::check_binding(self, name.as_str(), name.range);
+        }
+        self.visit_body(&def.body);
+        self.scope = outer;
+    }
+
+    fn visit_decorator(&mut self, decorator: &'a ast::Decorator) {
+        // `@p.setter` on a method extends the property `p`; `p` itself is still checked.
+        if self.model.scope(self.scope).kind == ScopeKind::Class {
+            if let Some(base) = crate::semantic::accessor_decorator_base(&decorator.expression) {
+                self.visit_name(base, Usage::AttributeBase);
+                return;
+            }
+        }
+        self.visit_expr(&decorator.expression);
+    }
+
+    fn visit_parameter_values(&mut self, parameters: &'a ast::Parameters) {
+        for parameter in parameters.iter() {
+            self.visit_optional(parameter.default());
+            self.visit_optional(parameter.annotation());
+        }
+    }
+
+    fn visit_class_def(&mut self, class: &'a ast::StmtClassDef) {
+        for decorator in &class.decorator_list {
+            self.visit_expr(&decorator.expression);
+        }
+        names::check_binding(self, class.name.as_str(), class.name.range);
+        let outer = self.scope;
+        if let Some(type_params) = &class.type_params {
+            self.scope = self.model.scope_of(&**type_params);
+            self.visit_type_params(type_params);
+        }
+        if let Some(arguments) = &class.arguments {
+            classes::check_class_keywords(self, arguments);
+            self.visit_arguments(arguments);
+        }
+        self.scope = self.model.scope_of(class);
+        self.visit_body_indexed(&class.body);
+        self.scope = outer;
+    }
+
+    fn visit_type_params(&mut self, type_params: &'a ast::TypeParams) {
+        for type_param in &type_params.type_params {
+            names::check_binding(self, type_param.name().as_str(), type_param.name().range);
+            match type_param {
+                ast::TypeParam::TypeVar(ast::TypeParamTypeVar { bound, default, .. }) => {
+                    self.visit_optional(bound.as_deref());
+                    self.visit_optional(default.as_deref());
+                }
+                ast::TypeParam::ParamSpec(ast::TypeParamParamSpec { default, .. })
+                | ast::TypeParam::TypeVarTuple(ast::TypeParamTypeVarTuple { default, .. }) => {
+                    self.visit_optional(default.as_deref());
+                }
+            }
+        }
+    }
+
+    fn visit_arguments(&mut self, arguments: &'a ast::Arguments) {
+        self.visit_exprs(&arguments.args);
+        for keyword in &arguments.keywords {
+            self.visit_expr(&keyword.value);
+        }
+    }
+
+    pub fn visit_expr(&mut self, expr: &'a Expr) {
+        self.visit_expr_as(expr, Usage::Plain);
+    }
+
+    fn visit_expr_as(&mut self, expr: &'a Expr, usage: Usage) {
+        match expr {
+            Expr::BoolOp(ast::ExprBoolOp { values, .. }) => self.visit_exprs(values),
+            Expr::Named(ast::ExprNamed { target, value, .. }) => {
+                self.visit_expr(value);
+                self.visit_expr(target);
+            }
+            Expr::BinOp(ast::ExprBinOp { left, right, .. }) => {
+                self.visit_expr(left);
+                self.visit_expr(right);
+            }
+            Expr::UnaryOp(ast::ExprUnaryOp { operand, .. }) => self.visit_expr(operand),
+            Expr::Lambda(lambda) => {
+                if let Some(parameters) = &lambda.parameters {
+                    self.visit_parameter_values(parameters);
+                }
+                let scope = self.model.scope_of(lambda);
+                self.with_scope(scope, |checker| {
+                    if let Some(parameters) = &lambda.parameters {
+                        for parameter in parameters.iter() {
+                            let name = &parameter.as_parameter().name;
+                            names::check_binding(checker, name.as_str(), name.range);
+                        }
+                    }
+                    checker.visit_expr(&lambda.body);
+                });
+            }
+            Expr::If(ast::ExprIf {
+                test, body, orelse, ..
+            }) => {
+                self.visit_expr(test);
+                self.visit_expr(body);
+                self.visit_expr(orelse);
+            }
+            Expr::Dict(dict) => {
+                for item in dict {
+                    self.visit_optional(item.key.as_ref());
+                    self.visit_expr(&item.value);
+                }
+            }
+            Expr::Set(ast::ExprSet { elts, .. })
+            | Expr::List(ast::ExprList { elts, .. })
+            | Expr::Tuple(ast::ExprTuple { elts, .. }) => self.visit_exprs(elts),
+            Expr::ListComp(comp) => self.visit_comprehension(comp, &comp.generators, &[&comp.elt]),
+            Expr::SetComp(comp) => self.visit_comprehension(comp, &comp.generators, &[&comp.elt]),
+            Expr::Generator(comp) => self.visit_comprehension(comp, &comp.generators, &[&comp.elt]),
+            Expr::DictComp(comp) => {
+                let elements: Vec<&Expr> = comp
+                    .key
+                    .as_deref()
+                    .into_iter()
+                    .chain([&*comp.value])
+                    .collect();
+                self.visit_comprehension(comp, &comp.generators, &elements);
+            }
+            Expr::Await(ast::ExprAwait { value, .. })
+            | Expr::YieldFrom(ast::ExprYieldFrom { value, .. }) => self.visit_expr(value),
+            Expr::Yield(ast::ExprYield { value, .. }) => self.visit_optional(value.as_deref()),
+            Expr::Compare(ast::ExprCompare {
+                left, comparators, ..
+            }) => {
+                self.visit_expr(left);
+                self.visit_exprs(comparators);
+            }
+            Expr::Call(call) => self.visit_call(call),
+            Expr::FString(fstring) => {
+                for part in &fstring.value {
+                    match part {
+                        ast::FStringPart::Literal(_) => {}
+                        ast::FStringPart::FString(fstring) => {
+                            self.visit_interpolated_elements(&fstring.elements);
+                        }
+                    }
+                }
+            }
+            Expr::TString(tstring) => {
+                for tstring in &tstring.value {
+                    self.visit_interpolated_elements(&tstring.elements);
+                }
+            }
+            Expr::StringLiteral(_)
+            | Expr::BytesLiteral(_)
+            | Expr::NumberLiteral(_)
+            | Expr::BooleanLiteral(_)
+            | Expr::NoneLiteral(_)
+            | Expr::EllipsisLiteral(_) => {}
+            Expr::Attribute(attribute) => {
+                self.visit_expr_as(&attribute.value, Usage::AttributeBase);
+                if usage != Usage::Callee {
+                    reflection::check_format_attribute(self, attribute);
+                }
+                hidden_edges::check_attribute(self, attribute);
+                imports::check_module_attribute(self, attribute);
+            }
+            Expr::Subscript(ast::ExprSubscript { value, slice, .. }) => {
+                self.visit_expr(value);
+                self.visit_expr(slice);
+            }
+            Expr::Starred(ast::ExprStarred { value, .. }) => self.visit_expr(value),
+            Expr::Name(name) => self.visit_name(name, usage),
+            Expr::Slice(ast::ExprSlice {
+                lower, upper, step, ..
+            }) => {
+                self.visit_optional(lower.as_deref());
+                self.visit_optional(upper.as_deref());
+                self.visit_optional(step.as_deref());
+            }
+            Expr::IpyEscapeCommand(command) => self.report(
+                Rule::UnsupportedSyntax,
+                "IPython escape commands are not Python",
+                command.range,
+            ),
+        }
+    }
+
+    fn visit_name(&mut self, name: &'a ast::ExprName, usage: Usage) {
+        names::check_name(self, name, usage);
+        imports::check_module_name(self, name, usage);
+    }
+
+    fn visit_call(&mut self, call: &'a ast::ExprCall) {
+        let checked_callee =
+            reflection::check_call(self, call) || names::check_builtin_call(self, call);
+        let usage = if checked_callee {
+            Usage::Callee
+        } else {
+            Usage::Plain
+        };
+        self.visit_expr_as(&call.func, usage);
+        self.visit_arguments(&call.arguments);
+    }
+
+    fn visit_interpolated_elements(&mut self, elements: &'a ast::InterpolatedStringElements) {
+        for element in elements {
+            match element {
+                ast::InterpolatedStringElement::Literal(_) => {}
+                ast::InterpolatedStringElement::Interpolation(interpolation) => {
+                    self.visit_expr(&interpolation.expression);
+                    if let Some(spec) = &interpolation.format_spec {
+                        self.visit_interpolated_elements(&spec.elements);
+                    }
+                }
+            }
+        }
+    }
+
+    fn visit_comprehension<T>(
+        &mut self,
+        node: &'a T,
+        generators: &'a [ast::Comprehension],
+        elements: &[&'a Expr],
+    ) {
+        let Some((first, rest)) = generators.split_first() else {
+            return;
+        };
+        self.visit_expr(&first.iter);
+        let scope = self.model.scope_of(node);
+        self.with_scope(scope, |checker| {
+            checker.visit_expr(&first.target);
+            checker.visit_exprs(&first.ifs);
+            for generator in rest {
+                checker.visit_expr(&generator.iter);
+                checker.visit_expr(&generator.target);
+                checker.visit_exprs(&generator.ifs);
+            }
+            for element in elements {
+                checker.visit_expr(element);
+            }
+        });
+    }
+
+    fn visit_pattern(&mut self, pattern: &'a Pattern) {
+        match pattern {
+            Pattern::MatchValue(ast::PatternMatchValue { value, .. }) => self.visit_expr(value),
+            Pattern::MatchSingleton(_) => {}
+            Pattern::MatchSequence(ast::PatternMatchSequence { patterns, .. })
+            | Pattern::MatchOr(ast::PatternMatchOr { patterns, .. }) => {
+                for pattern in patterns {
+                    self.visit_pattern(pattern);
+                }
+            }
+            Pattern::MatchMapping(ast::PatternMatchMapping {
+                keys,
+                patterns,
+                rest,
+                ..
+            }) => {
+                self.visit_exprs(keys);
+                for pattern in patterns {
+                    self.visit_pattern(pattern);
+                }
+                if let Some(rest) = rest {
+                    names::check_binding(self, rest.as_str(), rest.range);
+                }
+            }
+            Pattern::MatchClass(class) => {
+                self.visit_expr(&class.cls);
+                classes::check_pattern_keywords(self, class);
+                for pattern in &class.arguments.patterns {
+                    self.visit_pattern(pattern);
+                }
+                for keyword in &class.arguments.keywords {
+                    self.visit_pattern(&keyword.pattern);
+                }
+            }
+            Pattern::MatchStar(ast::PatternMatchStar { name, .. }) => {
+                if let Some(name) = name {
+                    names::check_binding(self, name.as_str(), name.range);
+                }
+            }
+            Pattern::MatchAs(ast::PatternMatchAs { pattern, name, .. }) => {
+                if let Some(pattern) = pattern {
+                    self.visit_pattern(pattern);
+                }
+                if let Some(name) = name {
+                    names::check_binding(self, name.as_str(), name.range);
+                }
+            }
+        }
+    }
+}
+
+impl Ranged for Diagnostic {
+    fn range(&self) -> TextRange {
+        self.range
+    }
+}

@@ -1,0 +1,111 @@
+//! The ocapy verifier: a static checker for a capability-safe subset of Python 3.
+//!
+//! [`check_source`] parses one module and runs every rule the [`Settings`] select; the
+//! tables in [`tables`] are the data the rules (and ocapy's runtime) share.
+
+mod checker;
+mod diagnostic;
+mod limits;
+mod rule;
+pub mod rules;
+mod semantic;
+mod settings;
+mod source;
+pub mod tables;
+#[cfg(test)]
+mod test_support;
+
+use std::borrow::Cow;
+
+use ruff_python_parser::{Mode, ParseOptions, parse_unchecked};
+use ruff_text_size::{Ranged, TextRange};
+
+pub use diagnostic::{Diagnostic, Location, Locator};
+pub use rule::{Family, Rule, RuleDoc};
+pub use settings::{Profile, SUPPORTED_VERSIONS, Settings, parse_target_version};
+pub use source::decode;
+
+use crate::checker::Checker;
+use crate::semantic::SemanticModel;
+
+/// The stack the verifier needs for the deepest source the nesting limits let through.
+pub const STACK_SIZE: usize = 256 * 1024 * 1024;
+
+/// Verifies one module's source text. The diagnostics are sorted by position.
+///
+/// Recursion is bounded by [`limits`]; call this on a thread with [`STACK_SIZE`] of stack
+/// (see [`on_verifier_stack`]).
+pub fn check_source(source: &str, settings: &Settings) -> Vec<Diagnostic> {
+    if let Err(diagnostic) = limits::check_nesting(source) {
+        return vec![diagnostic];
+    }
+    let options = ParseOptions::from(Mode::Module).with_target_version(settings.target_version);
+    let parsed = parse_unchecked(source, options);
+    let mut diagnostics: Vec<Diagnostic> = parsed
+        .errors()
+        .iter()
+        .map(|error| Diagnostic::new(Rule::SyntaxError, error.error.to_string(), error.location))
+        .chain(
+            parsed
+                .unsupported_syntax_errors()
+                .iter()
+                .map(|error| Diagnostic::new(Rule::SyntaxError, error.to_string(), error.range())),
+        )
+        .collect();
+    // Rules run only on trees that parsed: a tree repaired around an error is not the
+    // program the interpreter would refuse, and the file fails anyway.
+    if diagnostics.is_empty() {
+        let module = parsed
+            .syntax()
+            .as_module()
+            .expect("module mode parses a module");
+        let model = SemanticModel::build(module);
+        let mut checker = Checker::new(settings, model, source);
+        checker.check_module(module);
+        diagnostics = checker.into_diagnostics();
+    }
+    diagnostics.sort_by_key(|diagnostic| (diagnostic.range.start(), diagnostic.rule));
+    diagnostics
+}
+
+/// A source file's bytes checked: its decoded text (lossily, when it could not be decoded,
+/// for showing snippets) and its diagnostics.
+pub struct CheckedSource<'a> {
+    pub text: Cow<'a, str>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Decodes and verifies a source file's bytes.
+pub fn check_bytes<'a>(bytes: &'a [u8], settings: &Settings) -> CheckedSource<'a> {
+    match decode(bytes) {
+        Ok(text) => {
+            let diagnostics = check_source(&text, settings);
+            CheckedSource { text, diagnostics }
+        }
+        Err(diagnostic) => CheckedSource {
+            text: String::from_utf8_lossy(bytes),
+            diagnostics: vec![clamp(diagnostic, bytes.len())],
+        },
+    }
+}
+
+/// Keeps an undecodable file's diagnostic inside its lossily decoded text.
+fn clamp(mut diagnostic: Diagnostic, len: usize) -> Diagnostic {
+    if usize::from(diagnostic.range.end()) > len {
+        diagnostic.range = TextRange::default();
+    }
+    diagnostic
+}
+
+/// Runs `work` on a thread with the stack the verifier needs, and returns its result.
+pub fn on_verifier_stack<T: Send>(work: impl FnOnce() -> T + Send) -> T {
+    std::thread::scope(|scope| {
+        std::thread::Builder::new()
+            .name("ocapy-verifier".into())
+            .stack_size(STACK_SIZE)
+            .spawn_scoped(scope, work)
+            .expect("spawning the verifier thread")
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+    })
+}

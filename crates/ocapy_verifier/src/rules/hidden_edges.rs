@@ -1,0 +1,104 @@
+//! Hidden edges: attributes that lead to frames, code, cells, globals or another object's
+//! private state, whatever their name looks like.
+
+use ruff_python_ast as ast;
+use ruff_text_size::Ranged;
+
+use crate::checker::Checker;
+use crate::rule::{Rule, RuleDoc};
+use crate::rules::{is_private, private_access, reflection};
+use crate::tables::attributes::hidden_edge;
+
+pub const HIDDEN_EDGE_ATTRIBUTE: RuleDoc = RuleDoc {
+    summary: "An attribute that leads to a frame, code, cells, globals, builtins or wrapped state is read.",
+    rationale: "Python's object graph has edges a leading-underscore rule does not see: \
+        `gen.gi_frame.f_back.f_globals` walks from a generator to its caller's globals, \
+        `f.__closure__[0].cell_contents` opens a closure, `p.fget` hands out a property's raw \
+        getter, `partial.func` the wrapped function. The names come from one table (each with \
+        its reason) checked against every built-in type of every CPython on the machine; \
+        they are rejected on every object, `self` included, because the verifier cannot know \
+        an object's type.",
+    bad: "def caller_globals(gen):\n    return gen.gi_frame.f_back.f_globals\n",
+    good: "def first(gen):\n    return next(gen)\n",
+};
+
+/// Checks an attribute access against the hidden-edge table, then the private-name rules.
+pub fn check_attribute(checker: &mut Checker<'_>, attribute: &ast::ExprAttribute) {
+    let name = attribute.attr.as_str();
+    if reflection::is_format_method(name) {
+        return;
+    }
+    if checker.enabled(Rule::HiddenEdgeAttribute) {
+        if let Some(edge) = hidden_edge(name) {
+            let receiver = checker.text(attribute.value.range());
+            checker.report(
+                Rule::HiddenEdgeAttribute,
+                format!(
+                    "`{receiver}.{name}` follows a hidden edge: `{name}` leads to {}",
+                    edge.reaches
+                ),
+                attribute.attr.range,
+            );
+            return;
+        }
+    }
+    if is_private(name) {
+        private_access::check_private_attribute(checker, attribute);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::test_support::{assert_clean, codes};
+
+    #[test]
+    fn public_named_edges() {
+        for chain in [
+            "g.gi_frame",
+            "g.gi_code",
+            "f.f_back",
+            "f.f_globals",
+            "f.f_locals",
+            "f.f_builtins",
+            "tb.tb_frame",
+            "tb.tb_next",
+            "c.cell_contents",
+            "c.co_consts",
+            "c.co_code",
+            "co.cr_frame",
+            "ag.ag_frame",
+            "p.fget",
+            "C.mro",
+        ] {
+            let source = format!("def f(g, f, tb, c, co, ag, p, C):\n    return {chain}\n");
+            assert_eq!(codes(&source), ["OC201"], "{chain}");
+        }
+    }
+
+    #[test]
+    fn dunder_edges_even_on_self() {
+        assert_eq!(
+            codes("class C:\n    def m(self):\n        return self.__globals__\n"),
+            ["OC201"]
+        );
+        assert_eq!(codes("def f(g):\n    return g.__closure__\n"), ["OC201"]);
+    }
+
+    #[test]
+    fn ordinary_attributes_pass() {
+        assert_clean("def f(x):\n    x.items.append(x.name)\n    return x.value\n");
+    }
+
+    #[test]
+    fn encapsulation_profile_reports_dunder_edges_as_private() {
+        let settings = crate::Settings {
+            profile: crate::Profile::Encapsulation,
+            ..crate::Settings::default()
+        };
+        let found = crate::test_support::codes_with(
+            "def f(g):\n    return g.__globals__, g.gi_frame\n",
+            &settings,
+        );
+        assert_eq!(found, ["OC101"]);
+    }
+}

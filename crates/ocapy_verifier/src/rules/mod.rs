@@ -1,0 +1,20 @@
+//! The rules, grouped by family. Each file holds its rules' documentation and checks; the
+//! traversal in `checker.rs` calls them at the syntax they concern.
+
+pub mod classes;
+pub mod hidden_edges;
+pub mod imports;
+pub mod input;
+pub mod names;
+pub mod private_access;
+pub mod reflection;
+
+/// `_x`, `__x`, `__x__`: every name with a leading underscore is private to its object.
+pub fn is_private(name: &str) -> bool {
+    name.starts_with('_')
+}
+
+/// `__x__`.
+pub fn is_dunder(name: &str) -> bool {
+    name.len() > 4 && name.starts_with("__") && name.ends_with("__")
+}

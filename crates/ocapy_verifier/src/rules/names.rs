@@ -1,0 +1,364 @@
+//! Names: builtins that carry authority, dunder names, `super`, and names nothing binds.
+
+use ruff_python_ast::{self as ast, ExprContext};
+use ruff_text_size::TextRange;
+
+use ruff_text_size::Ranged;
+
+use crate::checker::{Checker, Usage};
+use crate::rule::{Rule, RuleDoc};
+use crate::rules::{is_dunder, private_access};
+use crate::semantic::{BindingKind, MODULE_SCOPE, ScopeId, ScopeKind};
+use crate::tables::builtins::{Policy, builtin};
+
+pub const FORBIDDEN_BUILTIN: RuleDoc = RuleDoc {
+    summary: "A name resolves to a builtin that carries authority or reflection (`eval`, `open`, `type`, ...).",
+    rationale: "`eval`, `exec`, `compile` and `__import__` run or load code nobody verified; \
+        `globals`, `locals` and `vars` hand out namespaces; `open`, `input`, `breakpoint`, \
+        `help` and the site builtins reach files, the terminal and a debugger; `id` leaks \
+        addresses; `type` is `x.__class__` by another name and builds classes around the \
+        compartment. A binding of the same name in the module or a function shadows the \
+        builtin, following Python's scoping; a module binding counts only when an \
+        unconditional statement before the read makes it and nothing deletes it.",
+    bad: "source = open(\"/etc/passwd\").read()\n",
+    good: "source = read_config()  # a function the host grants\n",
+};
+
+pub const DUNDER_NAME: RuleDoc = RuleDoc {
+    summary: "A dunder name other than `__name__`, `__doc__`, `__all__`, `__slots__`, `__qualname__` or `__module__` is used.",
+    rationale: "Dunder names reach the interpreter's machinery: `__builtins__` is the real \
+        builtins, `__build_class__` builds classes unchecked, the `__class__` cell is the raw \
+        class, `__loader__` and `__spec__` load modules. Methods and class attributes with \
+        dunder names (`__init__`, `__eq__`, `__hash__ = None`) may still be defined in a class \
+        body.",
+    bad: "real = __builtins__\n",
+    good: "__all__ = [\"forecast\"]\n",
+};
+
+pub const SUPER_MISUSE: RuleDoc = RuleDoc {
+    summary: "`super` is used with arguments, outside a method, or as a value.",
+    rationale: "`super(C, obj)` runs any class's methods on any object, and a `super` object \
+        exposes the instance and class it is bound to. Zero-argument `super()` directly in a \
+        method is that method's `self` seen through its base classes.",
+    bad: "def f(obj):\n    return super(Base, obj).secret()\n",
+    good: "class C(Base):\n    def __init__(self):\n        super().__init__()\n",
+};
+
+pub const UNDEFINED_NAME: RuleDoc = RuleDoc {
+    summary: "A name is neither bound in the module, nor an allowed builtin, nor granted by the host.",
+    rationale: "In a compartment such a name could only fail, or reach for a builtin the \
+        compartment removed. Names the host provides are declared with `--grant NAME`.",
+    bad: "log(\"hello\")  # without --grant log\n",
+    good: "def log(message):\n    print(message)\n\nlog(\"hello\")\n",
+};
+
+/// Dunder names any code may use.
+const ALLOWED_DUNDERS: &[&str] = &[
+    "__all__",
+    "__doc__",
+    "__module__",
+    "__name__",
+    "__qualname__",
+    "__slots__",
+];
+
+/// Dunder names a class body may not bind: they would replace the machinery of the object.
+const CLASS_BODY_FORBIDDEN_DUNDERS: &[&str] = &[
+    "__builtins__",
+    "__class__",
+    "__classcell__",
+    "__dict__",
+    "__metaclass__",
+];
+
+/// Checks a name being read, assigned or deleted.
+pub fn check_name(checker: &mut Checker<'_>, name: &ast::ExprName, usage: Usage) {
+    let id = name.id.as_str();
+    if name.ctx != ExprContext::Load {
+        check_binding(checker, id, name.range);
+        return;
+    }
+    if is_dunder(id) {
+        if !ALLOWED_DUNDERS.contains(&id) {
+            report_dunder(checker, id, name.range);
+        }
+        return;
+    }
+    if possibly_builtin(checker, id) {
+        check_builtin_use(checker, id, name.range, usage);
+    }
+}
+
+fn check_builtin_use(checker: &mut Checker<'_>, id: &str, range: TextRange, usage: Usage) {
+    let Some(entry) = builtin(id) else {
+        if checker.model.resolve(checker.scope, id).is_none()
+            && !checker.settings.grants.contains(id)
+        {
+            checker.report(
+                Rule::UndefinedName,
+                format!("`{id}` is not defined: it is not bound in the module, not an allowed builtin, and not granted"),
+                range,
+            );
+        }
+        return;
+    };
+    match (entry.policy, id) {
+        (_, "vars") => checker.report(
+            Rule::VarsCall,
+            "`vars` returns an object's `__dict__` or the caller's locals",
+            range,
+        ),
+        (Policy::Deny, _) => checker.report(
+            Rule::ForbiddenBuiltin,
+            format!("`{id}` is a forbidden builtin: {}", entry.reason),
+            range,
+        ),
+        (Policy::Tame, "getattr" | "setattr" | "delattr" | "hasattr") if usage != Usage::Callee => {
+            checker.report(
+                Rule::DynamicAttributeName,
+                format!("`{id}` is taken as a value: its later calls cannot be checked"),
+                range,
+            );
+        }
+        (Policy::Tame, "super") if usage != Usage::Callee => checker.report(
+            Rule::SuperMisuse,
+            "`super` is taken as a value: only `super()` called directly in a method is allowed",
+            range,
+        ),
+        _ => {}
+    }
+}
+
+/// Checks a name being bound: only allowed dunders, or dunder methods and attributes
+/// defined in a class body.
+pub fn check_binding(checker: &mut Checker<'_>, id: &str, range: TextRange) {
+    if !is_dunder(id) || ALLOWED_DUNDERS.contains(&id) {
+        return;
+    }
+    let in_class_body = checker.model.scope(checker.scope).kind == ScopeKind::Class;
+    if in_class_body && !CLASS_BODY_FORBIDDEN_DUNDERS.contains(&id) {
+        return;
+    }
+    report_dunder(checker, id, range);
+}
+
+fn report_dunder(checker: &mut Checker<'_>, id: &str, range: TextRange) {
+    checker.report(
+        Rule::DunderName,
+        format!("`{id}` is a dunder name that reaches the interpreter's machinery"),
+        range,
+    );
+}
+
+/// Judges calls of `super` and `vars`; returns whether the callee has been judged whole.
+pub fn check_builtin_call(checker: &mut Checker<'_>, call: &ast::ExprCall) -> bool {
+    let Some(func) = call.func.as_name_expr() else {
+        return false;
+    };
+    if func.id.as_str() != "super" || !possibly_builtin(checker, "super") {
+        return false;
+    }
+    if !call.arguments.is_empty() {
+        checker.report(
+            Rule::SuperMisuse,
+            "`super(...)` with arguments runs any class's methods on any object",
+            call.range(),
+        );
+    } else if !private_access::is_zero_argument_super(checker, call)
+        || checker.model.scope(checker.scope).method.is_none()
+    {
+        checker.report(
+            Rule::SuperMisuse,
+            "`super()` is allowed only directly in the body of a method",
+            call.range(),
+        );
+    }
+    true
+}
+
+/// Whether `name`, read in `scope`, is certainly the builtin: no scope binds it and the host
+/// does not grant it.
+pub fn certainly_builtin_in(checker: &Checker<'_>, scope: ScopeId, name: &str) -> bool {
+    checker.model.resolve(scope, name).is_none() && !checker.settings.grants.contains(name)
+}
+
+/// Whether a read of `name` at the current position may reach the builtin. A module or
+/// class binding hides the builtin only if an unconditional statement of that body, before
+/// the statement being checked, makes it and no deletion undoes it: a function may run
+/// before a later module statement binds the name, and `del` brings the builtin back.
+pub fn possibly_builtin(checker: &Checker<'_>, name: &str) -> bool {
+    let Some(scope) = checker.model.resolve(checker.scope, name) else {
+        return !checker.settings.grants.contains(name);
+    };
+    let kind = checker.model.scope(scope).kind;
+    if kind != ScopeKind::Module && kind != ScopeKind::Class {
+        return false;
+    }
+    if bound_before(checker, scope, name) {
+        return false;
+    }
+    if kind == ScopeKind::Class {
+        // A class body reads what it has not bound yet from the module, then the builtins.
+        if checker.model.scope(MODULE_SCOPE).binds(name) {
+            return !bound_before(checker, MODULE_SCOPE, name);
+        }
+        return !checker.settings.grants.contains(name);
+    }
+    true
+}
+
+fn bound_before(checker: &Checker<'_>, scope: ScopeId, name: &str) -> bool {
+    let Some(position) = checker.position_in(scope) else {
+        return false;
+    };
+    let bindings = &checker.model.scope(scope).bindings[name];
+    let deleted = bindings
+        .iter()
+        .any(|binding| binding.kind == BindingKind::Deletion);
+    !deleted
+        && bindings.iter().any(|binding| {
+            binding
+                .statement
+                .is_some_and(|statement| statement < position)
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::test_support::{assert_clean, codes, codes_with};
+
+    #[test]
+    fn forbidden_builtins() {
+        for name in [
+            "eval",
+            "exec",
+            "compile",
+            "__import__",
+            "globals",
+            "locals",
+            "open",
+            "input",
+            "breakpoint",
+            "help",
+            "exit",
+            "quit",
+            "copyright",
+            "credits",
+            "license",
+            "memoryview",
+            "id",
+            "type",
+        ] {
+            let found = codes(&format!("x = {name}\n"));
+            let expected = if name.starts_with("__") {
+                "OC402"
+            } else {
+                "OC401"
+            };
+            assert_eq!(found, [expected], "{name}");
+        }
+        assert_eq!(codes("x = vars()\n"), ["OC104"]);
+    }
+
+    #[test]
+    fn unicode_normalised_names_are_the_builtin() {
+        // Python NFKC-normalises identifiers: `ｅｖａｌ` is `eval`.
+        assert_eq!(
+            codes("x = \u{ff45}\u{ff56}\u{ff41}\u{ff4c}(\"1\")\n"),
+            ["OC401"]
+        );
+    }
+
+    #[test]
+    fn shadowing_follows_scopes() {
+        assert_clean("def f(type):\n    return type\n");
+        assert_clean("def f():\n    id = 3\n    return id\n");
+        assert_clean("id = 3\n\ndef f():\n    return id\n");
+        assert_clean("class C:\n    type = 1\n    x = type\n");
+        // Class scopes are invisible to methods.
+        assert_eq!(
+            codes("class C:\n    type = 1\n\n    def m(self):\n        return type\n"),
+            ["OC401"]
+        );
+        // `global` redirects to the module, which does not bind it.
+        assert_eq!(
+            codes("def f():\n    global open\n    return open\n"),
+            ["OC401"]
+        );
+    }
+
+    #[test]
+    fn module_bindings_must_precede_and_persist() {
+        assert_eq!(
+            codes("def f():\n    return open\n\nf()\nopen = 1\n"),
+            ["OC401"]
+        );
+        assert_eq!(codes("x = open\nopen = 1\n"), ["OC401"]);
+        assert_eq!(codes("open = 1\ndel open\nx = open\n"), ["OC401"]);
+        assert_eq!(
+            codes("open = 1\n\ndef f():\n    global open\n    del open\n\nx = open\n"),
+            ["OC401"]
+        );
+        assert_eq!(codes("if True:\n    open = 1\nx = open\n"), ["OC401"]);
+        assert_eq!(
+            codes("try:\n    pass\nexcept Exception as open:\n    pass\nx = open\n"),
+            ["OC401"]
+        );
+        assert_clean("open = 1\nx = open\n");
+    }
+
+    #[test]
+    fn dunder_names() {
+        for name in [
+            "__builtins__",
+            "__build_class__",
+            "__class__",
+            "__loader__",
+            "__spec__",
+            "__debug__",
+        ] {
+            assert_eq!(codes(&format!("x = {name}\n")), ["OC402"], "{name}");
+        }
+        assert_clean("__all__ = [\"f\"]\nx = __name__\n");
+        assert_clean(
+            "class C:\n    __slots__ = (\"a\",)\n    __hash__ = None\n\n    def __init__(self):\n        self.a = 1\n\n    def __eq__(self, other):\n        return self is other\n",
+        );
+        assert_eq!(
+            codes("def __getattr__(name):\n    return name\n"),
+            ["OC402"]
+        );
+        assert_eq!(codes("class C:\n    __class__ = int\n"), ["OC402"]);
+        assert_eq!(
+            codes("class C:\n    def m(self):\n        return __class__\n"),
+            ["OC402"]
+        );
+    }
+
+    #[test]
+    fn super_forms() {
+        assert_clean(
+            "class B:\n    pass\n\nclass C(B):\n    def __init__(self):\n        super().__init__()\n",
+        );
+        assert_eq!(
+            codes("class B:\n    pass\n\ndef f(o):\n    return super(B, o).m()\n"),
+            ["OC403"]
+        );
+        assert_eq!(codes("def f():\n    return super().m()\n"), ["OC403"]);
+        assert_eq!(codes("s = super\n"), ["OC403"]);
+        assert_eq!(
+            codes("class C:\n    def m(self):\n        return lambda: super().m()\n"),
+            ["OC403"]
+        );
+    }
+
+    #[test]
+    fn undefined_names_and_grants() {
+        assert_eq!(codes("log(\"x\")\n"), ["OC404"]);
+        let settings = crate::Settings {
+            grants: ["log".to_string()].into(),
+            ..crate::Settings::default()
+        };
+        assert!(codes_with("log(\"x\")\n", &settings).is_empty());
+        assert_clean("print(len([1]), isinstance(1, int), dir(1))\n");
+    }
+}

@@ -1,0 +1,450 @@
+//! Private attributes: only the `self` of a class's own methods may touch them.
+
+use ruff_python_ast::{self as ast, Expr, ExprContext};
+use ruff_text_size::Ranged;
+
+use crate::checker::Checker;
+use crate::rule::{Rule, RuleDoc};
+use crate::rules::{is_dunder, names};
+use crate::semantic::{BindingKind, ScopeId, accessor_decorator_base};
+
+pub const PRIVATE_ATTRIBUTE: RuleDoc = RuleDoc {
+    summary: "A private attribute (`_x`, `__x`, `__x__`) is used through something other than `self`.",
+    rationale: "Private state is reachable only from the object's own methods: through the \
+        `self` (or `cls` of a classmethod, or zero-argument `super()`) of a function defined \
+        directly in the class body, never rebound anywhere in the method or in a nested scope \
+        that can rebind it. Anything else (`other._balance`, `x.__dict__`, `x.__class__`, the \
+        mangled `x._Account__pin`) reads another object's private state. `self.__dict__` is \
+        allowed; assigning a dunder attribute of `self` (`self.__class__ = ...`) is not.",
+    bad: "def steal(account):\n    return account._balance\n",
+    good: "class Account:\n    def __init__(self):\n        self._balance = 0\n\n    def balance(self):\n        return self._balance\n",
+};
+
+pub const DEMOTED_METHOD: RuleDoc = RuleDoc {
+    summary: "`self._x` in a method whose function is exposed as a value, so its `self` is not guaranteed.",
+    rationale: "A method keeps its `self` privilege only while its raw function cannot be \
+        called on another object. Reading the method's name in the class body (`alias = f`, \
+        `property(f)`) or decorating it with anything but `property` (and the `.setter`, \
+        `.getter`, `.deleter` of a property of the same class), `staticmethod` or \
+        `classmethod` hands the raw function to code that may call it with any first \
+        argument (CapPython's rule). The message points at the read or the decorator.",
+    bad: "class Account:\n    @log_calls\n    def balance(self):\n        return self._balance\n",
+    good: "class Account:\n    @property\n    def balance(self):\n        return self._balance\n",
+};
+
+pub const PRIVATE_NAME_BY_STRING: RuleDoc = RuleDoc {
+    summary: "`getattr`, `setattr`, `delattr` or `hasattr` names a private attribute.",
+    rationale: "Reflection by a literal string reaches the same private attribute as the dotted \
+        form, on any object.",
+    bad: "balance = getattr(account, \"_balance\")\n",
+    good: "balance = getattr(account, \"balance\")\n",
+};
+
+pub const VARS_CALL: RuleDoc = RuleDoc {
+    summary: "`vars()` is used.",
+    rationale: "`vars(x)` returns `x.__dict__`, every private attribute of `x`; `vars()` returns \
+        the caller's local variables.",
+    bad: "state = vars(account)\n",
+    good: "state = account.snapshot()\n",
+};
+
+pub const PRIVATE_IMPORT: RuleDoc = RuleDoc {
+    summary: "A private module or name is imported (`import m._impl`, `from m import _helper`).",
+    rationale: "A module's underscore names are its private state, and private modules are \
+        implementation details no facade describes.",
+    bad: "from json import _default_decoder\n",
+    good: "from json import loads\n",
+};
+
+/// What the object an attribute is read from may do with its private attributes.
+pub enum Privilege {
+    /// It is the `self` (or `cls`, or `super()`) of a method of the class being defined.
+    Owner,
+    /// It would be, but the method's function is exposed; `cause` says how.
+    Demoted { cause: String },
+    /// Anything else; `note` says why an apparent `self` is not one.
+    Stranger { note: Option<String> },
+}
+
+pub fn check_private_attribute(checker: &mut Checker<'_>, attribute: &ast::ExprAttribute) {
+    let name = attribute.attr.as_str();
+    let action = match attribute.ctx {
+        ExprContext::Store => "assigns",
+        ExprContext::Del => "deletes",
+        ExprContext::Load | ExprContext::Invalid => "reads",
+    };
+    let receiver = checker.text(attribute.value.range());
+    match receiver_privilege(checker, &attribute.value) {
+        Privilege::Owner => {
+            if is_dunder(name) && attribute.ctx != ExprContext::Load {
+                checker.report(
+                    Rule::PrivateAttribute,
+                    format!("`{receiver}.{name}` {action} a special attribute of `self`, changing what the object is"),
+                    attribute.attr.range,
+                );
+            }
+        }
+        Privilege::Demoted { cause } => checker.report(
+            Rule::DemotedMethod,
+            format!("`{receiver}.{name}` {action} a private attribute, but this method is not guaranteed its `self`: {cause}"),
+            attribute.attr.range,
+        ),
+        Privilege::Stranger { note } => {
+            let note = note.map(|note| format!(" ({note})")).unwrap_or_default();
+            checker.report(
+                Rule::PrivateAttribute,
+                format!("`{receiver}.{name}` {action} private attribute `{name}` of an object that is not `self`{note}"),
+                attribute.attr.range,
+            );
+        }
+    }
+}
+
+pub fn receiver_privilege(checker: &Checker<'_>, value: &Expr) -> Privilege {
+    match value {
+        Expr::Name(name) if name.ctx == ExprContext::Load => {
+            name_privilege(checker, name.id.as_str())
+        }
+        Expr::Call(call) if is_zero_argument_super(checker, call) => {
+            match checker.model.scope(checker.scope).method.is_some() {
+                true => method_privilege(checker, checker.scope),
+                false => Privilege::Stranger {
+                    note: Some("`super()` outside a method body".to_string()),
+                },
+            }
+        }
+        _ => Privilege::Stranger { note: None },
+    }
+}
+
+/// `super()`, with `super` the builtin.
+pub fn is_zero_argument_super(checker: &Checker<'_>, call: &ast::ExprCall) -> bool {
+    call.arguments.is_empty()
+        && call.func.as_name_expr().is_some_and(|func| {
+            func.id.as_str() == "super" && names::possibly_builtin(checker, "super")
+        })
+}
+
+fn name_privilege(checker: &Checker<'_>, name: &str) -> Privilege {
+    let Some(scope) = checker.model.resolve(checker.scope, name) else {
+        return Privilege::Stranger { note: None };
+    };
+    let here = checker.model.scope(scope);
+    let Some(method) = &here.method else {
+        return Privilege::Stranger { note: None };
+    };
+    if method
+        .receiver
+        .is_none_or(|receiver| receiver.name.as_str() != name)
+    {
+        return Privilege::Stranger { note: None };
+    }
+    let bindings = &here.bindings[name];
+    if let Some(rebinding) = bindings
+        .iter()
+        .find(|binding| binding.kind != BindingKind::Parameter)
+    {
+        return Privilege::Stranger {
+            note: Some(format!(
+                "`{name}` is rebound on line {}, so it is not the method's receiver",
+                checker.line_of(rebinding.range)
+            )),
+        };
+    }
+    method_privilege(checker, scope)
+}
+
+/// Whether the method of `scope` keeps its receiver's privilege.
+fn method_privilege(checker: &Checker<'_>, scope: ScopeId) -> Privilege {
+    let here = checker.model.scope(scope);
+    let method = here.method.as_ref().expect("a method scope");
+    let class = checker.model.scope(method.class);
+    let name = method.def.name.as_str();
+    for decorator in &method.def.decorator_list {
+        match decorator_verdict(checker, method.class, &decorator.expression) {
+            DecoratorVerdict::Keeps => {}
+            DecoratorVerdict::Static => {
+                return Privilege::Stranger {
+                    note: Some("a staticmethod has no receiver".to_string()),
+                };
+            }
+            DecoratorVerdict::Exposes => {
+                return Privilege::Demoted {
+                    cause: format!(
+                        "`{name}` is decorated with `@{}` on line {}, which receives the raw function",
+                        checker.text(decorator.expression.range()),
+                        checker.line_of(decorator.range)
+                    ),
+                };
+            }
+        }
+    }
+    if let Some(range) = class
+        .globals
+        .get(name)
+        .or_else(|| class.nonlocals.get(name))
+    {
+        return Privilege::Demoted {
+            cause: format!(
+                "`{name}` is declared global or nonlocal in the class body on line {}, so its function is bound outside the class",
+                checker.line_of(*range)
+            ),
+        };
+    }
+    let body = class.class.as_ref().expect("a class scope");
+    if let Some((_, range)) = body.reads.iter().find(|(read, _)| *read == name) {
+        return Privilege::Demoted {
+            cause: format!(
+                "its function `{name}` is read in the class body on line {}, which exposes it as a value",
+                checker.line_of(*range)
+            ),
+        };
+    }
+    Privilege::Owner
+}
+
+enum DecoratorVerdict {
+    /// `property`, `classmethod`, or an accessor of a property of the same class.
+    Keeps,
+    /// `staticmethod`: no receiver at all.
+    Static,
+    /// Anything else receives the raw function.
+    Exposes,
+}
+
+fn decorator_verdict(checker: &Checker<'_>, class: ScopeId, decorator: &Expr) -> DecoratorVerdict {
+    if let Expr::Name(name) = decorator {
+        if names::certainly_builtin_in(checker, class, name.id.as_str()) {
+            match name.id.as_str() {
+                "property" | "classmethod" => return DecoratorVerdict::Keeps,
+                "staticmethod" => return DecoratorVerdict::Static,
+                _ => {}
+            }
+        }
+        return DecoratorVerdict::Exposes;
+    }
+    match accessor_decorator_base(decorator) {
+        Some(base) if is_property_of(checker, class, base.id.as_str()) => DecoratorVerdict::Keeps,
+        _ => DecoratorVerdict::Exposes,
+    }
+}
+
+/// Whether every binding of `name` in the class body is a `def` decorated only with the
+/// builtin `property` or an accessor of `name`, at least one with `property` itself: then
+/// `@name.setter` hands the new function to a real property and nothing else.
+fn is_property_of(checker: &Checker<'_>, class: ScopeId, name: &str) -> bool {
+    let scope = checker.model.scope(class);
+    let body = scope.class.as_ref().expect("a class scope");
+    let (Some(bindings), Some(methods)) = (scope.bindings.get(name), body.methods.get(name)) else {
+        return false;
+    };
+    if bindings
+        .iter()
+        .any(|binding| binding.kind != BindingKind::FunctionDef)
+    {
+        return false;
+    }
+    let mut has_property = false;
+    for &method in methods {
+        let def = checker
+            .model
+            .scope(method)
+            .method
+            .as_ref()
+            .expect("a method")
+            .def;
+        let [decorator] = def.decorator_list.as_slice() else {
+            return false;
+        };
+        match &decorator.expression {
+            Expr::Name(decorator)
+                if decorator.id.as_str() == "property"
+                    && names::certainly_builtin_in(checker, class, "property") =>
+            {
+                has_property = true;
+            }
+            other
+                if accessor_decorator_base(other).is_some_and(|base| base.id.as_str() == name) => {}
+            _ => return false,
+        }
+    }
+    has_property
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::test_support::{assert_clean, codes};
+
+    #[test]
+    fn self_in_methods_and_nested_scopes() {
+        assert_clean(
+            "class C:\n    def __init__(self):\n        self._x = 1\n        self.__y = 2\n\n    def get(self):\n        f = lambda: self._x\n        def inner():\n            return self._x + self.__y\n        return [self._x for _ in range(2)], f(), inner()\n",
+        );
+    }
+
+    #[test]
+    fn private_helpers_through_self_and_super() {
+        assert_clean(
+            "class B:\n    def __init__(self):\n        self._x = 0\n\nclass C(B):\n    def __init__(self):\n        super().__init__()\n        self._helper()\n\n    def _helper(self):\n        return self.__dict__\n",
+        );
+    }
+
+    #[test]
+    fn cls_of_classmethod() {
+        assert_clean(
+            "class C:\n    _count = 0\n\n    @classmethod\n    def make(cls):\n        cls._count += 1\n        return cls._count\n",
+        );
+    }
+
+    #[test]
+    fn properties_with_setters() {
+        assert_clean(
+            "class C:\n    @property\n    def x(self):\n        return self._x\n\n    @x.setter\n    def x(self, value):\n        self._x = value\n\n    @x.deleter\n    def x(self):\n        del self._x\n",
+        );
+    }
+
+    #[test]
+    fn throwaway_underscore_variable() {
+        assert_clean("for _ in range(3):\n    pass\n_, b = 1, 2\n");
+    }
+
+    #[test]
+    fn other_objects_are_rejected() {
+        assert_eq!(codes("def f(x):\n    return x._y\n"), ["OC101"]);
+        assert_eq!(codes("def f(x):\n    x._y = 1\n"), ["OC101"]);
+        assert_eq!(codes("def f(x):\n    del x._y\n"), ["OC101"]);
+        assert_eq!(codes("def f(x):\n    x._y += 1\n"), ["OC101"]);
+        assert_eq!(
+            codes("def f(x, xs):\n    for x._a in xs:\n        pass\n"),
+            ["OC101"]
+        );
+        assert_eq!(
+            codes("def f(x, c):\n    with c as x._a:\n        pass\n"),
+            ["OC101"]
+        );
+        assert_eq!(codes("def f(x):\n    return x._C__y\n"), ["OC101"]);
+        assert_eq!(codes("def f(x):\n    return x.__dict__\n"), ["OC101"]);
+        assert_eq!(codes("def f(x):\n    return x.__class__\n"), ["OC101"]);
+    }
+
+    #[test]
+    fn self_outside_a_method_is_not_self() {
+        assert_eq!(
+            codes("def helper(self):\n    return self._balance\n"),
+            ["OC101"]
+        );
+        assert_eq!(
+            codes(
+                "class C:\n    def m(self):\n        def inner(self):\n            return self._x\n        return inner\n"
+            ),
+            ["OC101"]
+        );
+        assert_eq!(
+            codes("class C:\n    def m(self, other):\n        return other._x\n"),
+            ["OC101"]
+        );
+    }
+
+    #[test]
+    fn rebinding_self_anywhere_loses_it() {
+        for rebinding in [
+            "self = other",
+            "del self",
+            "for self in [other]: pass",
+            "with other as self: pass",
+            "(self := other)",
+            "import json as self",
+            "try:\n            pass\n        except Exception as self:\n            pass",
+            "match other:\n            case self: pass",
+        ] {
+            let source = format!(
+                "class C:\n    def m(self, other):\n        x = self._x\n        {rebinding}\n"
+            );
+            assert!(
+                codes(&source).contains(&"OC101"),
+                "{rebinding}: {:?}",
+                codes(&source)
+            );
+        }
+        assert!(codes(
+            "class C:\n    def m(self, other):\n        def rebind():\n            nonlocal self\n            self = other\n        rebind()\n        return self._x\n"
+        )
+        .contains(&"OC101"));
+        assert!(codes(
+            "class C:\n    def m(self, other):\n        [(self := other) for _ in range(1)]\n        return self._x\n"
+        )
+        .contains(&"OC101"));
+    }
+
+    #[test]
+    fn shadowing_self_in_nested_scopes() {
+        assert_eq!(
+            codes("class C:\n    def m(self, xs):\n        return [self._x for self in xs]\n"),
+            ["OC101"]
+        );
+        assert_eq!(
+            codes("class C:\n    def m(self):\n        return lambda self: self._x\n"),
+            ["OC101"]
+        );
+    }
+
+    #[test]
+    fn dunder_assignment_on_self() {
+        assert_eq!(
+            codes("class C:\n    def m(self):\n        self.__class__ = int\n"),
+            ["OC101"]
+        );
+    }
+
+    #[test]
+    fn demoted_methods() {
+        let decorated = codes(
+            "def log(f):\n    return f\n\nclass C:\n    @log\n    def m(self):\n        return self._x\n",
+        );
+        assert_eq!(decorated, ["OC102"]);
+        let aliased = codes("class C:\n    def m(self):\n        return self._x\n    alias = m\n");
+        assert_eq!(aliased, ["OC102"]);
+        let property_call =
+            codes("class C:\n    def m(self):\n        return self._x\n    p = property(m)\n");
+        assert_eq!(property_call, ["OC102"]);
+        let shadowed_property = codes(
+            "def property(f):\n    return f\n\nclass C:\n    @property\n    def m(self):\n        return self._x\n",
+        );
+        assert_eq!(shadowed_property, ["OC102"]);
+    }
+
+    #[test]
+    fn demotion_message_points_at_the_cause() {
+        let diagnostics = crate::test_support::check(
+            "class C:\n    def m(self):\n        return self._x\n    alias = m\n",
+        );
+        assert!(
+            diagnostics[0].message.contains("line 4"),
+            "{}",
+            diagnostics[0].message
+        );
+    }
+
+    #[test]
+    fn staticmethod_has_no_self() {
+        assert_eq!(
+            codes("class C:\n    @staticmethod\n    def m(self):\n        return self._x\n"),
+            ["OC101"]
+        );
+    }
+
+    #[test]
+    fn setter_of_a_foreign_property_demotes() {
+        assert_eq!(
+            codes(
+                "class C:\n    x = make()\n    @x.setter\n    def x(self, v):\n        self._x = v\n"
+            ),
+            ["OC102", "OC404"]
+        );
+    }
+
+    #[test]
+    fn super_outside_a_method() {
+        assert!(codes("def f():\n    return super()._x\n").contains(&"OC101"));
+    }
+}

@@ -1,0 +1,3 @@
+from ocapy._cli import main
+
+main()

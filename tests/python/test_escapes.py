@@ -1,0 +1,176 @@
+"""The escape corpus: every published sandbox escape in tests/escapes/ must be rejected.
+
+Each file in ``tests/escapes/`` is a small Python 3 program that reproduces, in its
+own words, an escape published against a Python sandbox or capability subset. Its
+header says what it reaches, where the escape was published, and which rule codes
+the verifier (profile ``capability``, default module allowlist) must report:
+
+    # Escape: <what it reaches and how>
+    # Source: <URL of the advisory / post / issue, plus CVE or GHSA id if any>
+    # Expect: OC201 OC101
+    # Requires: 3.11        (optional: the file needs this Python grammar)
+
+``Expect`` lists codes that must ALL be among the diagnostics; other diagnostics may
+appear too. See ``tests/escapes/README.md``.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+import sys
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+ESCAPES_DIR = Path(__file__).parents[1] / "escapes"
+
+# Every rule code the verifier defines. An Expect line naming anything else is a typo.
+KNOWN_CODES = frozenset(
+    {
+        "OC101",  # private-attribute
+        "OC102",  # demoted-method
+        "OC103",  # private-name-by-string
+        "OC104",  # vars-call
+        "OC105",  # private-import
+        "OC201",  # hidden-edge-attribute
+        "OC301",  # format-call
+        "OC302",  # format-field
+        "OC303",  # format-map
+        "OC304",  # dynamic-attribute-name
+        "OC401",  # forbidden-builtin
+        "OC402",  # dunder-name
+        "OC403",  # super-misuse
+        "OC404",  # undefined-name
+        "OC501",  # import-not-allowed
+        "OC502",  # name-not-in-facade
+        "OC503",  # star-import
+        "OC504",  # relative-import
+        "OC601",  # class-keyword
+        "OC602",  # private-pattern-attribute
+        "OC901",  # unsupported-syntax
+        "OC902",  # syntax-error
+    }
+)
+
+HEADER_LINE = re.compile(r"^# (?P<key>Escape|Source|Expect|Requires): (?P<value>.*\S)\s*$")
+CODE = re.compile(r"^OC\d{3}$")
+VERSION = re.compile(r"^3\.\d{1,2}$")
+FILE_NAME = re.compile(r"^[a-z0-9]+_[a-z0-9_]+\.py$")
+MINIMUM_CORPUS_SIZE = 40
+
+
+@dataclass(frozen=True)
+class Header:
+    escape: str
+    source: str
+    expect: tuple[str, ...]
+    requires: str | None
+
+
+def corpus_files() -> list[Path]:
+    return sorted(ESCAPES_DIR.glob("*.py"))
+
+
+def read_header(path: Path) -> Header:
+    """Parse the leading ``# Key: value`` lines; the header ends at the first other line."""
+    fields: dict[str, str] = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        match = HEADER_LINE.match(line)
+        if match is None:
+            break
+        key = match["key"]
+        if key in fields:
+            raise AssertionError(f"{path.name}: header key {key!r} appears twice")
+        fields[key] = match["value"]
+    missing = [key for key in ("Escape", "Source", "Expect") if key not in fields]
+    if missing:
+        raise AssertionError(
+            f"{path.name}: header must start with '# Escape:', '# Source:' and '# Expect:' lines; "
+            f"missing {', '.join(missing)}"
+        )
+    return Header(
+        escape=fields["Escape"],
+        source=fields["Source"],
+        expect=tuple(fields["Expect"].split()),
+        requires=fields.get("Requires"),
+    )
+
+
+def version_tuple(version: str) -> tuple[int, int]:
+    major, minor = version.split(".")
+    return int(major), int(minor)
+
+
+def format_diagnostics(diagnostics: Iterable[Any]) -> str:
+    lines = [
+        f"  {getattr(d, 'line', '?')}:{getattr(d, 'column', '?')} "
+        f"{getattr(d, 'code', '?')} {getattr(d, 'message', '')}"
+        for d in diagnostics
+    ]
+    return "\n".join(lines) if lines else "  (no diagnostics)"
+
+
+CORPUS = corpus_files()
+CORPUS_IDS = [path.stem for path in CORPUS]
+
+
+def test_corpus_is_present() -> None:
+    assert ESCAPES_DIR.is_dir(), f"missing corpus folder {ESCAPES_DIR}"
+    assert len(CORPUS) >= MINIMUM_CORPUS_SIZE, (
+        f"expected at least {MINIMUM_CORPUS_SIZE} escapes in {ESCAPES_DIR}, found {len(CORPUS)}"
+    )
+
+
+@pytest.mark.parametrize("path", CORPUS, ids=CORPUS_IDS)
+def test_header_is_well_formed(path: Path) -> None:
+    assert FILE_NAME.match(path.name), f"{path.name}: name must be <source>_<short_name>.py"
+    header = read_header(path)
+    assert header.escape, f"{path.name}: empty Escape line"
+    assert "http://" in header.source or "https://" in header.source, (
+        f"{path.name}: Source must cite the URL where the escape was published"
+    )
+    assert header.expect, f"{path.name}: Expect must list at least one rule code"
+    assert len(set(header.expect)) == len(header.expect), f"{path.name}: duplicate code in Expect"
+    for code in header.expect:
+        assert CODE.match(code), f"{path.name}: {code!r} is not a rule code (OCnnn)"
+        assert code in KNOWN_CODES, f"{path.name}: {code} is not a known rule code"
+    if header.requires is not None:
+        assert VERSION.match(header.requires), (
+            f"{path.name}: Requires must be a version like 3.11, got {header.requires!r}"
+        )
+
+
+@pytest.mark.parametrize("path", CORPUS, ids=CORPUS_IDS)
+def test_is_valid_python(path: Path) -> None:
+    """A corpus file must be real Python, so the verifier is tested on what CPython would run."""
+    header = read_header(path)
+    if header.requires is not None and sys.version_info[:2] < version_tuple(header.requires):
+        pytest.skip(f"needs Python {header.requires} grammar to parse here")
+    ast.parse(path.read_text(encoding="utf-8"), filename=path.name)
+
+
+@pytest.mark.parametrize("path", CORPUS, ids=CORPUS_IDS)
+def test_verifier_rejects_escape(path: Path) -> None:
+    # Imported here so the header checks above still run where the extension is not built.
+    import ocapy
+
+    header = read_header(path)
+    source = path.read_text(encoding="utf-8")
+    options: dict[str, str] = {"filename": path.name}
+    if header.requires is not None:
+        # The verifier parses for a target version: a 3.11-only construct is parsed as 3.11.
+        options["target_version"] = header.requires
+    diagnostics = list(ocapy.verify(source, **options))
+    found = {d.code for d in diagnostics}
+    missing = [code for code in header.expect if code not in found]
+    assert not missing, (
+        f"{path.name}: the verifier did not report {', '.join(missing)}\n"
+        f"escape: {header.escape}\n"
+        f"source: {header.source}\n"
+        f"expected: {' '.join(header.expect)}\n"
+        f"found:\n{format_diagnostics(diagnostics)}"
+    )
