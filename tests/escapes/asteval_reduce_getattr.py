@@ -1,6 +1,6 @@
 # Escape: an exposed bound method's __reduce__() returns (getattr, (instance, name)), handing untrusted code the real getattr and the host object
 # Source: https://github.com/lmfit/asteval/issues/86
-# Expect: OC101
+# Expect: OC201
 
 
 class Interpreter:

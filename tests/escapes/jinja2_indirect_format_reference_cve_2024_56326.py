@@ -1,6 +1,6 @@
 # Escape: keep a reference to a malicious template's bound .format and let a helper call it later, so no ".format(" call site exists
 # Source: https://github.com/pallets/jinja/security/advisories/GHSA-q2x7-8rv6-6q7h (CVE-2024-56326)
-# Expect: OC302
+# Expect: OC301
 
 
 def run_filter(value, arg):

@@ -1,6 +1,6 @@
 # Escape: a failed lookup on a wrapped module raises AttributeError whose .obj is the real, unwrapped module
 # Source: https://osv.dev/vulnerability/PYSEC-2024-186 (CVE-2024-47532: AttributeError.obj and the string module)
-# Expect: OC501
+# Expect: OC502 OC201
 
 import string
 

@@ -218,8 +218,17 @@ impl<'a> Checker<'a> {
                 handlers,
                 orelse,
                 finalbody,
+                is_star,
+                range,
                 ..
             }) => {
+                if *is_star {
+                    self.report(
+                        Rule::UnsupportedSyntax,
+                        "`except*` trusts the `split()` of exception-group subclasses, which corrupts memory on the CPython releases of this era (gh-128049)",
+                        *range,
+                    );
+                }
                 self.visit_body(body);
                 for handler in handlers {
                     let ast::ExceptHandler::ExceptHandler(handler) = handler;

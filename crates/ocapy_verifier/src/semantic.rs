@@ -47,7 +47,9 @@ pub enum BindingKind {
     /// `from m import n`.
     ImportFrom,
     FunctionDef,
-    ClassDef,
+    ClassDef {
+        scope: ScopeId,
+    },
     /// Bound from a nested scope through `nonlocal`.
     FromNestedScope,
 }
@@ -77,6 +79,8 @@ pub struct ClassBody<'a> {
     pub reads: Vec<(&'a str, TextRange)>,
     /// Method scopes by the name their `def` binds.
     pub methods: HashMap<&'a str, Vec<ScopeId>>,
+    /// `Class.name` read outside the class body: in Python 3 that is the raw function.
+    pub read_through_class: Vec<(&'a str, TextRange)>,
 }
 
 #[derive(Debug)]
@@ -128,13 +132,17 @@ impl<'a> SemanticModel<'a> {
             current: MODULE_SCOPE,
             statement: None,
             through_nonlocal: Vec::new(),
+            attribute_reads: Vec::new(),
         };
         collector.visit_body_indexed(&module.body);
         collector.resolve_nonlocal_bindings();
-        SemanticModel {
+        let attribute_reads = std::mem::take(&mut collector.attribute_reads);
+        let mut model = SemanticModel {
             scopes: collector.scopes,
             node_scopes: collector.node_scopes,
-        }
+        };
+        model.record_reads_through_classes(attribute_reads);
+        model
     }
 
     /// The scope a function, class, lambda, comprehension, type-parameter list or type alias
@@ -171,6 +179,27 @@ impl<'a> SemanticModel<'a> {
         }
     }
 
+    fn record_reads_through_classes(&mut self, reads: Vec<(ScopeId, &'a str, &'a str, TextRange)>) {
+        for (scope, base, attribute, range) in reads {
+            let Some(bound_in) = self.resolve(scope, base) else {
+                continue;
+            };
+            let classes: Vec<ScopeId> = self.scopes[bound_in].bindings[base]
+                .iter()
+                .filter_map(|binding| match binding.kind {
+                    BindingKind::ClassDef { scope } => Some(scope),
+                    _ => None,
+                })
+                .collect();
+            for class in classes {
+                let body = self.scopes[class].class.as_mut().expect("a class scope");
+                if body.methods.contains_key(attribute) {
+                    body.read_through_class.push((attribute, range));
+                }
+            }
+        }
+    }
+
     /// The nearest enclosing method scope of `scope`, itself included, if code in `scope`
     /// can see that method's names.
     pub fn enclosing_method(&self, scope: ScopeId) -> Option<ScopeId> {
@@ -198,6 +227,8 @@ struct Collector<'a> {
     /// Bindings made through `nonlocal`: their target scope is known only once the
     /// enclosing scopes have been collected whole.
     through_nonlocal: Vec<(ScopeId, &'a str, TextRange)>,
+    /// `Name.attribute` reads, resolved once every scope is known: the name may be a class.
+    attribute_reads: Vec<(ScopeId, &'a str, &'a str, TextRange)>,
 }
 
 impl<'a> Collector<'a> {
@@ -383,15 +414,11 @@ impl<'a> Collector<'a> {
         if let Some(arguments) = &class.arguments {
             self.visit_arguments(arguments);
         }
-        self.push_scope(ScopeKind::Class, class);
+        let class_scope = self.push_scope(ScopeKind::Class, class);
         self.visit_body_indexed(&class.body);
         self.current = outer;
-        self.bind(
-            class.name.as_str(),
-            class.name.range,
-            BindingKind::ClassDef,
-            statement,
-        );
+        let kind = BindingKind::ClassDef { scope: class_scope };
+        self.bind(class.name.as_str(), class.name.range, kind, statement);
     }
 
     fn visit_comprehension_scope<T>(
@@ -600,6 +627,17 @@ impl<'a> Visitor<'a> for Collector<'a> {
                 }
                 ExprContext::Invalid => {}
             },
+            Expr::Attribute(attribute) => {
+                if let Expr::Name(base) = &*attribute.value {
+                    self.attribute_reads.push((
+                        self.current,
+                        base.id.as_str(),
+                        attribute.attr.as_str(),
+                        attribute.range,
+                    ));
+                }
+                visitor::walk_expr(self, expr);
+            }
             Expr::Named(named) => {
                 self.visit_expr(&named.value);
                 if let Expr::Name(name) = &*named.target {

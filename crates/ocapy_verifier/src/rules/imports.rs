@@ -5,7 +5,7 @@ use ruff_text_size::TextRange;
 
 use crate::checker::{Checker, Usage};
 use crate::rule::{Rule, RuleDoc};
-use crate::rules::is_private;
+use crate::rules::{is_private, names};
 use crate::semantic::BindingKind;
 use crate::tables::modules::{ModuleFacade, facade};
 
@@ -55,6 +55,9 @@ pub fn check_import(checker: &mut Checker<'_>, import: &ast::StmtImport) {
     }
     for alias in &import.names {
         let module = alias.name.as_str();
+        if let Some(asname) = &alias.asname {
+            names::check_binding(checker, asname.as_str(), asname.range);
+        }
         if let Some(part) = module.split('.').find(|part| is_private(part)) {
             checker.report(
                 Rule::PrivateImport,
@@ -111,6 +114,8 @@ pub fn check_import_from(checker: &mut Checker<'_>, import: &ast::StmtImportFrom
     };
     for alias in &import.names {
         let name = alias.name.as_str();
+        let bound = alias.asname.as_ref().unwrap_or(&alias.name);
+        names::check_binding(checker, bound.as_str(), bound.range);
         if name == "*" {
             checker.report(
                 Rule::StarImport,
@@ -248,6 +253,7 @@ mod tests {
         assert_eq!(codes("import _thread\n"), ["OC105"]);
         assert_eq!(codes("from math import *\n"), ["OC503"]);
         assert_eq!(codes("from .. import x\n"), ["OC504"]);
+        assert_eq!(codes("from math import pi as __getattr__\n"), ["OC402"]);
         assert_clean("from . import helpers\nhelpers.run()\n");
     }
 }

@@ -200,6 +200,14 @@ fn method_privilege(checker: &Checker<'_>, scope: ScopeId) -> Privilege {
             ),
         };
     }
+    if let Some((_, range)) = body.read_through_class.iter().find(|(read, _)| *read == name) {
+        return Privilege::Demoted {
+            cause: format!(
+                "its function is read through the class on line {}, and `Class.{name}(other)` runs it on any object",
+                checker.line_of(*range)
+            ),
+        };
+    }
     Privilege::Owner
 }
 
@@ -411,6 +419,13 @@ mod tests {
             "def property(f):\n    return f\n\nclass C:\n    @property\n    def m(self):\n        return self._x\n",
         );
         assert_eq!(shadowed_property, ["OC102"]);
+    }
+
+    #[test]
+    fn reading_a_method_through_its_class_demotes_it() {
+        let found = codes("class C:\n    def f(self):\n        return self._x\n\ndef steal(victim):\n    return C.f(victim)\n");
+        assert_eq!(found, ["OC102"]);
+        assert_clean("class C:\n    def f(self):\n        return self._x\n\n    def g(self):\n        return self.f()\n\nC().f()\n");
     }
 
     #[test]

@@ -1,0 +1,68 @@
+"""The Python face of the verifier: ocapy.verify, Diagnostic, VerificationError."""
+
+from __future__ import annotations
+
+import pytest
+
+import ocapy
+
+
+def test_clean_source_has_no_diagnostics():
+    assert ocapy.verify("import math\nx = math.sqrt(2)\n") == []
+
+
+def test_diagnostic_fields_are_one_based_with_character_columns():
+    (diagnostic,) = ocapy.verify("s = 'é'; x = s._y\n", filename="plugin.py")
+    assert diagnostic.code == "OC101"
+    assert diagnostic.name == "private-attribute"
+    assert diagnostic.filename == "plugin.py"
+    assert (diagnostic.line, diagnostic.column) == (1, 16)
+    assert (diagnostic.end_line, diagnostic.end_column) == (1, 18)
+    assert "`s._y`" in diagnostic.message
+    assert "OC101" in repr(diagnostic) and "plugin.py:1:16" in repr(diagnostic)
+
+
+def test_profiles_grants_and_modules():
+    source = "import os\nlog(os.getcwd())\ndef f(x):\n    return x._y\n"
+    assert {d.code for d in ocapy.verify(source)} == {"OC501", "OC404", "OC101"}
+    assert {d.code for d in ocapy.verify(source, profile="encapsulation")} == {"OC101"}
+    granted = ocapy.verify(source, grants=["log"], allowed_modules=["os"])
+    assert {d.code for d in granted} == {"OC101"}
+
+
+def test_bytes_are_decoded_like_files():
+    assert ocapy.verify(b"# coding: latin-1\ns = '\xe9'\n") == []
+    (diagnostic,) = ocapy.verify(b"s = '\xff'\n")
+    assert diagnostic.code == "OC903"
+
+
+def test_target_version_decides_the_syntax():
+    source = "type Alias = int\n"
+    assert ocapy.verify(source, target_version="3.12") == []
+    assert [d.code for d in ocapy.verify(source, target_version="3.11")] == ["OC902"]
+
+
+@pytest.mark.parametrize(
+    ("keyword", "value", "message"),
+    [
+        ("profile", "strict", "unknown profile"),
+        ("target_version", "2.7", "unsupported target version"),
+    ],
+)
+def test_bad_arguments_are_value_errors(keyword, value, message):
+    with pytest.raises(ValueError, match=message):
+        ocapy.verify("x = 1\n", **{keyword: value})
+
+
+def test_deep_nesting_is_a_diagnostic_not_a_crash():
+    source = "x = " + "(" * 100_000 + ")" * 100_000 + "\n"
+    (diagnostic,) = ocapy.verify(source)
+    assert diagnostic.code == "OC903"
+    assert "nested" in diagnostic.message
+
+
+def test_verification_error_carries_the_diagnostics():
+    diagnostics = ocapy.verify("x = eval\n", filename="p.py")
+    error = ocapy.VerificationError(diagnostics)
+    assert error.diagnostics == tuple(diagnostics)
+    assert str(error) == "1 violation:\np.py:1:5: OC401 " + diagnostics[0].message
