@@ -133,16 +133,17 @@ fn builtin_policy(name: &str) -> Option<&'static str> {
     })
 }
 
-/// Each module with a facade, and the names the facade exports.
+/// Each module with a facade: every name it exports, with its reason.
 #[pyfunction]
-fn module_facades() -> BTreeMap<&'static str, Vec<&'static str>> {
+fn module_facades() -> BTreeMap<&'static str, BTreeMap<&'static str, &'static str>> {
     MODULE_FACADES
         .iter()
         .map(|facade| {
-            (
-                facade.module,
-                facade.exports.iter().map(|export| export.name).collect(),
-            )
+            let exports = facade
+                .exports
+                .iter()
+                .map(|export| (export.name, export.reason));
+            (facade.module, exports.collect())
         })
         .collect()
 }

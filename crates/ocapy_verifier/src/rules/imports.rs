@@ -80,6 +80,10 @@ pub fn check_import_from(checker: &mut Checker<'_>, import: &ast::StmtImportFrom
     if reject_lazy(checker, import.is_lazy, import.range) {
         return;
     }
+    for alias in &import.names {
+        let bound = alias.asname.as_ref().unwrap_or(&alias.name);
+        names::check_binding(checker, bound.as_str(), bound.range);
+    }
     let module = import.module.as_ref().map_or("", |module| module.as_str());
     if import.level > 1 {
         checker.report(
@@ -114,8 +118,6 @@ pub fn check_import_from(checker: &mut Checker<'_>, import: &ast::StmtImportFrom
     };
     for alias in &import.names {
         let name = alias.name.as_str();
-        let bound = alias.asname.as_ref().unwrap_or(&alias.name);
-        names::check_binding(checker, bound.as_str(), bound.range);
         if name == "*" {
             checker.report(
                 Rule::StarImport,

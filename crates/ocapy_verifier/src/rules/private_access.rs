@@ -200,7 +200,11 @@ fn method_privilege(checker: &Checker<'_>, scope: ScopeId) -> Privilege {
             ),
         };
     }
-    if let Some((_, range)) = body.read_through_class.iter().find(|(read, _)| *read == name) {
+    if let Some((_, range)) = body
+        .read_through_class
+        .iter()
+        .find(|(read, _)| *read == name)
+    {
         return Privilege::Demoted {
             cause: format!(
                 "its function is read through the class on line {}, and `Class.{name}(other)` runs it on any object",
@@ -423,9 +427,13 @@ mod tests {
 
     #[test]
     fn reading_a_method_through_its_class_demotes_it() {
-        let found = codes("class C:\n    def f(self):\n        return self._x\n\ndef steal(victim):\n    return C.f(victim)\n");
+        let found = codes(
+            "class C:\n    def f(self):\n        return self._x\n\ndef steal(victim):\n    return C.f(victim)\n",
+        );
         assert_eq!(found, ["OC102"]);
-        assert_clean("class C:\n    def f(self):\n        return self._x\n\n    def g(self):\n        return self.f()\n\nC().f()\n");
+        assert_clean(
+            "class C:\n    def f(self):\n        return self._x\n\n    def g(self):\n        return self.f()\n\nC().f()\n",
+        );
     }
 
     #[test]
