@@ -26,7 +26,8 @@ pub struct Checker<'a> {
     pub settings: &'a Settings,
     pub model: SemanticModel<'a>,
     source: &'a str,
-    line_index: LineIndex,
+    /// Built on first use: only a few messages point at a second line.
+    line_index: std::cell::OnceCell<LineIndex>,
     /// The scope the code being visited runs in.
     pub scope: ScopeId,
     /// For each module or class body being visited, the index of its current statement.
@@ -40,7 +41,7 @@ impl<'a> Checker<'a> {
             settings,
             model,
             source,
-            line_index: LineIndex::from_source_text(source),
+            line_index: std::cell::OnceCell::new(),
             scope: MODULE_SCOPE,
             positions: Vec::new(),
             diagnostics: Vec::new(),
@@ -78,6 +79,7 @@ impl<'a> Checker<'a> {
     /// `line L` of a range, for messages that point at a second place.
     pub fn line_of(&self, range: TextRange) -> usize {
         self.line_index
+            .get_or_init(|| LineIndex::from_source_text(self.source))
             .line_column(range.start(), self.source)
             .line
             .get()
