@@ -8,7 +8,7 @@ use ruff_text_size::{Ranged, TextRange};
 
 use crate::diagnostic::Diagnostic;
 use crate::rule::Rule;
-use crate::rules::{classes, hidden_edges, imports, names, reflection};
+use crate::rules::{classes, hidden_edges, imports, names, private_access, reflection};
 use crate::semantic::{MODULE_SCOPE, ScopeId, ScopeKind, SemanticModel};
 use crate::settings::Settings;
 
@@ -33,6 +33,9 @@ pub struct Checker<'a> {
     /// For each module or class body being visited, the index of its current statement.
     positions: Vec<(ScopeId, usize)>,
     diagnostics: Vec<Diagnostic>,
+    /// Names proven, where they are read, to be instances of the class whose method is
+    /// running (`isinstance(other, C)`): the encapsulation profile treats them as `self`.
+    pub proven_same_class: Vec<(ScopeId, &'a str)>,
 }
 
 impl<'a> Checker<'a> {
@@ -45,6 +48,7 @@ impl<'a> Checker<'a> {
             scope: MODULE_SCOPE,
             positions: Vec::new(),
             diagnostics: Vec::new(),
+            proven_same_class: Vec::new(),
         }
     }
 
@@ -113,9 +117,15 @@ impl<'a> Checker<'a> {
     }
 
     fn visit_body(&mut self, body: &'a [Stmt]) {
+        let proofs = self.proven_same_class.len();
         for stmt in body {
             self.visit_stmt(stmt);
+            // `if not isinstance(other, C): return ...` proves `other` for the rest.
+            if let Some(name) = private_access::proof_after(self, stmt) {
+                self.proven_same_class.push((self.scope, name));
+            }
         }
+        self.proven_same_class.truncate(proofs);
     }
 
     fn visit_exprs(&mut self, exprs: &'a [Expr]) {
@@ -190,7 +200,12 @@ impl<'a> Checker<'a> {
                 ..
             }) => {
                 self.visit_expr(test);
+                let proofs = self.proven_same_class.len();
+                if let Some(name) = private_access::proof_within(self, test) {
+                    self.proven_same_class.push((self.scope, name));
+                }
                 self.visit_body(body);
+                self.proven_same_class.truncate(proofs);
                 for clause in elif_else_clauses {
                     self.visit_optional(clause.test.as_ref());
                     self.visit_body(&clause.body);

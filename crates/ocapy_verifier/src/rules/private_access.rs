@@ -7,6 +7,7 @@ use crate::checker::Checker;
 use crate::rule::{Rule, RuleDoc};
 use crate::rules::{is_dunder, names};
 use crate::semantic::{BindingKind, ScopeId, accessor_decorator_base};
+use crate::settings::Profile;
 
 pub const PRIVATE_ATTRIBUTE: RuleDoc = RuleDoc {
     summary: "A private attribute (`_x`, `__x`, `__x__`) is used through something other than `self`.",
@@ -129,6 +130,15 @@ fn name_privilege(checker: &Checker<'_>, name: &str) -> Privilege {
     let Some(scope) = checker.model.resolve(checker.scope, name) else {
         return Privilege::Stranger { note: None };
     };
+    if checker.settings.profile == Profile::Encapsulation
+        && checker
+            .proven_same_class
+            .iter()
+            .any(|&(proven_in, proven)| proven == name && proven_in == scope)
+        && checker.model.scope(scope).bindings[name].len() == 1
+    {
+        return Privilege::Owner;
+    }
     let here = checker.model.scope(scope);
     let Some(method) = &here.method else {
         return Privilege::Stranger { note: None };
@@ -215,6 +225,84 @@ fn method_privilege(checker: &Checker<'_>, scope: ScopeId) -> Privilege {
     Privilege::Owner
 }
 
+/// `isinstance(n, C)` (or `type(n) is C`) in a method of class `C`, with `n` bound once in
+/// the method: the name `n` such a test proves.
+fn proven_by<'a>(checker: &Checker<'a>, test: &'a Expr) -> Option<&'a str> {
+    let (subject, class) = match test {
+        Expr::Call(call) if call.arguments.keywords.is_empty() => {
+            match (&*call.func, &*call.arguments.args) {
+                (Expr::Name(func), [Expr::Name(subject), Expr::Name(class)])
+                    if func.id.as_str() == "isinstance"
+                        && names::certainly_builtin_in(checker, checker.scope, "isinstance") =>
+                {
+                    (subject, class)
+                }
+                _ => return None,
+            }
+        }
+        Expr::Compare(compare) => match (&*compare.left, &*compare.ops, &*compare.comparators) {
+            (Expr::Call(call), [ast::CmpOp::Is], [Expr::Name(class)]) => {
+                match (&*call.func, &*call.arguments.args) {
+                    (Expr::Name(func), [Expr::Name(subject)])
+                        if func.id.as_str() == "type"
+                            && names::certainly_builtin_in(checker, checker.scope, "type") =>
+                    {
+                        (subject, class)
+                    }
+                    _ => return None,
+                }
+            }
+            _ => return None,
+        },
+        _ => return None,
+    };
+    let method = checker.model.enclosing_method(checker.scope)?;
+    let method_class = checker.model.scope(method).method.as_ref()?.class;
+    let bound_in = checker.model.resolve(checker.scope, class.id.as_str())?;
+    let is_this_class = checker.model.scope(bound_in).bindings[class.id.as_str()]
+        .iter()
+        .all(|binding| {
+            binding.kind
+                == BindingKind::ClassDef {
+                    scope: method_class,
+                }
+        });
+    is_this_class.then_some(subject.id.as_str())
+}
+
+/// The name an `if isinstance(n, C):` test proves inside its body.
+pub fn proof_within<'a>(checker: &Checker<'a>, test: &'a Expr) -> Option<&'a str> {
+    if checker.settings.profile != Profile::Encapsulation {
+        return None;
+    }
+    proven_by(checker, test)
+}
+
+/// The name `if not isinstance(n, C): return ...` (a body that always leaves) proves for
+/// the statements after it.
+pub fn proof_after<'a>(checker: &Checker<'a>, stmt: &'a ruff_python_ast::Stmt) -> Option<&'a str> {
+    use ruff_python_ast::Stmt;
+    if checker.settings.profile != Profile::Encapsulation {
+        return None;
+    }
+    let Stmt::If(if_stmt) = stmt else {
+        return None;
+    };
+    let Expr::UnaryOp(ast::ExprUnaryOp {
+        op: ast::UnaryOp::Not,
+        operand,
+        ..
+    }) = &*if_stmt.test
+    else {
+        return None;
+    };
+    let leaves = matches!(if_stmt.body.last(), Some(Stmt::Return(_) | Stmt::Raise(_)));
+    if !leaves || !if_stmt.elif_else_clauses.is_empty() {
+        return None;
+    }
+    proven_by(checker, operand)
+}
+
 enum DecoratorVerdict {
     /// `property`, `classmethod`, or an accessor of a property of the same class.
     Keeps,
@@ -285,7 +373,7 @@ fn is_property_of(checker: &Checker<'_>, class: ScopeId, name: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use crate::test_support::{assert_clean, codes};
+    use crate::test_support::{assert_clean, codes, codes_with};
 
     #[test]
     fn self_in_methods_and_nested_scopes() {
@@ -464,6 +552,37 @@ mod tests {
             ),
             ["OC102", "OC404"]
         );
+    }
+
+    #[test]
+    fn encapsulation_accepts_proven_instances_of_the_same_class() {
+        let settings = crate::Settings {
+            profile: crate::Profile::Encapsulation,
+            ..crate::Settings::default()
+        };
+        let proven = [
+            "class C:\n    def __eq__(self, other):\n        if not isinstance(other, C):\n            return NotImplemented\n        return self._x == other._x\n",
+            "class C:\n    def merge(self, other):\n        if isinstance(other, C):\n            return other._x\n",
+            "class C:\n    def merge(self, other):\n        if type(other) is C:\n            return other._x\n",
+        ];
+        for source in proven {
+            assert!(codes_with(source, &settings).is_empty(), "{source}");
+        }
+        let unproven = [
+            // An annotation is not proof.
+            "class C:\n    def merge(self, other: \"C\"):\n        return other._x\n",
+            // Outside the guarded body.
+            "class C:\n    def merge(self, other):\n        if isinstance(other, C):\n            pass\n        return other._x\n",
+            // Another class.
+            "class D:\n    pass\n\nclass C:\n    def merge(self, other):\n        if isinstance(other, D):\n            return other._x\n",
+            // Rebound after the check.
+            "class C:\n    def merge(self, other, x):\n        if isinstance(other, C):\n            other = x\n            return other._x\n",
+        ];
+        for source in unproven {
+            assert_eq!(codes_with(source, &settings), ["OC101"], "{source}");
+        }
+        // The capability profile trusts only `self`.
+        assert_eq!(codes(proven[1]), ["OC101"]);
     }
 
     #[test]
