@@ -8,9 +8,16 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from ocapy._native import Diagnostic, verify
+from ocapy._native import CapabilityError, Compartment, Diagnostic, raw, verify
 
-__all__ = ["Diagnostic", "VerificationError", "verify"]
+__all__ = [
+    "CapabilityError",
+    "Compartment",
+    "Diagnostic",
+    "VerificationError",
+    "raw",
+    "verify",
+]
 
 
 class VerificationError(Exception):

@@ -5,10 +5,12 @@
 
 use pyo3::prelude::*;
 
+mod compartment;
 mod verifier;
 
 #[pymodule]
 fn _native(module: &Bound<'_, PyModule>) -> PyResult<()> {
     verifier::register(module)?;
+    compartment::register(module)?;
     Ok(())
 }

@@ -12,7 +12,7 @@ use pyo3::prelude::*;
 /// One violation found by the verifier.
 #[pyclass(frozen, eq, module = "ocapy")]
 #[derive(Clone, PartialEq)]
-struct Diagnostic {
+pub(crate) struct Diagnostic {
     /// The rule's code, e.g. "OC101".
     #[pyo3(get)]
     code: &'static str,
@@ -88,27 +88,35 @@ fn verify(
     Ok(py.detach(|| {
         on_verifier_stack(|| {
             let checked = check_bytes(&bytes, &settings);
-            let locator = Locator::new(&checked.text);
-            checked
-                .diagnostics
-                .iter()
-                .map(|diagnostic| {
-                    let start = locator.location(diagnostic.range.start());
-                    let end = locator.location(diagnostic.range.end());
-                    Diagnostic {
-                        code: diagnostic.rule.code(),
-                        name: diagnostic.rule.name(),
-                        message: diagnostic.message.clone(),
-                        filename: filename.clone(),
-                        line: start.line,
-                        column: start.column,
-                        end_line: end.line,
-                        end_column: end.column,
-                    }
-                })
-                .collect()
+            diagnostics_for_python(&checked.text, &checked.diagnostics, &filename)
         })
     }))
+}
+
+/// The verifier's diagnostics of `text`, with 1-based lines and character columns.
+pub(crate) fn diagnostics_for_python(
+    text: &str,
+    diagnostics: &[ocapy_verifier::Diagnostic],
+    filename: &str,
+) -> Vec<Diagnostic> {
+    let locator = Locator::new(text);
+    diagnostics
+        .iter()
+        .map(|diagnostic| {
+            let start = locator.location(diagnostic.range.start());
+            let end = locator.location(diagnostic.range.end());
+            Diagnostic {
+                code: diagnostic.rule.code(),
+                name: diagnostic.rule.name(),
+                message: diagnostic.message.clone(),
+                filename: filename.to_owned(),
+                line: start.line,
+                column: start.column,
+                end_line: end.line,
+                end_column: end.column,
+            }
+        })
+        .collect()
 }
 
 /// Runs the `ocapy` command line with `argv` (program name first); returns the exit status.

@@ -1,0 +1,187 @@
+//! The backstop: a process-wide PEP 578 audit hook that refuses audited operations whose
+//! innermost Python frame is compartment code.
+//!
+//! A frame is compartment code when its builtins dict is a compartment's builtins or its
+//! globals dict is the namespace of a module a compartment loaded. Both are checked: code
+//! that (unverified) rebinds `__builtins__` in its globals gets functions with other builtins,
+//! but it cannot give them other globals without `exec`, which is itself audited.
+//!
+//! Host functions a plugin calls run in host frames and keep their authority: that is the
+//! capability model. So does a C function a host grants raw (`open`, `time.sleep` ...) not:
+//! it has no frame, its caller is the plugin, and its event is refused. A host grants such
+//! authority through a function of its own.
+
+use std::collections::HashMap;
+use std::ffi::{CStr, c_char, c_int, c_void};
+use std::hash::{BuildHasherDefault, Hasher};
+use std::sync::{Once, RwLock};
+
+use pyo3::ffi;
+use pyo3::prelude::*;
+use pyo3::types::{PyDict, PyString, PyTuple};
+
+use super::{CapabilityError, is_public_name};
+
+/// Audited events compartment code may raise; every other event is refused (fail closed).
+const ALLOWED_EVENTS: &[&str] = &[
+    // Setting or deleting an attribute of a class (`C.count = 0`): allowed for public names
+    // only, see `allowed`.
+    "object.__delattr__",
+    "object.__setattr__",
+    // Reporting, not acting: an exception escaping a `__del__` or a thread.
+    "sys.excepthook",
+    "sys.unraisablehook",
+    // Waiting through a sleep function the host granted.
+    "time.sleep",
+];
+
+/// Hashes a dict's address: addresses are unique while the entry keeps the dict alive.
+#[derive(Default)]
+struct AddressHasher(u64);
+
+impl Hasher for AddressHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, _bytes: &[u8]) {
+        unreachable!("only addresses are hashed");
+    }
+
+    fn write_usize(&mut self, address: usize) {
+        // Objects are 16-byte aligned: the low bits carry nothing.
+        self.0 = (address as u64 >> 4).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    }
+}
+
+/// What the registry holds for one dict: the object whose life decides the entry's (the
+/// builtins dict itself, or the marker stored in a module's globals) and the compartment's
+/// name for messages.
+struct Entry {
+    keepalive: Py<PyAny>,
+    compartment: String,
+}
+
+type Registry = HashMap<usize, Entry, BuildHasherDefault<AddressHasher>>;
+
+static REGISTRY: RwLock<Option<Registry>> = RwLock::new(None);
+static INSTALL: Once = Once::new();
+
+unsafe extern "C" {
+    fn PySys_AddAuditHook(
+        hook: unsafe extern "C" fn(*const c_char, *mut ffi::PyObject, *mut c_void) -> c_int,
+        user_data: *mut c_void,
+    ) -> c_int;
+}
+
+/// Registers a compartment's builtins dict. The registry holds the dict, so its address
+/// cannot be reused while registered; the entry goes when nothing else holds the dict.
+pub(crate) fn register_builtins(builtins: &Bound<'_, PyDict>, compartment: &str) -> PyResult<()> {
+    install(builtins.py())?;
+    register(
+        builtins.as_any(),
+        builtins.clone().into_any().unbind(),
+        compartment,
+    );
+    Ok(())
+}
+
+/// Registers a loaded module's globals. The registry holds `marker`, which the globals hold
+/// under a key no identifier can name; when the marker is held by the registry alone, the
+/// globals are gone and the entry goes.
+pub(crate) fn register_globals(
+    globals: &Bound<'_, PyDict>,
+    marker: Py<PyAny>,
+    compartment: &str,
+) -> PyResult<()> {
+    install(globals.py())?;
+    register(globals.as_any(), marker, compartment);
+    Ok(())
+}
+
+fn register(dict: &Bound<'_, PyAny>, keepalive: Py<PyAny>, compartment: &str) {
+    let mut registry = REGISTRY
+        .write()
+        .unwrap_or_else(|poison| poison.into_inner());
+    let registry = registry.get_or_insert_with(Registry::default);
+    // Entries whose keepalive only the registry holds describe dicts no code can run with.
+    // SAFETY: reading the reference count of a live object, with the GIL held.
+    registry.retain(|_, entry| unsafe { ffi::Py_REFCNT(entry.keepalive.as_ptr()) } > 1);
+    registry.insert(
+        dict.as_ptr() as usize,
+        Entry {
+            keepalive,
+            compartment: compartment.to_owned(),
+        },
+    );
+}
+
+fn install(py: Python<'_>) -> PyResult<()> {
+    let mut result = Ok(());
+    INSTALL.call_once(|| {
+        // SAFETY: `hook` has the signature PEP 578 requires and needs no user data; the
+        // GIL is held, as PySys_AddAuditHook requires.
+        let status = unsafe { PySys_AddAuditHook(hook, std::ptr::null_mut()) };
+        if status != 0 {
+            result = Err(PyErr::take(py).unwrap_or_else(|| {
+                pyo3::exceptions::PyRuntimeError::new_err("could not install the audit hook")
+            }));
+        }
+    });
+    result
+}
+
+/// The compartment whose code runs in the innermost Python frame, if any.
+fn innermost_compartment() -> Option<String> {
+    let registry = REGISTRY.read().unwrap_or_else(|poison| poison.into_inner());
+    let registry = registry.as_ref()?;
+    // SAFETY: called from the audit hook, with the GIL held. Both return borrowed references
+    // (builtins: the interpreter's when no frame runs; globals: NULL when no frame runs) that
+    // are only compared as addresses.
+    let (builtins, globals) = unsafe { (ffi::PyEval_GetBuiltins(), ffi::PyEval_GetGlobals()) };
+    registry
+        .get(&(builtins as usize))
+        .or_else(|| registry.get(&(globals as usize)))
+        .map(|entry| entry.compartment.clone())
+}
+
+unsafe extern "C" fn hook(event: *const c_char, args: *mut ffi::PyObject, _: *mut c_void) -> c_int {
+    let Some(compartment) = innermost_compartment() else {
+        return 0;
+    };
+    // SAFETY: CPython passes a NUL-terminated event name and a tuple of arguments, and calls
+    // the hook with the GIL held.
+    let (event, args) = unsafe {
+        let py = Python::assume_attached();
+        (
+            CStr::from_ptr(event).to_string_lossy(),
+            Bound::from_borrowed_ptr(py, args),
+        )
+    };
+    if allowed(&event, &args) {
+        return 0;
+    }
+    CapabilityError::new_err(format!(
+        "compartment {compartment:?}: the audited operation {event:?} is refused; a \
+         compartment holds only the capabilities its host granted (a host that means to \
+         grant this wraps it in a function of its own)"
+    ))
+    .restore(args.py());
+    -1
+}
+
+fn allowed(event: &str, args: &Bound<'_, PyAny>) -> bool {
+    if !ALLOWED_EVENTS.contains(&event) {
+        return false;
+    }
+    if !event.starts_with("object.") {
+        return true;
+    }
+    // (object, name[, value]): only a public attribute name.
+    args.cast::<PyTuple>()
+        .ok()
+        .and_then(|args| args.get_item(1).ok())
+        .and_then(|name| name.cast_into::<PyString>().ok())
+        .and_then(|name| name.to_str().map(is_public_name).ok())
+        .unwrap_or(false)
+}

@@ -1,0 +1,315 @@
+//! A compartment's builtins: the verifier's builtins table made into a dict.
+//!
+//! `Allow` entries are the interpreter's own objects; `Tame` entries are the native versions
+//! below; `Deny` entries are absent, except `__build_class__` and `__import__`, which the
+//! compartment supplies natively (see `classes` and `imports`).
+
+use ocapy_verifier::tables::builtins::{BUILTINS, Policy};
+use pyo3::exceptions::PyTypeError;
+use pyo3::ffi;
+use pyo3::prelude::*;
+use pyo3::sync::PyOnceLock;
+use pyo3::types::{PyCFunction, PyDict, PyList, PyString, PyTuple, PyType};
+
+use super::classes::{CheckedMethod, build_class};
+use super::{CapabilityError, check_public, host, is_public_name};
+
+/// The builtins of a new compartment, with `print` and `__import__` given.
+pub(crate) fn compartment_builtins<'py>(
+    py: Python<'py>,
+    print: Bound<'py, PyAny>,
+    import: Bound<'py, PyAny>,
+) -> PyResult<Bound<'py, PyDict>> {
+    let real = host(py)?.builtins.bind(py);
+    let builtins = PyDict::new(py);
+    for entry in BUILTINS {
+        let value = match entry.policy {
+            Policy::Deny => continue,
+            Policy::Allow => match real.getattr_opt(entry.name)? {
+                Some(value) => value,
+                // Newer than the running interpreter (`PythonFinalizationError`).
+                None => continue,
+            },
+            Policy::Tame => tamed(py, entry.name, &print)?,
+        };
+        builtins.set_item(entry.name, value)?;
+    }
+    builtins.set_item("__build_class__", wrap_pyfunction!(build_class, py)?)?;
+    builtins.set_item("__import__", import)?;
+    Ok(builtins)
+}
+
+/// The native version of a `Tame` builtin. Functions are made without a module, so their
+/// `__self__` is None rather than `ocapy._native`.
+fn tamed<'py>(
+    py: Python<'py>,
+    name: &str,
+    print: &Bound<'py, PyAny>,
+) -> PyResult<Bound<'py, PyAny>> {
+    let function: Bound<'py, PyCFunction> = match name {
+        "getattr" => wrap_pyfunction!(tamed_getattr, py)?,
+        "setattr" => wrap_pyfunction!(tamed_setattr, py)?,
+        "delattr" => wrap_pyfunction!(tamed_delattr, py)?,
+        "hasattr" => wrap_pyfunction!(tamed_hasattr, py)?,
+        "dir" => wrap_pyfunction!(tamed_dir, py)?,
+        "super" => wrap_pyfunction!(tamed_super, py)?,
+        "print" => return Ok(print.clone()),
+        other => {
+            // A new `Tame` entry in the table needs its native version here first.
+            return Err(PyTypeError::new_err(format!(
+                "the builtins table tames `{other}`, but the compartment has no tamed version"
+            )));
+        }
+    };
+    Ok(function.into_any())
+}
+
+fn real_builtin<'py>(py: Python<'py>, name: &str) -> PyResult<Bound<'py, PyAny>> {
+    host(py)?.builtins.bind(py).getattr(name)
+}
+
+/// `getattr(object, name[, default])` for public names only.
+#[pyfunction(name = "getattr", signature = (object, name, *default))]
+fn tamed_getattr<'py>(
+    object: &Bound<'py, PyAny>,
+    name: &Bound<'py, PyAny>,
+    default: &Bound<'py, PyTuple>,
+) -> PyResult<Bound<'py, PyAny>> {
+    let name = attribute_name("getattr", name)?;
+    match default.len() {
+        0 => object.getattr(name),
+        1 => Ok(object.getattr_opt(name)?.unwrap_or(default.get_item(0)?)),
+        count => Err(PyTypeError::new_err(format!(
+            "getattr expected at most 3 arguments, got {}",
+            count + 2
+        ))),
+    }
+}
+
+/// `hasattr(object, name)` for public names only.
+#[pyfunction(name = "hasattr")]
+fn tamed_hasattr(object: &Bound<'_, PyAny>, name: &Bound<'_, PyAny>) -> PyResult<bool> {
+    object.hasattr(attribute_name("hasattr", name)?)
+}
+
+/// `setattr(object, name, value)` for public names only.
+#[pyfunction(name = "setattr")]
+fn tamed_setattr(
+    object: &Bound<'_, PyAny>,
+    name: &Bound<'_, PyAny>,
+    value: &Bound<'_, PyAny>,
+) -> PyResult<()> {
+    object.setattr(attribute_name("setattr", name)?, value)
+}
+
+/// `delattr(object, name)` for public names only.
+#[pyfunction(name = "delattr")]
+fn tamed_delattr(object: &Bound<'_, PyAny>, name: &Bound<'_, PyAny>) -> PyResult<()> {
+    object.delattr(attribute_name("delattr", name)?)
+}
+
+fn attribute_name<'a, 'py>(
+    function: &str,
+    name: &'a Bound<'py, PyAny>,
+) -> PyResult<&'a Bound<'py, PyString>> {
+    let name = name.cast::<PyString>().map_err(|_| {
+        PyTypeError::new_err(format!("{function}(): attribute name must be string"))
+    })?;
+    check_public(name.to_str()?, function)?;
+    Ok(name)
+}
+
+/// `dir([object])`: the public names only.
+#[pyfunction(name = "dir", signature = (*object))]
+fn tamed_dir<'py>(py: Python<'py>, object: &Bound<'py, PyTuple>) -> PyResult<Bound<'py, PyList>> {
+    if object.len() > 1 {
+        return Err(PyTypeError::new_err(format!(
+            "dir expected at most 1 argument, got {}",
+            object.len()
+        )));
+    }
+    // Without an argument the real `dir` lists the innermost Python frame's names: the
+    // caller's, since this function has no frame.
+    let names = real_builtin(py, "dir")?.call1(object)?;
+    let public = PyList::empty(py);
+    for name in names.try_iter()? {
+        let name = name?;
+        if name
+            .cast::<PyString>()
+            .is_ok_and(|name| name.to_str().is_ok_and(is_public_name))
+        {
+            public.append(name)?;
+        }
+    }
+    Ok(public)
+}
+
+static REAL_SUPER: PyOnceLock<Py<PyType>> = PyOnceLock::new();
+
+/// `super()`: the zero-argument form, and `super(C, self)` with `self` a C, as the
+/// interpreter passes them (3.12+ hands `super().f` the class and the first argument). When
+/// the bound object is a class (a classmethod, `__new__`), the result hands out checked
+/// methods, since `super(C, C).f` is the raw function.
+#[pyfunction(name = "super", signature = (*args))]
+fn tamed_super<'py>(py: Python<'py>, args: &Bound<'py, PyTuple>) -> PyResult<Bound<'py, PyAny>> {
+    let real = REAL_SUPER.get_or_init(py, || py.get_type::<pyo3::types::PySuper>().unbind());
+    let real = real.bind(py);
+    let bound = match args.len() {
+        // The real super() reads the innermost Python frame: the caller's.
+        0 => real.call0()?,
+        2 => {
+            let (class, object) = (args.get_item(0)?, args.get_item(1)?);
+            let class = class
+                .cast::<PyType>()
+                .map_err(|_| PyTypeError::new_err("super() argument 1 must be a type"))?;
+            let strict_instance = object.is_instance_of::<PyType>()
+                || unsafe {
+                    // SAFETY: type check on live objects.
+                    ffi::PyObject_TypeCheck(object.as_ptr(), class.as_type_ptr()) != 0
+                };
+            if !strict_instance {
+                return Err(CapabilityError::new_err(format!(
+                    "super({}, obj) is refused in a compartment: obj is a {}, not an instance \
+                     of {}",
+                    class.name()?,
+                    object.get_type().name()?,
+                    class.name()?
+                )));
+            }
+            real.call1((class, object))?
+        }
+        _ => {
+            return Err(CapabilityError::new_err(
+                "super() is allowed in a compartment only without arguments, in a method",
+            ));
+        }
+    };
+    let object = bound.getattr("__self__")?;
+    match object.cast_into::<PyType>() {
+        Ok(class) => Ok(Bound::new(
+            py,
+            ClassSuper {
+                inner: bound.unbind(),
+                class: class.unbind(),
+            },
+        )?
+        .into_any()),
+        Err(_) => Ok(bound),
+    }
+}
+
+/// `super()` bound to a class: attribute reads give checked methods where the real one
+/// would give raw functions.
+#[pyclass(frozen, module = "ocapy", name = "class_super")]
+struct ClassSuper {
+    inner: Py<PyAny>,
+    class: Py<PyType>,
+}
+
+#[pymethods]
+impl ClassSuper {
+    fn __getattribute__<'py>(
+        &self,
+        py: Python<'py>,
+        name: &Bound<'py, PyString>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let value = self.inner.bind(py).getattr(name)?;
+        // SAFETY: type check on a live object.
+        let is_function = unsafe { ffi::PyFunction_Check(value.as_ptr()) != 0 };
+        if !is_function || self.is_static(py, name)? {
+            return Ok(value);
+        }
+        Ok(Bound::new(py, CheckedMethod::new(self.class.bind(py).clone(), value))?.into_any())
+    }
+}
+
+impl ClassSuper {
+    /// Whether the entry super() found for `name` is a staticmethod (its function is meant
+    /// to be called without an instance).
+    fn is_static(&self, py: Python<'_>, name: &Bound<'_, PyString>) -> PyResult<bool> {
+        let inner = self.inner.bind(py);
+        let start = inner.getattr("__thisclass__")?;
+        let mro = inner.getattr("__self_class__")?.getattr("__mro__")?;
+        let mut after_start = false;
+        for class in mro.try_iter()? {
+            let class = class?;
+            if !after_start {
+                after_start = class.is(&start);
+                continue;
+            }
+            if let Ok(raw) = class.getattr("__dict__")?.get_item(name) {
+                return Ok(is_staticmethod(&raw));
+            }
+        }
+        Ok(false)
+    }
+}
+
+fn is_staticmethod(raw: &Bound<'_, PyAny>) -> bool {
+    // SAFETY: type check on a live object.
+    unsafe { ffi::Py_IS_TYPE(raw.as_ptr(), &raw mut ffi::PyStaticMethod_Type) != 0 }
+}
+
+/// The compartment's `print`: to the host's sink, or to standard output when there is none.
+#[pyclass(frozen, module = "ocapy", name = "print")]
+pub(crate) struct TamedPrint {
+    sink: Option<Py<PyAny>>,
+}
+
+impl TamedPrint {
+    pub(crate) fn new(sink: Option<Py<PyAny>>) -> Self {
+        TamedPrint { sink }
+    }
+}
+
+#[pymethods]
+impl TamedPrint {
+    /// With a sink, calls `sink(line)` once per call: the text print would write, without
+    /// its final newline. `file=` writes to the given object, as the real print does.
+    #[pyo3(signature = (*args, sep = None, end = None, file = None, flush = false))]
+    fn __call__(
+        &self,
+        py: Python<'_>,
+        args: &Bound<'_, PyTuple>,
+        sep: Option<&Bound<'_, PyAny>>,
+        end: Option<&Bound<'_, PyAny>>,
+        file: Option<&Bound<'_, PyAny>>,
+        flush: bool,
+    ) -> PyResult<()> {
+        let sink = match (&self.sink, file) {
+            (Some(sink), None) => sink.bind(py),
+            _ => {
+                let options = PyDict::new(py);
+                options.set_item("sep", sep)?;
+                options.set_item("end", end)?;
+                options.set_item("file", file)?;
+                options.set_item("flush", flush)?;
+                real_builtin(py, "print")?.call(args, Some(&options))?;
+                return Ok(());
+            }
+        };
+        let separator = text_option(sep, " ", "sep")?;
+        let end = text_option(end, "\n", "end")?;
+        let mut line = String::new();
+        for (index, argument) in args.iter().enumerate() {
+            if index > 0 {
+                line.push_str(&separator);
+            }
+            line.push_str(argument.str()?.to_str()?);
+        }
+        if end != "\n" {
+            line.push_str(&end);
+        }
+        sink.call1((line,))?;
+        Ok(())
+    }
+}
+
+fn text_option(value: Option<&Bound<'_, PyAny>>, default: &str, name: &str) -> PyResult<String> {
+    match value {
+        Some(value) if !value.is_none() => value
+            .extract()
+            .map_err(|_| PyTypeError::new_err(format!("{name} must be None or a string"))),
+        _ => Ok(default.to_owned()),
+    }
+}

@@ -1,0 +1,492 @@
+//! Classes in a compartment get Python 2's safe unbound methods back.
+//!
+//! Python 3 removed unbound methods: `C.f` is the raw function, and `C.f(other)` runs C's
+//! method on any object, reading *its* private fields. Every class statement in a
+//! compartment goes through the compartment's `__build_class__`, which gives the class a
+//! metaclass (`CompartmentClass`, native) whose attribute lookup hands out a
+//! [`CheckedMethod`] for a plain function and a [`PropertyView`] for a property. Lookups on
+//! instances never touch the metaclass, so `c.f()` costs what it costs on a plain class; the
+//! real `__build_class__` still builds the class, so `__classcell__`, zero-argument `super()`,
+//! `__init_subclass__` and `__set_name__` work as usual.
+//!
+//! A class from a module facade (`fractions.Fraction`, `json.JSONEncoder`) is handed out as a
+//! [`ClassView`] with the same checks, since its metaclass is not ours.
+
+use std::collections::HashMap;
+use std::sync::Mutex;
+
+use pyo3::exceptions::PyTypeError;
+use pyo3::ffi;
+use pyo3::prelude::*;
+use pyo3::sync::PyOnceLock;
+use pyo3::types::{PyDict, PyString, PyTuple, PyType};
+
+use super::{check_public, host};
+
+unsafe extern "C" {
+    // Exported by every CPython 3 (cpython/object.h); pyo3-ffi skips private names.
+    fn _PyType_Lookup(ty: *mut ffi::PyTypeObject, name: *mut ffi::PyObject) -> *mut ffi::PyObject;
+    fn PyMethod_New(
+        function: *mut ffi::PyObject,
+        instance: *mut ffi::PyObject,
+    ) -> *mut ffi::PyObject;
+}
+
+static COMPARTMENT_CLASS: PyOnceLock<Py<PyType>> = PyOnceLock::new();
+/// Metaclasses combining ours with a base's own (`EnumType`, `ABCMeta` ...), by the base's.
+static COMBINED: Mutex<Option<HashMap<usize, Py<PyType>>>> = Mutex::new(None);
+
+/// The metaclass of every class a compartment builds.
+pub(crate) fn compartment_class(py: Python<'_>) -> PyResult<&Bound<'_, PyType>> {
+    COMPARTMENT_CLASS
+        .get_or_try_init(py, || {
+            let mut slots = [
+                ffi::PyType_Slot {
+                    slot: ffi::Py_tp_getattro,
+                    pfunc: class_getattro as *mut _,
+                },
+                ffi::PyType_Slot {
+                    slot: ffi::Py_tp_doc,
+                    pfunc: c"The metaclass of classes built in an ocapy compartment: a method read from the class is a checked unbound method.".as_ptr() as *mut _,
+                },
+                ffi::PyType_Slot {
+                    slot: 0,
+                    pfunc: std::ptr::null_mut(),
+                },
+            ];
+            let mut spec = ffi::PyType_Spec {
+                name: c"ocapy.CompartmentClass".as_ptr(),
+                // Zero: the layout of `type`, inherited.
+                basicsize: 0,
+                itemsize: 0,
+                flags: (ffi::Py_TPFLAGS_DEFAULT | ffi::Py_TPFLAGS_BASETYPE) as _,
+                slots: slots.as_mut_ptr(),
+            };
+            let bases = PyTuple::new(py, [py.get_type::<PyType>()])?;
+            // SAFETY: the spec and its slots outlive the call (CPython copies what it keeps;
+            // the doc string is static), and `bases` is a tuple holding `type`.
+            let created = unsafe { ffi::PyType_FromSpecWithBases(&mut spec, bases.as_ptr()) };
+            // SAFETY: a new reference or NULL with an exception set.
+            let created = unsafe { Bound::from_owned_ptr_or_err(py, created)? };
+            Ok(created.cast_into::<PyType>()?.unbind())
+        })
+        .map(|class| class.bind(py))
+}
+
+/// `tp_getattro` of `CompartmentClass`: `type`'s lookup, with functions and properties
+/// handed out checked.
+unsafe extern "C" fn class_getattro(
+    class: *mut ffi::PyObject,
+    name: *mut ffi::PyObject,
+) -> *mut ffi::PyObject {
+    // SAFETY: CPython calls tp_getattro with the GIL held, a live type object (an instance of
+    // this metaclass) and a name; `type`'s own tp_getattro is always set.
+    unsafe {
+        let generic = ffi::PyType_Type.tp_getattro.expect("type has tp_getattro");
+        let value = generic(class, name);
+        if value.is_null() {
+            return value;
+        }
+        let py = Python::assume_attached();
+        let class = Bound::from_borrowed_ptr(py, class).cast_into_unchecked::<PyType>();
+        let value = Bound::from_owned_ptr(py, value);
+        let name = Bound::from_borrowed_ptr(py, name);
+        match checked_attribute(&class, &name, value) {
+            Ok(value) => value.into_ptr(),
+            Err(error) => {
+                error.restore(py);
+                std::ptr::null_mut()
+            }
+        }
+    }
+}
+
+/// What reading `name` on `class` gives untrusted code, `value` being what `type` gives: a
+/// plain function becomes a checked unbound method, a property a view without raw accessors.
+fn checked_attribute<'py>(
+    class: &Bound<'py, PyType>,
+    name: &Bound<'py, PyAny>,
+    value: Bound<'py, PyAny>,
+) -> PyResult<Bound<'py, PyAny>> {
+    let py = class.py();
+    // SAFETY: both are live objects; the result is borrowed (or NULL, without an exception).
+    let raw = unsafe { _PyType_Lookup(class.as_ptr().cast(), name.as_ptr()) };
+    // SAFETY: type checks on live objects.
+    let (is_function, is_static, is_property) = unsafe {
+        (
+            ffi::PyFunction_Check(value.as_ptr()) != 0,
+            !raw.is_null() && ffi::Py_IS_TYPE(raw, &raw mut ffi::PyStaticMethod_Type) != 0,
+            raw == value.as_ptr()
+                && ffi::PyObject_TypeCheck(raw, &raw mut ffi::PyProperty_Type) != 0,
+        )
+    };
+    if is_function && !is_static {
+        Ok(Bound::new(py, CheckedMethod::new(class.clone(), value))?.into_any())
+    } else if is_property {
+        Ok(Bound::new(
+            py,
+            PropertyView {
+                owner: class.clone().unbind(),
+                property: value.unbind(),
+            },
+        )?
+        .into_any())
+    } else {
+        Ok(value)
+    }
+}
+
+/// A method read from its class: callable only with an instance of that class first.
+#[pyclass(frozen, module = "ocapy", name = "checked_method")]
+pub(crate) struct CheckedMethod {
+    owner: Py<PyType>,
+    function: Py<PyAny>,
+}
+
+#[pymethods]
+impl CheckedMethod {
+    #[pyo3(signature = (*args, **kwargs))]
+    fn __call__<'py>(
+        &self,
+        py: Python<'py>,
+        args: &Bound<'py, PyTuple>,
+        kwargs: Option<&Bound<'py, PyDict>>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let owner = self.owner.bind(py);
+        let first = args.get_item(0).ok();
+        // A strict type check: `isinstance` would believe a `__class__` property, or an ABC
+        // a plugin registered a foreign class with.
+        // SAFETY: type check on live objects.
+        let is_instance = first.as_ref().is_some_and(|first| unsafe {
+            ffi::PyObject_TypeCheck(first.as_ptr(), owner.as_type_ptr()) != 0
+        });
+        if !is_instance {
+            let got = match &first {
+                Some(first) => format!("an instance of {}", first.get_type().name()?),
+                None => "no arguments".to_owned(),
+            };
+            return Err(PyTypeError::new_err(format!(
+                "{}() read from its class needs a {} instance as its first argument, got {got} \
+                 (methods read from a compartment class are checked unbound methods)",
+                self.qualname(py)?,
+                owner.name()?,
+            )));
+        }
+        self.function.bind(py).call(args, kwargs)
+    }
+
+    /// As a class attribute of another class, binds like a function (and stays checked).
+    fn __get__(
+        slf: &Bound<'_, Self>,
+        instance: &Bound<'_, PyAny>,
+        _owner: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<Py<PyAny>> {
+        let py = slf.py();
+        if instance.is_none() {
+            return Ok(slf.clone().into_any().unbind());
+        }
+        // SAFETY: both are live objects; returns a new reference or NULL with an exception.
+        unsafe {
+            let bound = PyMethod_New(slf.as_ptr(), instance.as_ptr());
+            Ok(Bound::from_owned_ptr_or_err(py, bound)?.unbind())
+        }
+    }
+
+    #[getter]
+    fn __name__(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        Ok(self.function.bind(py).getattr("__name__")?.unbind())
+    }
+
+    #[getter]
+    fn __qualname__(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        Ok(self.function.bind(py).getattr("__qualname__")?.unbind())
+    }
+
+    fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
+        Ok(format!("<checked method {}>", self.qualname(py)?))
+    }
+}
+
+impl CheckedMethod {
+    pub(crate) fn new(owner: Bound<'_, PyType>, function: Bound<'_, PyAny>) -> Self {
+        CheckedMethod {
+            owner: owner.unbind(),
+            function: function.unbind(),
+        }
+    }
+
+    fn qualname(&self, py: Python<'_>) -> PyResult<String> {
+        self.function.bind(py).getattr("__qualname__")?.extract()
+    }
+}
+
+/// A property read from its class: its accessors are checked unbound methods.
+#[pyclass(frozen, module = "ocapy", name = "property_view")]
+pub(crate) struct PropertyView {
+    owner: Py<PyType>,
+    property: Py<PyAny>,
+}
+
+#[pymethods]
+impl PropertyView {
+    #[getter]
+    fn fget(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        self.accessor(py, "fget")
+    }
+
+    #[getter]
+    fn fset(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        self.accessor(py, "fset")
+    }
+
+    #[getter]
+    fn fdel(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        self.accessor(py, "fdel")
+    }
+
+    fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
+        Ok(format!(
+            "<property view of {}>",
+            self.owner.bind(py).name()?
+        ))
+    }
+}
+
+impl PropertyView {
+    fn accessor(&self, py: Python<'_>, name: &str) -> PyResult<Py<PyAny>> {
+        let accessor = self.property.bind(py).getattr(name)?;
+        if accessor.is_none() {
+            return Ok(accessor.unbind());
+        }
+        Ok(Bound::new(
+            py,
+            CheckedMethod {
+                owner: self.owner.clone_ref(py),
+                function: accessor.unbind(),
+            },
+        )?
+        .into_any()
+        .unbind())
+    }
+}
+
+/// A class exported by a module facade, seen the way a compartment class is: public
+/// attributes only, methods checked. Calling it, `isinstance`, subscripting and subclassing
+/// (through `__mro_entries__`, so the subclass is built on the real class) work as usual.
+#[pyclass(frozen, module = "ocapy", name = "class_view")]
+pub(crate) struct ClassView {
+    class: Py<PyType>,
+}
+
+impl ClassView {
+    pub(crate) fn new(class: Bound<'_, PyType>) -> Self {
+        ClassView {
+            class: class.unbind(),
+        }
+    }
+}
+
+#[pymethods]
+impl ClassView {
+    #[pyo3(signature = (*args, **kwargs))]
+    fn __call__<'py>(
+        &self,
+        py: Python<'py>,
+        args: &Bound<'py, PyTuple>,
+        kwargs: Option<&Bound<'py, PyDict>>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        self.class.bind(py).call(args, kwargs)
+    }
+
+    fn __getattr__<'py>(
+        &self,
+        py: Python<'py>,
+        name: &Bound<'py, PyString>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let class = self.class.bind(py);
+        check_public(name.to_str()?, "read")?;
+        let value = class.getattr(name)?;
+        checked_attribute(class, name.as_any(), value)
+    }
+
+    fn __instancecheck__(&self, py: Python<'_>, instance: &Bound<'_, PyAny>) -> PyResult<bool> {
+        instance.is_instance(self.class.bind(py))
+    }
+
+    fn __subclasscheck__(&self, py: Python<'_>, subclass: &Bound<'_, PyAny>) -> PyResult<bool> {
+        let subclass = match subclass.cast::<ClassView>() {
+            Ok(view) => view.get().class.bind(py).clone().into_any(),
+            Err(_) => subclass.clone(),
+        };
+        subclass.cast::<PyType>()?.is_subclass(self.class.bind(py))
+    }
+
+    fn __mro_entries__<'py>(
+        &self,
+        py: Python<'py>,
+        _bases: &Bound<'py, PyTuple>,
+    ) -> PyResult<Bound<'py, PyTuple>> {
+        PyTuple::new(py, [self.class.bind(py)])
+    }
+
+    fn __getitem__<'py>(
+        &self,
+        py: Python<'py>,
+        item: &Bound<'py, PyAny>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        self.class.bind(py).as_any().get_item(item)
+    }
+
+    fn __or__<'py>(
+        &self,
+        py: Python<'py>,
+        other: &Bound<'py, PyAny>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        self.class.bind(py).as_any().bitor(other)
+    }
+
+    fn __ror__<'py>(
+        &self,
+        py: Python<'py>,
+        other: &Bound<'py, PyAny>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        other.bitor(self.class.bind(py))
+    }
+
+    fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
+        Ok(format!("<class view {}>", self.class.bind(py).repr()?))
+    }
+}
+
+/// Whether a facade must hand out `class` as a [`ClassView`]: some public name of it reads
+/// as a plain function, which on the class itself would run on any object.
+pub(crate) fn needs_view(class: &Bound<'_, PyType>) -> PyResult<bool> {
+    for name in class.as_any().dir()? {
+        let name = name.cast_into::<PyString>()?;
+        if !super::is_public_name(name.to_str()?) {
+            continue;
+        }
+        let Ok(value) = class.getattr(&name) else {
+            continue;
+        };
+        let checked = checked_attribute(class, name.as_any(), value.clone())?;
+        if !checked.is(&value) {
+            return Ok(true);
+        }
+    }
+    Ok(false)
+}
+
+/// The compartment's `__build_class__`: the real one, with a metaclass derived from ours.
+#[pyfunction(name = "__build_class__", signature = (function, name, *bases, **keywords))]
+pub(crate) fn build_class<'py>(
+    py: Python<'py>,
+    function: &Bound<'py, PyAny>,
+    name: &Bound<'py, PyAny>,
+    bases: &Bound<'py, PyTuple>,
+    keywords: Option<&Bound<'py, PyDict>>,
+) -> PyResult<Bound<'py, PyAny>> {
+    let keywords = match keywords {
+        Some(keywords) => keywords.copy()?,
+        None => PyDict::new(py),
+    };
+    let explicit = match keywords.get_item("metaclass")? {
+        None => None,
+        Some(metaclass) => Some(metaclass.cast_into::<PyType>().map_err(|_| {
+            PyTypeError::new_err(format!(
+                "class {name}: a metaclass that is not a class is refused in a compartment"
+            ))
+        })?),
+    };
+    let metaclass = derive_metaclass(name, explicit, &resolve_bases(bases)?)?;
+    keywords.set_item("metaclass", metaclass)?;
+    let real = host(py)?.builtins.bind(py).getattr("__build_class__")?;
+    let mut arguments = vec![function.clone(), name.clone()];
+    arguments.extend(bases.iter());
+    real.call(PyTuple::new(py, arguments)?, Some(&keywords))
+}
+
+/// The bases the class will have: `__mro_entries__` applied, as `types.resolve_bases` does.
+fn resolve_bases<'py>(bases: &Bound<'py, PyTuple>) -> PyResult<Vec<Bound<'py, PyAny>>> {
+    let mut resolved = Vec::with_capacity(bases.len());
+    for base in bases.iter() {
+        if base.is_instance_of::<PyType>() {
+            resolved.push(base);
+            continue;
+        }
+        match base.getattr_opt("__mro_entries__")? {
+            Some(entries) => resolved.extend(entries.call1((bases,))?.cast_into::<PyTuple>()?),
+            None => resolved.push(base),
+        }
+    }
+    Ok(resolved)
+}
+
+/// The most derived of the explicit metaclass and the bases' (as `type` computes it),
+/// combined with `CompartmentClass` unless it derives from it already.
+fn derive_metaclass<'py>(
+    name: &Bound<'py, PyAny>,
+    explicit: Option<Bound<'py, PyType>>,
+    bases: &[Bound<'py, PyAny>],
+) -> PyResult<Bound<'py, PyType>> {
+    let py = name.py();
+    let plain = py.get_type::<PyType>();
+    let mut winner = explicit.unwrap_or_else(|| plain.clone());
+    for base in bases {
+        let candidate = base.get_type();
+        if winner.is_subclass(&candidate)? {
+            continue;
+        }
+        if !candidate.is_subclass(&winner)? {
+            return Err(PyTypeError::new_err(format!(
+                "class {name}: metaclass conflict: the metaclass of a derived class must be a \
+                 (non-strict) subclass of the metaclasses of all its bases ({} and {})",
+                winner.name()?,
+                candidate.name()?
+            )));
+        }
+        winner = candidate;
+    }
+    let ours = compartment_class(py)?;
+    if winner.is_subclass(ours)? {
+        Ok(winner)
+    } else if winner.is(&plain) {
+        Ok(ours.clone())
+    } else {
+        combined(&winner, name)
+    }
+}
+
+/// `CompartmentClass` combined with another metaclass, made once per metaclass.
+fn combined<'py>(
+    other: &Bound<'py, PyType>,
+    class_name: &Bound<'py, PyAny>,
+) -> PyResult<Bound<'py, PyType>> {
+    let py = other.py();
+    let key = other.as_ptr() as usize;
+    let mut cache = COMBINED.lock().unwrap_or_else(|poison| poison.into_inner());
+    let cache = cache.get_or_insert_with(HashMap::new);
+    if let Some(found) = cache.get(&key) {
+        return Ok(found.bind(py).clone());
+    }
+    let ours = compartment_class(py)?;
+    let name = format!("Compartment{}", other.name()?);
+    let namespace = PyDict::new(py);
+    namespace.set_item("__module__", "ocapy")?;
+    let made = py
+        .get_type::<PyType>()
+        .call1((name, (ours, other), namespace))
+        .and_then(|made| Ok(made.cast_into::<PyType>()?))
+        .map_err(|error| {
+            let message = format!(
+                "class {class_name}: its metaclass {} cannot be combined with the \
+                 compartment's class checks: {error}",
+                other.repr().map_or_else(|_| "?".into(), |r| r.to_string())
+            );
+            let wrapped = PyTypeError::new_err(message);
+            wrapped.set_cause(py, Some(error));
+            wrapped
+        })?;
+    cache.insert(key, made.clone().unbind());
+    Ok(made)
+}

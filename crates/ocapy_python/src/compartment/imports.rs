@@ -1,0 +1,212 @@
+//! The import gate: a compartment imports only from its module map, built when the
+//! compartment is made, and from its package root. The import machinery never runs at plugin
+//! time.
+
+use std::sync::Arc;
+
+use ocapy_verifier::tables::modules::facade;
+use pyo3::exceptions::{PyImportError, PyModuleNotFoundError, PyValueError};
+use pyo3::prelude::*;
+use pyo3::types::{PyModule, PyType};
+use pyo3::{PyTraverseError, PyVisit};
+
+use super::classes::{ClassView, needs_view};
+use super::{Shared, host, record};
+
+/// The object a compartment sees as `module`, from the facade table: the names it exports
+/// that the running interpreter has, classes with public Python methods as [`ClassView`]s.
+pub(crate) fn table_facade<'py>(
+    key: &str,
+    module: &Bound<'py, PyModule>,
+) -> PyResult<Bound<'py, PyAny>> {
+    let py = module.py();
+    let module_name = module.name()?;
+    if module_name.to_str()? != key {
+        return Err(PyValueError::new_err(format!(
+            "modules[{key:?}] is the module {module_name:?}: a module is granted under its own \
+             name, seen through the facade of that name"
+        )));
+    }
+    let Some(facade) = facade(key) else {
+        return Err(PyValueError::new_err(format!(
+            "modules[{key:?}]: ocapy has no facade for the module {key:?}; grant it as an \
+             explicit facade instead (ocapy.namespace(...) or an object exposing just what the \
+             plugin needs)"
+        )));
+    };
+    let mut members = Vec::with_capacity(facade.exports.len());
+    for export in facade.exports {
+        let Some(value) = module.getattr_opt(export.name)? else {
+            // Newer than the running interpreter: the table says from which version.
+            continue;
+        };
+        let value = match value.cast::<PyType>() {
+            Ok(class) if needs_view(class)? => {
+                Bound::new(py, ClassView::new(class.clone()))?.into_any()
+            }
+            _ => value,
+        };
+        members.push((export.name.to_owned(), value));
+    }
+    record(py, members)
+}
+
+/// A compartment's `__import__`.
+#[pyclass(frozen, module = "ocapy", name = "import_gate")]
+pub(crate) struct ImportGate {
+    shared: Arc<Shared>,
+}
+
+impl ImportGate {
+    pub(crate) fn new(shared: Arc<Shared>) -> Self {
+        ImportGate { shared }
+    }
+}
+
+#[pymethods]
+impl ImportGate {
+    #[pyo3(signature = (name, globals = None, _locals = None, fromlist = None, level = 0))]
+    fn __call__<'py>(
+        &self,
+        py: Python<'py>,
+        name: &str,
+        globals: Option<&Bound<'py, PyAny>>,
+        _locals: Option<&Bound<'py, PyAny>>,
+        fromlist: Option<&Bound<'py, PyAny>>,
+        level: usize,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let requested: Vec<String> = match fromlist {
+            Some(names) if !names.is_none() => names.extract()?,
+            _ => Vec::new(),
+        };
+        if level == 0 && name == "__future__" {
+            return future_features(py, &requested);
+        }
+        let absolute = self.absolute_name(name, globals, level)?;
+        if requested.is_empty() && absolute.contains('.') {
+            return Err(PyImportError::new_err(format!(
+                "compartment {:?}: `import {absolute}` binds the top-level module, which a \
+                 compartment does not hand out; write `from {} import {}`",
+                self.shared.name,
+                absolute.rsplit_once('.').map_or("", |(parent, _)| parent),
+                absolute.rsplit_once('.').map_or("", |(_, last)| last),
+            )));
+        }
+        let module = self.module(py, &absolute, level)?;
+        if requested.is_empty() {
+            return Ok(module);
+        }
+        // `from package import submodule`: a name the package lacks may be a module of it.
+        let mut members = Vec::with_capacity(requested.len());
+        let mut all_present = true;
+        for wanted in &requested {
+            match module.getattr_opt(wanted.as_str())? {
+                Some(value) => members.push((wanted.clone(), value)),
+                None if self.shared.root.is_some() => {
+                    all_present = false;
+                    let submodule = format!("{absolute}.{wanted}");
+                    members.push((
+                        wanted.clone(),
+                        self.shared.import_from_root(py, &submodule)?,
+                    ));
+                }
+                None => {
+                    return Err(PyImportError::new_err(format!(
+                        "compartment {:?}: cannot import {wanted:?} from {absolute:?}: its facade \
+                         does not export it",
+                        self.shared.name
+                    )));
+                }
+            }
+        }
+        if all_present {
+            Ok(module)
+        } else {
+            record(py, members)
+        }
+    }
+
+    fn __traverse__(&self, visit: PyVisit<'_>) -> Result<(), PyTraverseError> {
+        self.shared.traverse(&visit)
+    }
+}
+
+impl ImportGate {
+    /// `name` made absolute, for a relative import from the package of `globals`.
+    fn absolute_name(
+        &self,
+        name: &str,
+        globals: Option<&Bound<'_, PyAny>>,
+        level: usize,
+    ) -> PyResult<String> {
+        if level == 0 {
+            return Ok(name.to_owned());
+        }
+        let package: Option<String> = match globals {
+            Some(globals) => globals
+                .get_item("__package__")
+                .ok()
+                .and_then(|package| package.extract().ok()),
+            None => None,
+        };
+        let package = package
+            .filter(|package| !package.is_empty())
+            .ok_or_else(|| {
+                PyImportError::new_err(format!(
+                    "compartment {:?}: a relative import outside a package of the compartment's \
+                 root",
+                    self.shared.name
+                ))
+            })?;
+        let parts: Vec<&str> = package.split('.').collect();
+        if level > parts.len() {
+            return Err(PyImportError::new_err(format!(
+                "compartment {:?}: a relative import climbs above the top-level package {:?}",
+                self.shared.name, parts[0]
+            )));
+        }
+        let base = parts[..parts.len() + 1 - level].join(".");
+        Ok(if name.is_empty() {
+            base
+        } else {
+            format!("{base}.{name}")
+        })
+    }
+
+    fn module<'py>(
+        &self,
+        py: Python<'py>,
+        absolute: &str,
+        level: usize,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        if level == 0
+            && let Some(facade) = self.shared.modules.bind(py).get_item(absolute)?
+        {
+            return Ok(facade);
+        }
+        if self.shared.root.is_some() {
+            return self.shared.import_from_root(py, absolute);
+        }
+        Err(PyModuleNotFoundError::new_err(format!(
+            "compartment {:?} cannot import {absolute:?}: it is not in the compartment's module \
+             map",
+            self.shared.name
+        )))
+    }
+}
+
+/// `from __future__ import annotations`: compiler directives, which still run an import.
+fn future_features<'py>(py: Python<'py>, requested: &[String]) -> PyResult<Bound<'py, PyAny>> {
+    let future = host(py)?.future.bind(py);
+    let known: Vec<String> = future.getattr("all_feature_names")?.extract()?;
+    let mut members = Vec::with_capacity(requested.len());
+    for feature in requested {
+        if !known.contains(feature) {
+            return Err(PyImportError::new_err(format!(
+                "{feature:?} is not a __future__ feature"
+            )));
+        }
+        members.push((feature.clone(), future.getattr(feature.as_str())?));
+    }
+    record(py, members)
+}

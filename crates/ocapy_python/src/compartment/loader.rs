@@ -1,0 +1,213 @@
+//! Loading a module into a compartment: verify, compile, run in fresh globals, hand back a
+//! sealed view of its public names.
+//!
+//! The verifier runs on a thread of its own while the interpreter compiles, and nothing runs
+//! until both are done and the verifier found nothing. Everything here avoids the audited
+//! builtins (`compile`, `exec`, `open`, `__import__`): a plugin's relative import loads a
+//! module from inside a plugin frame, where the audit hook refuses them.
+
+use std::ffi::CString;
+use std::sync::Arc;
+
+use ocapy_verifier::{Settings, check_bytes, check_source, decode, parse_target_version};
+use pyo3::exceptions::{PyRuntimeError, PyValueError};
+use pyo3::ffi;
+use pyo3::prelude::*;
+use pyo3::types::{PyDict, PyList, PyString};
+
+use super::{Shared, audit, host, record};
+use crate::verifier::diagnostics_for_python;
+
+/// The globals key of the marker that keeps a module's audit registration: not an
+/// identifier, so no name in source reaches it.
+const MARKER_KEY: &str = "ocapy compartment";
+
+/// A module to load: its source, the file name in diagnostics, its `__name__` and, for a
+/// module of the compartment's root, its `__package__`.
+pub(crate) struct ModuleSource<'a> {
+    pub(crate) bytes: &'a [u8],
+    pub(crate) filename: &'a str,
+    pub(crate) name: &'a str,
+    pub(crate) package: Option<&'a str>,
+}
+
+/// Verifies and runs `source` in the compartment; returns the module's sealed view.
+pub(crate) fn load<'py>(
+    py: Python<'py>,
+    shared: &Shared,
+    source: &ModuleSource<'_>,
+) -> PyResult<Bound<'py, PyAny>> {
+    let settings = shared.settings(py)?;
+    let text: Arc<str> = match decode(source.bytes) {
+        Ok(text) => text.into(),
+        Err(_) => {
+            let checked = check_bytes(source.bytes, &settings);
+            let (text, diagnostics) = (checked.text, checked.diagnostics);
+            return Err(verification_error(py, &text, &diagnostics, source.filename));
+        }
+    };
+    let verifying = {
+        let text = Arc::clone(&text);
+        std::thread::Builder::new()
+            .name("ocapy-verifier".into())
+            .stack_size(ocapy_verifier::STACK_SIZE)
+            .spawn(move || check_source(&text, &settings))
+            .map_err(|error| {
+                PyRuntimeError::new_err(format!("cannot start the verifier thread: {error}"))
+            })?
+    };
+    let code_filename = format!("{}:{}", shared.name, source.filename);
+    let compiled = compile(py, &text, &code_filename);
+    let diagnostics = py
+        .detach(|| verifying.join())
+        .map_err(|_| PyRuntimeError::new_err("the verifier thread panicked"))?;
+    if !diagnostics.is_empty() {
+        return Err(verification_error(py, &text, &diagnostics, source.filename));
+    }
+    let code = compiled?;
+    remember_source(py, &text, &code_filename)?;
+    execute(py, shared, &code, source)
+}
+
+/// Runs `source` in the compartment without verifying it. For tests only: it shows what the
+/// runtime stops on its own.
+pub(crate) fn load_unverified<'py>(
+    py: Python<'py>,
+    shared: &Shared,
+    source: &ModuleSource<'_>,
+) -> PyResult<Bound<'py, PyAny>> {
+    let text = std::str::from_utf8(source.bytes)
+        .map_err(|error| PyValueError::new_err(format!("source is not UTF-8: {error}")))?;
+    let code_filename = format!("{}:{}", shared.name, source.filename);
+    let code = compile(py, text, &code_filename)?;
+    remember_source(py, text, &code_filename)?;
+    execute(py, shared, &code, source)
+}
+
+fn verification_error(
+    py: Python<'_>,
+    text: &str,
+    diagnostics: &[ocapy_verifier::Diagnostic],
+    filename: &str,
+) -> PyErr {
+    let diagnostics = diagnostics_for_python(text, diagnostics, filename);
+    match host(py).and_then(|host| host.verification_error.bind(py).call1((diagnostics,))) {
+        Ok(error) => PyErr::from_value(error),
+        Err(error) => error,
+    }
+}
+
+/// Compiles through the C API: `builtins.compile` raises an audit event.
+fn compile<'py>(py: Python<'py>, text: &str, filename: &str) -> PyResult<Bound<'py, PyAny>> {
+    let text = CString::new(text)
+        .map_err(|_| PyValueError::new_err("source code cannot contain null bytes"))?;
+    let filename = CString::new(filename)
+        .map_err(|_| PyValueError::new_err("a file name cannot contain null bytes"))?;
+    // SAFETY: NUL-terminated strings that outlive the call; NULL flags compile the source on
+    // its own (no inherited future flags). Returns a new reference or NULL with an exception.
+    unsafe {
+        let code = ffi::Py_CompileStringExFlags(
+            text.as_ptr(),
+            filename.as_ptr(),
+            ffi::Py_file_input,
+            std::ptr::null_mut(),
+            -1,
+        );
+        Bound::from_owned_ptr_or_err(py, code)
+    }
+}
+
+/// Lets tracebacks show the plugin's lines, under the file name its code carries.
+fn remember_source(py: Python<'_>, text: &str, code_filename: &str) -> PyResult<()> {
+    let lines = PyList::empty(py);
+    for line in text.split_inclusive('\n') {
+        lines.append(line)?;
+    }
+    let entry = (text.len(), py.None(), lines, code_filename);
+    host(py)?.linecache.bind(py).set_item(code_filename, entry)
+}
+
+fn execute<'py>(
+    py: Python<'py>,
+    shared: &Shared,
+    code: &Bound<'py, PyAny>,
+    source: &ModuleSource<'_>,
+) -> PyResult<Bound<'py, PyAny>> {
+    let builtins = shared.builtins(py)?;
+    let globals = PyDict::new(py);
+    globals.set_item("__name__", source.name)?;
+    globals.set_item("__builtins__", builtins)?;
+    if let Some(package) = source.package {
+        globals.set_item("__package__", package)?;
+    }
+    let grants = shared.grants.bind(py);
+    globals.update(grants.as_mapping())?;
+    let marker = PyDict::new(py).into_any().unbind();
+    globals.set_item(MARKER_KEY, &marker)?;
+    audit::register_globals(&globals, marker, &shared.name)?;
+    // SAFETY: a code object and a dict, both live; returns a new reference or NULL with an
+    // exception set. PyEval_EvalCode raises no audit event (the `exec` builtin does).
+    unsafe {
+        let result = ffi::PyEval_EvalCode(code.as_ptr(), globals.as_ptr(), globals.as_ptr());
+        Bound::from_owned_ptr_or_err(py, result)?;
+    }
+    module_view(&globals, grants)
+}
+
+/// The plugin's public globals, minus the grants it was given (the host has those).
+fn module_view<'py>(
+    globals: &Bound<'py, PyDict>,
+    grants: &Bound<'py, PyDict>,
+) -> PyResult<Bound<'py, PyAny>> {
+    let mut members = Vec::new();
+    for (name, value) in globals.iter() {
+        let Ok(name) = name.cast_into::<PyString>() else {
+            continue;
+        };
+        if !name.call_method0("isidentifier")?.is_truthy()? {
+            continue;
+        }
+        let name = name.to_str()?.to_owned();
+        if name.starts_with('_') {
+            continue;
+        }
+        if grants
+            .get_item(&name)?
+            .is_some_and(|granted| granted.is(&value))
+        {
+            continue;
+        }
+        members.push((name, value));
+    }
+    record(globals.py(), members)
+}
+
+impl Shared {
+    /// The verifier settings for this compartment's modules: its grants, its module map and
+    /// the modules of its root, for the running interpreter's grammar.
+    fn settings(&self, py: Python<'_>) -> PyResult<Settings> {
+        let version = py.version_info();
+        let version = format!("{}.{}", version.major, version.minor);
+        let target_version = parse_target_version(&version).map_err(PyValueError::new_err)?;
+        let mut allowed_modules: std::collections::BTreeSet<String> = self
+            .modules
+            .bind(py)
+            .keys()
+            .extract::<Vec<String>>()?
+            .into_iter()
+            .collect();
+        allowed_modules.extend(self.root_modules());
+        Ok(Settings {
+            grants: self
+                .grants
+                .bind(py)
+                .keys()
+                .extract::<Vec<String>>()?
+                .into_iter()
+                .collect(),
+            allowed_modules,
+            target_version,
+            ..Settings::default()
+        })
+    }
+}

@@ -1,0 +1,546 @@
+//! `ocapy.Compartment`: runs verified modules with only what the host grants.
+//!
+//! Layer 2 of the design. A compartment has its own builtins dict (the verifier's builtins
+//! table, tamed), imports only from a module map of facades built when it is made (and from
+//! its package root), builds classes whose methods read from the class are checked unbound
+//! methods, and is watched by a process-wide audit hook that refuses audited operations whose
+//! innermost Python frame is compartment code.
+
+mod audit;
+mod builtins;
+mod classes;
+mod imports;
+mod loader;
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, OnceLock};
+
+use ocapy_verifier::tables::attributes::hidden_edge;
+use pyo3::exceptions::{
+    PyException, PyImportError, PyModuleNotFoundError, PyOSError, PyValueError,
+};
+use pyo3::prelude::*;
+use pyo3::sync::PyOnceLock;
+use pyo3::types::{PyDict, PyModule, PyString};
+use pyo3::{PyTraverseError, PyVisit};
+
+use loader::ModuleSource;
+
+pyo3::create_exception!(
+    ocapy,
+    CapabilityError,
+    PyException,
+    "Raised when compartment code attempts something its compartment holds no capability for."
+);
+
+/// A name untrusted code may use as an attribute: no leading underscore, no hidden edge.
+pub(crate) fn is_public_name(name: &str) -> bool {
+    !name.starts_with('_') && hidden_edge(name).is_none()
+}
+
+/// Refuses a private or hidden-edge attribute name for `function`, saying why.
+pub(crate) fn check_public(name: &str, function: &str) -> PyResult<()> {
+    if name.starts_with('_') {
+        return Err(CapabilityError::new_err(format!(
+            "{function}(..., {name:?}) is refused in a compartment: {name:?} is a private name"
+        )));
+    }
+    if let Some(edge) = hidden_edge(name) {
+        return Err(CapabilityError::new_err(format!(
+            "{function}(..., {name:?}) is refused in a compartment: {name:?} is a hidden edge \
+             (it reaches {})",
+            edge.reaches
+        )));
+    }
+    Ok(())
+}
+
+/// An immutable record of `members`, as a compartment hands out modules.
+pub(crate) fn record<'py>(
+    py: Python<'py>,
+    members: Vec<(String, Bound<'py, PyAny>)>,
+) -> PyResult<Bound<'py, PyAny>> {
+    let namespace = host(py)?.simple_namespace.bind(py);
+    let attributes = PyDict::new(py);
+    for (name, value) in members {
+        attributes.set_item(name, value)?;
+    }
+    namespace.call((), Some(&attributes))
+}
+
+/// Host objects the compartment needs while plugin code runs, fetched when the first
+/// compartment is made: importing then would go through the plugin's `__import__`.
+pub(crate) struct Host {
+    pub(crate) builtins: Py<PyModule>,
+    pub(crate) future: Py<PyModule>,
+    pub(crate) linecache: Py<PyDict>,
+    pub(crate) verification_error: Py<PyAny>,
+    simple_namespace: Py<PyAny>,
+    module_type: Py<PyAny>,
+}
+
+static HOST: PyOnceLock<Host> = PyOnceLock::new();
+
+pub(crate) fn host(py: Python<'_>) -> PyResult<&Host> {
+    HOST.get_or_try_init(py, || {
+        Ok(Host {
+            builtins: py.import("builtins")?.unbind(),
+            future: py.import("__future__")?.unbind(),
+            linecache: py
+                .import("linecache")?
+                .getattr("cache")?
+                .cast_into()?
+                .unbind(),
+            verification_error: py.import("ocapy")?.getattr("VerificationError")?.unbind(),
+            simple_namespace: py.import("types")?.getattr("SimpleNamespace")?.unbind(),
+            module_type: py.import("types")?.getattr("ModuleType")?.unbind(),
+        })
+    })
+}
+
+/// `ocapy.raw(x)`: hand `x` to a compartment as it is, unsealed.
+#[pyclass(frozen, module = "ocapy", name = "raw")]
+pub(crate) struct Raw {
+    value: Py<PyAny>,
+}
+
+#[pymethods]
+impl Raw {
+    #[new]
+    fn new(value: Py<PyAny>) -> Self {
+        Raw { value }
+    }
+
+    fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
+        Ok(format!("ocapy.raw({})", self.value.bind(py).repr()?))
+    }
+
+    fn __traverse__(&self, visit: PyVisit<'_>) -> Result<(), PyTraverseError> {
+        visit.call(&self.value)
+    }
+}
+
+/// What a compartment's parts share: its name, grants, module map, root and builtins.
+pub(crate) struct Shared {
+    pub(crate) name: String,
+    grants: Py<PyDict>,
+    pub(crate) modules: Py<PyDict>,
+    pub(crate) root: Option<PathBuf>,
+    /// Modules of the root loaded so far, by dotted name.
+    loaded: Py<PyDict>,
+    /// Modules of the root being loaded, to refuse an import cycle.
+    loading: Mutex<Vec<String>>,
+    builtins: OnceLock<Py<PyDict>>,
+}
+
+impl Shared {
+    fn builtins<'py>(&self, py: Python<'py>) -> PyResult<&Bound<'py, PyDict>> {
+        self.builtins
+            .get()
+            .map(|builtins| builtins.bind(py))
+            .ok_or_else(|| PyValueError::new_err("the compartment is not initialised"))
+    }
+
+    fn traverse(&self, visit: &PyVisit<'_>) -> Result<(), PyTraverseError> {
+        visit.call(&self.grants)?;
+        visit.call(&self.modules)?;
+        visit.call(&self.loaded)?;
+        if let Some(builtins) = self.builtins.get() {
+            visit.call(builtins)?;
+        }
+        Ok(())
+    }
+
+    /// Every module of the root, by dotted name: what its modules may import.
+    fn root_modules(&self) -> BTreeSet<String> {
+        let mut found = BTreeSet::new();
+        if let Some(root) = &self.root {
+            collect_modules(root, "", &mut found, 0);
+        }
+        found
+    }
+
+    /// Imports `dotted` from the root: verifies and runs it on first import.
+    pub(crate) fn import_from_root<'py>(
+        &self,
+        py: Python<'py>,
+        dotted: &str,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let loaded = self.loaded.bind(py);
+        if let Some(module) = loaded.get_item(dotted)? {
+            return Ok(module);
+        }
+        let Some(root) = &self.root else {
+            return Err(PyModuleNotFoundError::new_err(format!(
+                "compartment {:?} cannot import {dotted:?}: it has no package root",
+                self.name
+            )));
+        };
+        let parts: Vec<&str> = dotted.split('.').collect();
+        if parts.iter().any(|part| !is_module_part(part)) {
+            return Err(PyModuleNotFoundError::new_err(format!(
+                "compartment {:?} cannot import {dotted:?}: a module name is dotted public \
+                 identifiers",
+                self.name
+            )));
+        }
+        if let Some((parent, _)) = dotted.rsplit_once('.') {
+            self.import_from_root(py, parent)?;
+        }
+        let (path, package) = find_module(root, &parts).ok_or_else(|| {
+            PyModuleNotFoundError::new_err(format!(
+                "compartment {:?} cannot import {dotted:?}: no such module in its root {}",
+                self.name,
+                root.display()
+            ))
+        })?;
+        {
+            let mut loading = self
+                .loading
+                .lock()
+                .unwrap_or_else(|poison| poison.into_inner());
+            if loading.iter().any(|name| name == dotted) {
+                return Err(PyImportError::new_err(format!(
+                    "compartment {:?}: circular import of {dotted:?} ({})",
+                    self.name,
+                    loading.join(" -> ")
+                )));
+            }
+            loading.push(dotted.to_owned());
+        }
+        let bytes = std::fs::read(&path).map_err(|error| os_error(&error, &path));
+        let result = bytes.and_then(|bytes| {
+            let filename = path.strip_prefix(root).unwrap_or(&path).to_string_lossy();
+            let package = if package {
+                dotted.to_owned()
+            } else {
+                dotted
+                    .rsplit_once('.')
+                    .map_or("", |(parent, _)| parent)
+                    .to_owned()
+            };
+            loader::load(
+                py,
+                self,
+                &ModuleSource {
+                    bytes: &bytes,
+                    filename: &filename,
+                    name: dotted,
+                    package: Some(&package),
+                },
+            )
+        });
+        self.loading
+            .lock()
+            .unwrap_or_else(|poison| poison.into_inner())
+            .retain(|name| name != dotted);
+        let module = result?;
+        loaded.set_item(dotted, &module)?;
+        Ok(module)
+    }
+}
+
+fn is_module_part(part: &str) -> bool {
+    let mut chars = part.chars();
+    chars
+        .next()
+        .is_some_and(|first| first.is_ascii_alphabetic())
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
+}
+
+/// The file of module `parts` under `root` (`a/b.py` or `a/b/__init__.py`) and whether it is
+/// a package, provided it really lies inside the root (no symbolic link out of it).
+fn find_module(root: &Path, parts: &[&str]) -> Option<(PathBuf, bool)> {
+    let base: PathBuf = parts.iter().collect();
+    let candidates = [
+        (root.join(&base).with_extension("py"), false),
+        (root.join(&base).join("__init__.py"), true),
+        (root.join(&base), true),
+    ];
+    for (path, package) in candidates {
+        let Ok(real) = path.canonicalize() else {
+            continue;
+        };
+        if !real.starts_with(root) {
+            continue;
+        }
+        if real.is_file() {
+            return Some((real, package));
+        }
+    }
+    None
+}
+
+fn collect_modules(directory: &Path, prefix: &str, found: &mut BTreeSet<String>, depth: usize) {
+    // Deep enough for any plugin package; bounded against link loops.
+    if depth > 16 {
+        return;
+    }
+    let Ok(entries) = std::fs::read_dir(directory) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        let stem = path
+            .file_stem()
+            .and_then(|stem| stem.to_str())
+            .unwrap_or("");
+        let is_source = path.extension().is_some_and(|ext| ext == "py");
+        if !is_module_part(stem) || !(is_source || path.is_dir()) {
+            continue;
+        }
+        let dotted = if prefix.is_empty() {
+            stem.to_owned()
+        } else {
+            format!("{prefix}.{stem}")
+        };
+        if path.is_dir() {
+            collect_modules(&path, &dotted, found, depth + 1);
+        }
+        found.insert(dotted);
+    }
+}
+
+fn os_error(error: &std::io::Error, path: &Path) -> PyErr {
+    // OSError(errno, message, filename) makes the subclass the errno names.
+    PyOSError::new_err((
+        error.raw_os_error().unwrap_or(0),
+        error.to_string(),
+        path.to_string_lossy().into_owned(),
+    ))
+}
+
+/// A set of grants and modules that verified plugins run with.
+#[pyclass(frozen, module = "ocapy", name = "Compartment")]
+pub(crate) struct Compartment {
+    shared: Arc<Shared>,
+}
+
+#[pymethods]
+impl Compartment {
+    #[new]
+    #[pyo3(signature = (grants = None, modules = None, *, print = None, name = None, seal_grants = true, root = None))]
+    fn new(
+        py: Python<'_>,
+        grants: Option<&Bound<'_, PyDict>>,
+        modules: Option<&Bound<'_, PyDict>>,
+        print: Option<Py<PyAny>>,
+        name: Option<String>,
+        seal_grants: bool,
+        root: Option<PathBuf>,
+    ) -> PyResult<Self> {
+        let host = host(py)?;
+        let name = name.unwrap_or_else(|| "compartment".to_owned());
+        let granted = PyDict::new(py);
+        for (key, value) in grants.into_iter().flat_map(|grants| grants.iter()) {
+            let key = grant_name(&key)?;
+            let value = boundary_value(&key, value, seal_grants, host, "grant")?;
+            granted.set_item(key, value)?;
+        }
+        let facades = PyDict::new(py);
+        for (key, value) in modules.into_iter().flat_map(|modules| modules.iter()) {
+            let key: String = key
+                .extract()
+                .map_err(|_| PyValueError::new_err("module names in `modules` must be strings"))?;
+            let facade = match value.cast::<PyModule>() {
+                Ok(module) => imports::table_facade(&key, module)?,
+                Err(_) => boundary_value(&key, value, seal_grants, host, "module facade")?,
+            };
+            facades.set_item(key, facade)?;
+        }
+        let root = root
+            .map(|root| {
+                root.canonicalize()
+                    .map_err(|error| os_error(&error, &root))
+                    .and_then(|real| {
+                        if real.is_dir() {
+                            Ok(real)
+                        } else {
+                            Err(PyValueError::new_err(format!(
+                                "root {} is not a directory",
+                                root.display()
+                            )))
+                        }
+                    })
+            })
+            .transpose()?;
+        let shared = Arc::new(Shared {
+            name,
+            grants: granted.unbind(),
+            modules: facades.unbind(),
+            root,
+            loaded: PyDict::new(py).unbind(),
+            loading: Mutex::new(Vec::new()),
+            builtins: OnceLock::new(),
+        });
+        let print = Bound::new(py, builtins::TamedPrint::new(print))?.into_any();
+        let gate = Bound::new(py, imports::ImportGate::new(Arc::clone(&shared)))?.into_any();
+        let compartment_builtins = builtins::compartment_builtins(py, print, gate)?;
+        audit::register_builtins(&compartment_builtins, &shared.name)?;
+        let _ = shared.builtins.set(compartment_builtins.unbind());
+        Ok(Compartment { shared })
+    }
+
+    /// The compartment's name, as errors and tracebacks show it.
+    #[getter]
+    fn name(&self) -> &str {
+        &self.shared.name
+    }
+
+    /// Reads, verifies, compiles and runs the module at `path`; returns its sealed view.
+    fn load<'py>(&self, py: Python<'py>, path: PathBuf) -> PyResult<Bound<'py, PyAny>> {
+        let bytes = std::fs::read(&path).map_err(|error| os_error(&error, &path))?;
+        let filename = path.to_string_lossy();
+        let name = path
+            .file_stem()
+            .map_or_else(|| "plugin".into(), |stem| stem.to_string_lossy());
+        loader::load(
+            py,
+            &self.shared,
+            &ModuleSource {
+                bytes: &bytes,
+                filename: &filename,
+                name: &name,
+                package: None,
+            },
+        )
+    }
+
+    /// Verifies, compiles and runs `source`; returns the module's sealed view.
+    #[pyo3(signature = (source, *, filename = "<string>".to_owned()))]
+    fn run<'py>(
+        &self,
+        py: Python<'py>,
+        source: SourceArgument,
+        filename: String,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let bytes = source.into_bytes();
+        loader::load(py, &self.shared, &self.module_source(&bytes, &filename))
+    }
+
+    /// Imports `name` (`pkg.mod`) from the compartment's root, verifying and running each
+    /// module on its first import.
+    fn import_module<'py>(&self, py: Python<'py>, name: &str) -> PyResult<Bound<'py, PyAny>> {
+        self.shared.import_from_root(py, name)
+    }
+
+    fn __repr__(&self) -> String {
+        format!("<ocapy.Compartment {:?}>", self.shared.name)
+    }
+
+    fn __traverse__(&self, visit: PyVisit<'_>) -> Result<(), PyTraverseError> {
+        self.shared.traverse(&visit)
+    }
+}
+
+impl Compartment {
+    fn module_source<'a>(&self, bytes: &'a [u8], filename: &'a str) -> ModuleSource<'a> {
+        let name = Path::new(filename)
+            .file_stem()
+            .and_then(|stem| stem.to_str())
+            .unwrap_or(filename);
+        ModuleSource {
+            bytes,
+            filename,
+            name,
+            package: None,
+        }
+    }
+}
+
+/// Source text, or bytes decoded as a file would be.
+#[derive(FromPyObject)]
+enum SourceArgument {
+    Text(String),
+    Bytes(Vec<u8>),
+}
+
+impl SourceArgument {
+    fn into_bytes(self) -> Vec<u8> {
+        match self {
+            SourceArgument::Text(text) => text.into_bytes(),
+            SourceArgument::Bytes(bytes) => bytes,
+        }
+    }
+}
+
+/// Runs `source` in `compartment` without verifying it: what the runtime stops on its own.
+/// For ocapy's tests only; not part of the public API.
+#[pyfunction]
+#[pyo3(signature = (compartment, source, *, filename = "<string>".to_owned()))]
+fn _run_unverified<'py>(
+    py: Python<'py>,
+    compartment: &Bound<'py, Compartment>,
+    source: SourceArgument,
+    filename: String,
+) -> PyResult<Bound<'py, PyAny>> {
+    let compartment = compartment.get();
+    let bytes = source.into_bytes();
+    loader::load_unverified(
+        py,
+        &compartment.shared,
+        &compartment.module_source(&bytes, &filename),
+    )
+}
+
+/// A grant's name: a public identifier.
+fn grant_name(key: &Bound<'_, PyAny>) -> PyResult<String> {
+    let key = key
+        .cast::<PyString>()
+        .map_err(|_| PyValueError::new_err(format!("grant names must be strings, got {key:?}")))?;
+    let text = key.to_str()?;
+    let identifier = key.call_method0("isidentifier")?.is_truthy()?;
+    let keyword = key
+        .py()
+        .import("keyword")?
+        .getattr("iskeyword")?
+        .call1((key,))?
+        .is_truthy()?;
+    if !identifier || keyword || !is_public_name(text) {
+        return Err(PyValueError::new_err(format!(
+            "grant name {text:?} is not a public identifier: a plugin names its grants in \
+             source, and names starting with '_' or naming a hidden edge are refused"
+        )));
+    }
+    Ok(text.to_owned())
+}
+
+/// What crosses the boundary for a grant or an explicit module facade: sealed, unless
+/// sealing is off or the host wrapped it in `ocapy.raw`. A module is refused.
+fn boundary_value<'py>(
+    key: &str,
+    value: Bound<'py, PyAny>,
+    seal_grants: bool,
+    host: &Host,
+    what: &str,
+) -> PyResult<Bound<'py, PyAny>> {
+    let py = value.py();
+    if let Ok(raw) = value.cast::<Raw>() {
+        return Ok(raw.get().value.bind(py).clone());
+    }
+    if value.is_instance(host.module_type.bind(py))? {
+        return Err(PyValueError::new_err(format!(
+            "{what} {key:?} is a module: every module it imported is one of its public names; \
+             grant a namespace of what the plugin needs, or wrap it in ocapy.raw(...) to hand it \
+             over as it is"
+        )));
+    }
+    if seal_grants {
+        seal_value(value)
+    } else {
+        Ok(value)
+    }
+}
+
+fn seal_value(value: Bound<'_, PyAny>) -> PyResult<Bound<'_, PyAny>> {
+    Ok(value)
+}
+
+pub(crate) fn register(module: &Bound<'_, PyModule>) -> PyResult<()> {
+    module.add_class::<Compartment>()?;
+    module.add_class::<Raw>()?;
+    module.add("CapabilityError", module.py().get_type::<CapabilityError>())?;
+    module.add_function(wrap_pyfunction!(_run_unverified, module)?)?;
+    Ok(())
+}
