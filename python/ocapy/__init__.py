@@ -2,20 +2,41 @@
 
 ``ocapy.verify`` checks source against a capability-safe subset of Python 3 (the
 ``capability`` profile) or only its private-access rules (``encapsulation``).
+``ocapy.seal``, ``@ocapy.sealed``, ``ocapy.harden`` and ``ocapy.namespace`` hand out
+objects whose holders see only their public surface. ``ocapy.Compartment`` runs verified
+plugins with only the grants and module facades its host gives them.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 
-from ocapy._native import CapabilityError, Compartment, Diagnostic, raw, verify
+from ocapy._native import (
+    CapabilityError,
+    Compartment,
+    Diagnostic,
+    Namespace,
+    Sealed,
+    harden,
+    namespace,
+    raw,
+    seal,
+    sealed,
+    verify,
+)
 
 __all__ = [
     "CapabilityError",
     "Compartment",
     "Diagnostic",
+    "Namespace",
+    "Sealed",
     "VerificationError",
+    "harden",
+    "namespace",
     "raw",
+    "seal",
+    "sealed",
     "verify",
 ]
 

@@ -6,11 +6,13 @@
 use pyo3::prelude::*;
 
 mod compartment;
+mod seal;
 mod verifier;
 
 #[pymodule]
 fn _native(module: &Bound<'_, PyModule>) -> PyResult<()> {
     verifier::register(module)?;
+    seal::register(module)?;
     compartment::register(module)?;
     Ok(())
 }
