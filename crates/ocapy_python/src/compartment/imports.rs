@@ -2,16 +2,17 @@
 //! compartment is made, and from its package root. The import machinery never runs at plugin
 //! time.
 
+use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use ocapy_verifier::tables::modules::facade;
-use pyo3::exceptions::{PyImportError, PyModuleNotFoundError, PyValueError};
+use pyo3::exceptions::{PyAttributeError, PyImportError, PyModuleNotFoundError, PyValueError};
 use pyo3::prelude::*;
-use pyo3::types::{PyModule, PyType};
+use pyo3::types::{PyModule, PyString, PyType};
 use pyo3::{PyTraverseError, PyVisit};
 
 use super::classes::{ClassView, needs_view};
-use super::{Shared, host, record};
+use super::{Shared, host};
 
 /// The object a compartment sees as `module`, from the facade table: the names it exports
 /// that the running interpreter has, classes with public Python methods as [`ClassView`]s.
@@ -48,7 +49,7 @@ pub(crate) fn table_facade<'py>(
         };
         members.push((export.name.to_owned(), value));
     }
-    record(py, members)
+    Facade::new(py, key, members)
 }
 
 /// A compartment's `__import__`.
@@ -105,10 +106,8 @@ impl ImportGate {
                 None if self.shared.root.is_some() => {
                     all_present = false;
                     let submodule = format!("{absolute}.{wanted}");
-                    members.push((
-                        wanted.clone(),
-                        self.shared.import_from_root(py, &submodule)?,
-                    ));
+                    let globals = self.shared.import_from_root(py, &submodule)?;
+                    members.push((wanted.clone(), self.shared.facade_of(&submodule, &globals)?));
                 }
                 None => {
                     return Err(PyImportError::new_err(format!(
@@ -122,7 +121,7 @@ impl ImportGate {
         if all_present {
             Ok(module)
         } else {
-            record(py, members)
+            Facade::new(py, &absolute, members)
         }
     }
 
@@ -185,7 +184,8 @@ impl ImportGate {
             return Ok(facade);
         }
         if self.shared.root.is_some() {
-            return self.shared.import_from_root(py, absolute);
+            let globals = self.shared.import_from_root(py, absolute)?;
+            return self.shared.facade_of(absolute, &globals);
         }
         Err(PyModuleNotFoundError::new_err(format!(
             "compartment {:?} cannot import {absolute:?}: it is not in the compartment's module \
@@ -208,5 +208,86 @@ fn future_features<'py>(py: Python<'py>, requested: &[String]) -> PyResult<Bound
         }
         members.push((feature.clone(), future.getattr(feature.as_str())?));
     }
-    record(py, members)
+    Facade::new(py, "__future__", members)
+}
+
+/// What a compartment imports: a module facade's exports, the names a `from` import asked
+/// of a root package, or `__future__` features. Immutable, with no attribute but its
+/// members: no `__name__`, so `from facade import missing` cannot fall back to
+/// `sys.modules`. Unlike a `Namespace` it does not seal its members: the facade table vets
+/// each export, and an exception class to catch or a class to subclass must stay a class.
+#[pyclass(frozen, immutable_type, module = "ocapy", name = "module_facade")]
+pub(crate) struct Facade {
+    module: String,
+    members: BTreeMap<String, Py<PyAny>>,
+}
+
+impl Facade {
+    pub(crate) fn new<'py>(
+        py: Python<'py>,
+        module: &str,
+        members: Vec<(String, Bound<'py, PyAny>)>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let facade = Facade {
+            module: module.to_owned(),
+            members: members
+                .into_iter()
+                .map(|(name, value)| (name, value.unbind()))
+                .collect(),
+        };
+        Ok(Bound::new(py, facade)?.into_any())
+    }
+}
+
+#[pymethods]
+impl Facade {
+    fn __getattribute__<'py>(
+        &self,
+        py: Python<'py>,
+        name: &Bound<'py, PyString>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let name = name.to_str()?;
+        match self.members.get(name) {
+            Some(member) => Ok(member.bind(py).clone()),
+            None => Err(PyAttributeError::new_err(format!(
+                "the facade of module {:?} has no attribute {name:?}",
+                self.module
+            ))),
+        }
+    }
+
+    fn __setattr__(&self, _name: &Bound<'_, PyAny>, _value: &Bound<'_, PyAny>) -> PyResult<()> {
+        Err(PyAttributeError::new_err("a module facade is immutable"))
+    }
+
+    fn __delattr__(&self, _name: &Bound<'_, PyAny>) -> PyResult<()> {
+        Err(PyAttributeError::new_err("a module facade is immutable"))
+    }
+
+    fn __dir__(&self) -> Vec<&str> {
+        self.members.keys().map(String::as_str).collect()
+    }
+
+    fn __repr__(&self) -> String {
+        format!("<module facade {:?}>", self.module)
+    }
+
+    fn __traverse__(&self, visit: PyVisit<'_>) -> Result<(), PyTraverseError> {
+        for member in self.members.values() {
+            visit.call(member)?;
+        }
+        Ok(())
+    }
+}
+
+impl Shared {
+    /// A module of the root as its siblings import it: its public globals, unsealed (the
+    /// modules of one compartment share its authority).
+    fn facade_of<'py>(
+        &self,
+        module: &str,
+        globals: &Bound<'py, pyo3::types::PyDict>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        Facade::new(globals.py(), module, super::loader::public_members(self, globals)?)
+    }
 }

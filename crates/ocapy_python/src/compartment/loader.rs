@@ -15,7 +15,7 @@ use pyo3::ffi;
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList, PyString};
 
-use super::{Shared, audit, host, record};
+use super::{Shared, audit, host, is_public_name};
 use crate::verifier::diagnostics_for_python;
 
 /// The globals key of the marker that keeps a module's audit registration: not an
@@ -31,12 +31,12 @@ pub(crate) struct ModuleSource<'a> {
     pub(crate) package: Option<&'a str>,
 }
 
-/// Verifies and runs `source` in the compartment; returns the module's sealed view.
+/// Verifies and runs `source` in the compartment; returns the module's globals.
 pub(crate) fn load<'py>(
     py: Python<'py>,
     shared: &Shared,
     source: &ModuleSource<'_>,
-) -> PyResult<Bound<'py, PyAny>> {
+) -> PyResult<Bound<'py, PyDict>> {
     let settings = shared.settings(py)?;
     let text: Arc<str> = match decode(source.bytes) {
         Ok(text) => text.into(),
@@ -75,7 +75,7 @@ pub(crate) fn load_unverified<'py>(
     py: Python<'py>,
     shared: &Shared,
     source: &ModuleSource<'_>,
-) -> PyResult<Bound<'py, PyAny>> {
+) -> PyResult<Bound<'py, PyDict>> {
     let text = std::str::from_utf8(source.bytes)
         .map_err(|error| PyValueError::new_err(format!("source is not UTF-8: {error}")))?;
     let code_filename = format!("{}:{}", shared.name, source.filename);
@@ -132,7 +132,7 @@ fn execute<'py>(
     shared: &Shared,
     code: &Bound<'py, PyAny>,
     source: &ModuleSource<'_>,
-) -> PyResult<Bound<'py, PyAny>> {
+) -> PyResult<Bound<'py, PyDict>> {
     let builtins = shared.builtins(py)?;
     let globals = PyDict::new(py);
     globals.set_item("__name__", source.name)?;
@@ -140,8 +140,7 @@ fn execute<'py>(
     if let Some(package) = source.package {
         globals.set_item("__package__", package)?;
     }
-    let grants = shared.grants.bind(py);
-    globals.update(grants.as_mapping())?;
+    globals.update(shared.grants.bind(py).as_mapping())?;
     let marker = PyDict::new(py).into_any().unbind();
     globals.set_item(MARKER_KEY, &marker)?;
     audit::register_globals(&globals, marker, &shared.name)?;
@@ -151,14 +150,15 @@ fn execute<'py>(
         let result = ffi::PyEval_EvalCode(code.as_ptr(), globals.as_ptr(), globals.as_ptr());
         Bound::from_owned_ptr_or_err(py, result)?;
     }
-    module_view(&globals, grants)
+    Ok(globals)
 }
 
-/// The plugin's public globals, minus the grants it was given (the host has those).
-fn module_view<'py>(
+/// A module's public globals, minus the grants it was given (the host has those).
+pub(crate) fn public_members<'py>(
+    shared: &Shared,
     globals: &Bound<'py, PyDict>,
-    grants: &Bound<'py, PyDict>,
-) -> PyResult<Bound<'py, PyAny>> {
+) -> PyResult<Vec<(String, Bound<'py, PyAny>)>> {
+    let grants = shared.grants.bind(globals.py());
     let mut members = Vec::new();
     for (name, value) in globals.iter() {
         let Ok(name) = name.cast_into::<PyString>() else {
@@ -168,7 +168,7 @@ fn module_view<'py>(
             continue;
         }
         let name = name.to_str()?.to_owned();
-        if name.starts_with('_') {
+        if !is_public_name(&name) {
             continue;
         }
         if grants
@@ -179,7 +179,7 @@ fn module_view<'py>(
         }
         members.push((name, value));
     }
-    record(globals.py(), members)
+    Ok(members)
 }
 
 impl Shared {

@@ -56,19 +56,6 @@ pub(crate) fn check_public(name: &str, function: &str) -> PyResult<()> {
     Ok(())
 }
 
-/// An immutable record of `members`, as a compartment hands out modules.
-pub(crate) fn record<'py>(
-    py: Python<'py>,
-    members: Vec<(String, Bound<'py, PyAny>)>,
-) -> PyResult<Bound<'py, PyAny>> {
-    let namespace = host(py)?.simple_namespace.bind(py);
-    let attributes = PyDict::new(py);
-    for (name, value) in members {
-        attributes.set_item(name, value)?;
-    }
-    namespace.call((), Some(&attributes))
-}
-
 /// Host objects the compartment needs while plugin code runs, fetched when the first
 /// compartment is made: importing then would go through the plugin's `__import__`.
 pub(crate) struct Host {
@@ -76,7 +63,6 @@ pub(crate) struct Host {
     pub(crate) future: Py<PyModule>,
     pub(crate) linecache: Py<PyDict>,
     pub(crate) verification_error: Py<PyAny>,
-    simple_namespace: Py<PyAny>,
     module_type: Py<PyAny>,
 }
 
@@ -93,7 +79,6 @@ pub(crate) fn host(py: Python<'_>) -> PyResult<&Host> {
                 .cast_into()?
                 .unbind(),
             verification_error: py.import("ocapy")?.getattr("VerificationError")?.unbind(),
-            simple_namespace: py.import("types")?.getattr("SimpleNamespace")?.unbind(),
             module_type: py.import("types")?.getattr("ModuleType")?.unbind(),
         })
     })
@@ -161,15 +146,16 @@ impl Shared {
         found
     }
 
-    /// Imports `dotted` from the root: verifies and runs it on first import.
+    /// Imports `dotted` from the root: verifies and runs it on first import. Returns its
+    /// globals.
     pub(crate) fn import_from_root<'py>(
         &self,
         py: Python<'py>,
         dotted: &str,
-    ) -> PyResult<Bound<'py, PyAny>> {
+    ) -> PyResult<Bound<'py, PyDict>> {
         let loaded = self.loaded.bind(py);
         if let Some(module) = loaded.get_item(dotted)? {
-            return Ok(module);
+            return Ok(module.cast_into()?);
         }
         let Some(root) = &self.root else {
             return Err(PyModuleNotFoundError::new_err(format!(
@@ -395,7 +381,7 @@ impl Compartment {
         let name = path
             .file_stem()
             .map_or_else(|| "plugin".into(), |stem| stem.to_string_lossy());
-        loader::load(
+        let globals = loader::load(
             py,
             &self.shared,
             &ModuleSource {
@@ -404,7 +390,8 @@ impl Compartment {
                 name: &name,
                 package: None,
             },
-        )
+        )?;
+        self.view(&globals)
     }
 
     /// Verifies, compiles and runs `source`; returns the module's sealed view.
@@ -416,13 +403,15 @@ impl Compartment {
         filename: String,
     ) -> PyResult<Bound<'py, PyAny>> {
         let bytes = source.into_bytes();
-        loader::load(py, &self.shared, &self.module_source(&bytes, &filename))
+        let globals = loader::load(py, &self.shared, &self.module_source(&bytes, &filename))?;
+        self.view(&globals)
     }
 
     /// Imports `name` (`pkg.mod`) from the compartment's root, verifying and running each
     /// module on its first import.
     fn import_module<'py>(&self, py: Python<'py>, name: &str) -> PyResult<Bound<'py, PyAny>> {
-        self.shared.import_from_root(py, name)
+        let globals = self.shared.import_from_root(py, name)?;
+        self.view(&globals)
     }
 
     fn __repr__(&self) -> String {
@@ -435,6 +424,12 @@ impl Compartment {
 }
 
 impl Compartment {
+    /// A module as the host sees it: a namespace of its public globals, each sealed.
+    fn view<'py>(&self, globals: &Bound<'py, PyDict>) -> PyResult<Bound<'py, PyAny>> {
+        let members = loader::public_members(&self.shared, globals)?;
+        crate::seal::namespace(globals.py(), members)
+    }
+
     fn module_source<'a>(&self, bytes: &'a [u8], filename: &'a str) -> ModuleSource<'a> {
         let name = Path::new(filename)
             .file_stem()
@@ -477,11 +472,9 @@ fn _run_unverified<'py>(
 ) -> PyResult<Bound<'py, PyAny>> {
     let compartment = compartment.get();
     let bytes = source.into_bytes();
-    loader::load_unverified(
-        py,
-        &compartment.shared,
-        &compartment.module_source(&bytes, &filename),
-    )
+    let source = compartment.module_source(&bytes, &filename);
+    let globals = loader::load_unverified(py, &compartment.shared, &source)?;
+    compartment.view(&globals)
 }
 
 /// A grant's name: a public identifier.
@@ -527,14 +520,10 @@ fn boundary_value<'py>(
         )));
     }
     if seal_grants {
-        seal_value(value)
+        crate::seal::seal(&value, false)
     } else {
         Ok(value)
     }
-}
-
-fn seal_value(value: Bound<'_, PyAny>) -> PyResult<Bound<'_, PyAny>> {
-    Ok(value)
 }
 
 pub(crate) fn register(module: &Bound<'_, PyModule>) -> PyResult<()> {
