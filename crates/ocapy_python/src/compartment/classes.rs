@@ -166,8 +166,8 @@ impl CheckedMethod {
                 None => "no arguments".to_owned(),
             };
             return Err(PyTypeError::new_err(format!(
-                "{}() read from its class needs a {} instance as its first argument, got {got} \
-                 (methods read from a compartment class are checked unbound methods)",
+                "{}() read from its class needs an instance of {} as its first argument, got \
+                 {got} (methods read from a compartment class are checked unbound methods)",
                 self.qualname(py)?,
                 owner.name()?,
             )));

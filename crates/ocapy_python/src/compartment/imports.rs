@@ -22,7 +22,8 @@ pub(crate) fn table_facade<'py>(
 ) -> PyResult<Bound<'py, PyAny>> {
     let py = module.py();
     let module_name = module.name()?;
-    if module_name.to_str()? != key {
+    let module_name = module_name.to_str()?;
+    if module_name != key {
         return Err(PyValueError::new_err(format!(
             "modules[{key:?}] is the module {module_name:?}: a module is granted under its own \
              name, seen through the facade of that name"
@@ -103,7 +104,7 @@ impl ImportGate {
         for wanted in &requested {
             match module.getattr_opt(wanted.as_str())? {
                 Some(value) => members.push((wanted.clone(), value)),
-                None if self.shared.root.is_some() => {
+                None if self.shared.root_contains(&format!("{absolute}.{wanted}")) => {
                     all_present = false;
                     let submodule = format!("{absolute}.{wanted}");
                     let globals = self.shared.import_from_root(py, &submodule)?;
@@ -183,9 +184,17 @@ impl ImportGate {
         {
             return Ok(facade);
         }
-        if self.shared.root.is_some() {
+        if level > 0 || self.shared.root_contains(absolute) {
             let globals = self.shared.import_from_root(py, absolute)?;
             return self.shared.facade_of(absolute, &globals);
+        }
+        // C code importing while a plugin runs (`datetime.strptime` imports `_strptime`)
+        // calls the `__import__` of the innermost frame's builtins, ignores what it returns
+        // and takes the module from `sys.modules`. So a module the host has imported already
+        // is served as an empty facade: the C code works, and Python code gets no name of it.
+        // Running an import at plugin time would run module code with the host's authority.
+        if level == 0 && host(py)?.sys_modules.bind(py).contains(absolute)? {
+            return Facade::new(py, absolute, Vec::new());
         }
         Err(PyModuleNotFoundError::new_err(format!(
             "compartment {:?} cannot import {absolute:?}: it is not in the compartment's module \
@@ -288,6 +297,10 @@ impl Shared {
         module: &str,
         globals: &Bound<'py, pyo3::types::PyDict>,
     ) -> PyResult<Bound<'py, PyAny>> {
-        Facade::new(globals.py(), module, super::loader::public_members(self, globals)?)
+        Facade::new(
+            globals.py(),
+            module,
+            super::loader::public_members(self, globals)?,
+        )
     }
 }

@@ -6,7 +6,7 @@
 //! builtins (`compile`, `exec`, `open`, `__import__`): a plugin's relative import loads a
 //! module from inside a plugin frame, where the audit hook refuses them.
 
-use std::ffi::CString;
+use std::ffi::{CString, c_int};
 use std::sync::Arc;
 
 use ocapy_verifier::{Settings, check_bytes, check_source, decode, parse_target_version};
@@ -19,8 +19,12 @@ use super::{Shared, audit, host, is_public_name};
 use crate::verifier::diagnostics_for_python;
 
 /// The globals key of the marker that keeps a module's audit registration: not an
-/// identifier, so no name in source reaches it.
-const MARKER_KEY: &str = "ocapy compartment";
+/// identifier, so no name in source reaches it, and private, so no listing shows it.
+const MARKER_KEY: &str = "_ocapy compartment";
+
+// From CPython's compile.h (pyo3-ffi leaves them out); stable since Python 3.0.
+const PYCF_SOURCE_IS_UTF8: c_int = 0x0100;
+const PYCF_IGNORE_COOKIE: c_int = 0x0800;
 
 /// A module to load: its source, the file name in diagnostics, its `__name__` and, for a
 /// module of the compartment's root, its `__package__`.
@@ -103,14 +107,19 @@ fn compile<'py>(py: Python<'py>, text: &str, filename: &str) -> PyResult<Bound<'
         .map_err(|_| PyValueError::new_err("source code cannot contain null bytes"))?;
     let filename = CString::new(filename)
         .map_err(|_| PyValueError::new_err("a file name cannot contain null bytes"))?;
-    // SAFETY: NUL-terminated strings that outlive the call; NULL flags compile the source on
-    // its own (no inherited future flags). Returns a new reference or NULL with an exception.
+    // The text is decoded already: a coding cookie in it must not decode it again.
+    let mut flags = ffi::PyCompilerFlags {
+        cf_flags: PYCF_SOURCE_IS_UTF8 | PYCF_IGNORE_COOKIE,
+        cf_feature_version: py.version_info().minor.into(),
+    };
+    // SAFETY: NUL-terminated strings and flags that outlive the call; the flags inherit no
+    // future features. Returns a new reference or NULL with an exception set.
     unsafe {
         let code = ffi::Py_CompileStringExFlags(
             text.as_ptr(),
             filename.as_ptr(),
             ffi::Py_file_input,
-            std::ptr::null_mut(),
+            &mut flags,
             -1,
         );
         Bound::from_owned_ptr_or_err(py, code)

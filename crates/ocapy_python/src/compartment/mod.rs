@@ -63,6 +63,7 @@ pub(crate) struct Host {
     pub(crate) future: Py<PyModule>,
     pub(crate) linecache: Py<PyDict>,
     pub(crate) verification_error: Py<PyAny>,
+    pub(crate) sys_modules: Py<PyDict>,
     module_type: Py<PyAny>,
 }
 
@@ -80,6 +81,7 @@ pub(crate) fn host(py: Python<'_>) -> PyResult<&Host> {
                 .unbind(),
             verification_error: py.import("ocapy")?.getattr("VerificationError")?.unbind(),
             module_type: py.import("types")?.getattr("ModuleType")?.unbind(),
+            sys_modules: py.import("sys")?.getattr("modules")?.cast_into()?.unbind(),
         })
     })
 }
@@ -144,6 +146,14 @@ impl Shared {
             collect_modules(root, "", &mut found, 0);
         }
         found
+    }
+
+    /// Whether the root has a module `dotted`.
+    pub(crate) fn root_contains(&self, dotted: &str) -> bool {
+        let parts: Vec<&str> = dotted.split('.').collect();
+        self.root.as_ref().is_some_and(|root| {
+            parts.iter().all(|part| is_module_part(part)) && find_module(root, &parts).is_some()
+        })
     }
 
     /// Imports `dotted` from the root: verifies and runs it on first import. Returns its

@@ -1,0 +1,754 @@
+"""ocapy.Compartment: verified plugins run with only what the host grants.
+
+Every test asserts both sides: what a compartment refuses, and what keeps working.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime
+import decimal
+import enum
+import fractions
+import json
+import math
+import sys
+import threading
+import traceback
+import types
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import ocapy
+from ocapy import CapabilityError, Compartment, VerificationError, _native
+
+
+def run_unverified(compartment: Compartment, source: str) -> Any:
+    """The test-only path: the runtime layer alone, without the verifier."""
+    return _native._run_unverified(compartment, source, filename="unverified.py")
+
+
+class Log:
+    """A grant: records what the plugin logs."""
+
+    def __init__(self) -> None:
+        self.lines: list[str] = []
+
+    def write(self, line: str) -> None:
+        self.lines.append(line)
+
+
+# --- the API ---------------------------------------------------------------------------
+
+
+WEATHER = '''
+import math
+from json import dumps
+
+
+def forecast(city):
+    log.write("asked for " + city)
+    print("forecast", city, sep=": ")
+    return dumps({"city": city, "temperature": math.floor(21.7)})
+'''
+
+
+def test_run_returns_a_sealed_view_of_the_public_names() -> None:
+    log = Log()
+    printed: list[str] = []
+    compartment = Compartment(
+        grants={"log": log},
+        modules={"math": math, "json": json},
+        print=printed.append,
+        name="weather-plugin",
+    )
+    plugin = compartment.run(WEATHER, filename="weather.py")
+    assert plugin.forecast("Oslo") == '{"city": "Oslo", "temperature": 21}'
+    assert log.lines == ["asked for Oslo"]
+    assert printed == ["forecast: Oslo"]
+    assert isinstance(plugin, ocapy.Namespace)
+    assert isinstance(plugin.forecast, ocapy.Sealed)
+    # The grants and imports are the plugin's, not part of its view.
+    assert sorted(dir(plugin)) == ["dumps", "forecast", "math"]
+    with pytest.raises(AttributeError):
+        plugin.forecast = None  # type: ignore[misc]
+    assert compartment.name == "weather-plugin"
+    assert repr(compartment) == '<ocapy.Compartment "weather-plugin">'
+
+
+def test_load_reads_the_file(tmp_path: Path) -> None:
+    path = tmp_path / "weather.py"
+    path.write_text(WEATHER, encoding="utf-8")
+    compartment = Compartment(grants={"log": Log()}, modules={"math": math, "json": json})
+    assert "Oslo" in compartment.load(path).forecast("Oslo")
+    assert "Oslo" in compartment.load(str(path)).forecast("Oslo")
+
+
+def test_print_without_sink_goes_to_stdout(capsys: pytest.CaptureFixture[str]) -> None:
+    Compartment().run("print('hello', 42)\nprint('a', 'b', sep='-', end='!')\n")
+    assert capsys.readouterr().out == "hello 42\na-b!"
+
+
+def test_print_sink_gets_lines_without_their_newline() -> None:
+    printed: list[str] = []
+    Compartment(print=printed.append).run("print('x', 1)\nprint('y', end='.')\nprint()\n")
+    assert printed == ["x 1", "y.", ""]
+
+
+def test_name_shows_in_tracebacks() -> None:
+    compartment = Compartment(name="weather-plugin")
+    with pytest.raises(ValueError, match="no sun") as raised:
+        compartment.run("x = 1\nraise ValueError('no sun')\n", filename="w.py")
+    files = [frame.filename for frame in traceback.extract_tb(raised.value.__traceback__)]
+    assert "weather-plugin:w.py" in files
+    # The source lines show, although the plugin came from a string.
+    assert "raise ValueError('no sun')" in "".join(traceback.format_tb(raised.value.__traceback__))
+
+
+# --- verification first ----------------------------------------------------------------
+
+
+def test_verification_failure_runs_nothing() -> None:
+    log = Log()
+    compartment = Compartment(grants={"log": log})
+    source = "log.write('ran')\nimport os\n"
+    with pytest.raises(VerificationError) as raised:
+        compartment.run(source, filename="bad.py")
+    assert log.lines == []
+    (diagnostic,) = raised.value.diagnostics
+    assert (diagnostic.code, diagnostic.filename, diagnostic.line) == ("OC501", "bad.py", 2)
+    assert "bad.py:2:8: OC501" in str(raised.value)
+
+
+def test_grants_and_modules_are_what_the_verifier_allows() -> None:
+    source = "import math\nx = math.sqrt(store)\n"
+    with pytest.raises(VerificationError) as raised:
+        Compartment().run(source)
+    assert {d.code for d in raised.value.diagnostics} == {"OC501", "OC404"}
+    plugin = Compartment(grants={"store": 4}, modules={"math": math}).run(source)
+    assert plugin.x == 2.0
+
+
+def test_names_outside_the_facade_fail_verification() -> None:
+    with pytest.raises(VerificationError) as raised:
+        Compartment(modules={"json": json}).run("import json\nc = json.codecs\n")
+    assert [d.code for d in raised.value.diagnostics] == ["OC502"]
+
+
+# --- grants ----------------------------------------------------------------------------
+
+
+class Store:
+    def __init__(self) -> None:
+        self._secret = "hunter2"
+        self.items: dict[str, int] = {}
+
+    def put(self, key: str, value: int) -> None:
+        self.items[key] = value
+
+
+def test_grants_are_sealed_by_default() -> None:
+    store = Store()
+    compartment = Compartment(grants={"store": store})
+    plugin = compartment.run("def fill():\n    store.put('a', 1)\n    return store\n")
+    handed = plugin.fill()
+    assert store.items == {"a": 1}
+    assert isinstance(handed, ocapy.Sealed)
+    # The runtime layer alone: the seal stops what the verifier would have rejected.
+    with pytest.raises(AttributeError):
+        run_unverified(compartment, "stolen = store._secret\n")
+
+
+def test_raw_and_seal_grants_false_hand_grants_over_as_they_are() -> None:
+    store = Store()
+    unsealed = Compartment(grants={"store": store}, seal_grants=False)
+    assert run_unverified(unsealed, "stolen = store._secret\n").stolen == "hunter2"
+    raw = Compartment(grants={"store": ocapy.raw(store)})
+    assert run_unverified(raw, "stolen = store._secret\n").stolen == "hunter2"
+    assert repr(ocapy.raw(1)) == "ocapy.raw(1)"
+
+
+@pytest.mark.parametrize("name", ["_private", "not an identifier", "class", "f_globals", "1x"])
+def test_grant_names_must_be_public_identifiers(name: str) -> None:
+    with pytest.raises(ValueError, match="not a public identifier"):
+        Compartment(grants={name: 1})
+
+
+def test_a_module_grant_is_refused_unless_wrapped() -> None:
+    with pytest.raises(ValueError, match='grant "clock" is a module'):
+        Compartment(grants={"clock": datetime})
+    compartment = Compartment(grants={"clock": ocapy.raw(datetime)})
+    assert run_unverified(compartment, "sys = clock.sys\n").sys is not None
+
+
+# --- modules as facades ----------------------------------------------------------------
+
+
+def test_a_module_without_a_facade_needs_an_explicit_one() -> None:
+    with pytest.raises(ValueError, match='no facade for the module "threading"'):
+        Compartment(modules={"threading": threading})
+    with pytest.raises(ValueError, match='is the module "json"'):
+        Compartment(modules={"simplejson": json})
+    lock = ocapy.namespace(twice=lambda x: 2 * x)
+    plugin = Compartment(modules={"helpers": lock}).run(
+        "from helpers import twice\ny = twice(21)\n"
+    )
+    assert plugin.y == 42
+
+
+def test_facades_export_only_the_table_and_never_a_module() -> None:
+    compartment = Compartment(modules={"json": json, "datetime": datetime})
+    for source in [
+        "import json\nc = json.codecs\n",
+        "import datetime\ns = datetime.sys\n",
+        "from json import decoder\n",
+    ]:
+        with pytest.raises((AttributeError, ImportError)):
+            run_unverified(compartment, source)
+    plugin = run_unverified(compartment, "import json\nx = json.loads('[1, 2]')\n")
+    assert plugin.x == [1, 2]
+    facades = _native.module_facades()
+    seen = run_unverified(compartment, "import json\nnames = dir(json)\n").names
+    assert set(seen) <= set(facades["json"])
+    assert "loads" in seen
+    assert not any(isinstance(getattr(json, name), types.ModuleType) for name in seen)
+
+
+def test_from_import_of_a_missing_name_never_falls_back_to_sys_modules() -> None:
+    # CPython's `from m import x` looks in sys.modules["<m.__name__>.x"] when m lacks x.
+    import collections.abc  # noqa: F401  (in sys.modules)
+
+    compartment = Compartment(modules={"collections": __import__("collections")})
+    with pytest.raises(ImportError):
+        run_unverified(compartment, "from collections import abc\n")
+
+
+def test_the_import_gate_serves_only_the_module_map() -> None:
+    compartment = Compartment(modules={"math": math})
+    # Not imported by the host: the gate never runs the import machinery.
+    for source in ["import antigravity\n", "import math.x\n", "from . import x\n"]:
+        with pytest.raises(ImportError):
+            run_unverified(compartment, source)
+    assert "antigravity" not in sys.modules
+    # Imported by the host (C code may need it): an empty facade, no name of it.
+    for source in ["import os\nos.system\n", "from os import system\n", "import json\njson.loads\n"]:
+        with pytest.raises((AttributeError, ImportError)):
+            run_unverified(compartment, source)
+    assert run_unverified(compartment, "import math\nx = math.pi\n").x == math.pi
+    assert run_unverified(compartment, "from __future__ import annotations\nx = 1\n").x == 1
+
+
+def test_facade_classes_keep_working_and_their_methods_are_checked() -> None:
+    source = '''
+import fractions
+import json
+import enum
+
+class Color(enum.Enum):
+    RED = 1
+    GREEN = 2
+
+class Encoder(json.JSONEncoder):
+    def default(self, o):
+        if isinstance(o, fractions.Fraction):
+            return str(o)
+        return super().default(o)
+
+def encode(value):
+    return json.dumps(value, cls=Encoder)
+
+def half():
+    return fractions.Fraction(1, 2)
+
+def parse(text):
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError:
+        return "bad json"
+
+def limit(value):
+    return fractions.Fraction.limit_denominator(value, 10)
+'''
+    modules = {"fractions": fractions, "json": json, "enum": enum}
+    plugin = Compartment(modules=modules).run(source)
+    assert plugin.encode([fractions.Fraction(1, 3)]) == '["1/3"]'
+    assert plugin.half() == fractions.Fraction(1, 2)
+    assert plugin.parse("{") == "bad json"
+    assert plugin.Color.RED.value == 1
+    assert plugin.limit(fractions.Fraction(333, 1000)) == fractions.Fraction(1, 3)
+    with pytest.raises(TypeError, match="needs an instance of Fraction"):
+        plugin.limit(decimal.Decimal("0.5"))
+
+
+def test_c_code_importing_at_plugin_time_gets_only_what_the_host_imported() -> None:
+    import _strptime  # noqa: F401  (datetime.strptime imports it from C)
+
+    plugin = Compartment(modules={"datetime": datetime}).run(
+        "import datetime\n"
+        "def parse(text):\n"
+        "    return datetime.datetime.strptime(text, '%Y-%m-%d').year\n"
+    )
+    assert plugin.parse("2024-05-01") == 2024
+
+
+# --- the builtins ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["eval", "exec", "compile", "open", "globals", "locals", "vars", "type", "id", "input",
+     "breakpoint", "help", "memoryview", "exit", "quit", "license"],
+)
+def test_denied_builtins_are_absent(name: str) -> None:
+    assert _native.builtin_policy(name) == "deny"
+    with pytest.raises(NameError):
+        run_unverified(Compartment(), f"x = {name}\n")
+
+
+def test_the_builtins_come_from_the_table() -> None:
+    compartment = Compartment()
+    seen = set(run_unverified(compartment, "names = dir()\n").names)
+    # dir() without an argument lists the module's public names only.
+    assert seen == {"names"} or seen <= {"names"}
+    plugin = run_unverified(
+        compartment, "ok = [len('ab'), sorted([2, 1]), isinstance(1, int), abs(-1)]\n"
+    )
+    assert plugin.ok == [2, [1, 2], True, 1]
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "getattr(1, '__class__')",
+        "getattr(1, '__class__', None)",
+        "hasattr(1, '__class__')",
+        "getattr(len, '__self__')",
+        "getattr('', 'format')",
+        "getattr(lambda: 0, 'f_globals', None)",
+        "setattr(Box(), '_secret', 1)",
+        "delattr(Box(), '__doc__')",
+    ],
+)
+def test_tamed_reflection_refuses_private_and_hidden_names(source: str) -> None:
+    with pytest.raises(CapabilityError, match="refused in a compartment"):
+        run_unverified(Compartment(), f"class Box:\n    pass\n{source}\n")
+
+
+def test_tamed_reflection_keeps_working_on_public_names() -> None:
+    plugin = run_unverified(
+        Compartment(),
+        """
+class Box:
+    size = 1
+box = Box()
+setattr(box, "colour", "red")
+got = getattr(box, "colour"), getattr(box, "missing", "default"), hasattr(box, "size")
+delattr(box, "colour")
+gone = not hasattr(box, "colour")
+names = dir(box)
+""",
+    )
+    assert plugin.got == ("red", "default", True)
+    assert plugin.gone
+    assert plugin.names == ["size"]
+    listed = run_unverified(Compartment(), "names = dir('')\n").names
+    assert "upper" in listed
+    assert "format" not in listed and not any(name.startswith("_") for name in listed)
+
+
+def test_two_compartments_do_not_share_builtins_or_classes() -> None:
+    first_printed: list[str] = []
+    second_printed: list[str] = []
+    first = Compartment(print=first_printed.append, name="first")
+    second = Compartment(print=second_printed.append, name="second")
+    # Unverified code can reach its own builtins dict: changing it changes nothing elsewhere.
+    run_unverified(first, "__builtins__['len'] = lambda x: 0\nprint('first')\n")
+    plugin = second.run("n = len('abc')\nprint('second')\n")
+    assert plugin.n == 3
+    assert first_printed == ["first"] and second_printed == ["second"]
+    source = "class Shape:\n    pass\n"
+    assert first.run(source).Shape is not second.run(source).Shape
+
+
+# --- classes: checked unbound methods ----------------------------------------------------
+
+
+CLASSES = '''
+class Account:
+    def __init__(self, owner):
+        self._balance = 0
+        self.owner = owner
+
+    def deposit(self, amount):
+        self._balance += amount
+        return self._balance
+
+    @property
+    def balance(self):
+        return self._balance
+
+    @staticmethod
+    def currency():
+        return "EUR"
+
+    @classmethod
+    def opened_by(cls, owner):
+        return cls(owner)
+
+
+class Savings(Account):
+    def deposit(self, amount):
+        return super().deposit(amount * 2)
+
+
+def open_account(owner):
+    return Savings(owner)
+'''
+
+# What the verifier rejects (OC102, OC201), for the runtime layer on its own.
+ATTACKS = '''
+def steal(victim):
+    return Account.deposit(victim, 0)
+
+
+def raw_reader():
+    return Account.balance.fget
+'''
+
+
+def test_instances_behave_as_usual() -> None:
+    plugin = Compartment().run(CLASSES)
+    account = plugin.open_account("ann")
+    assert account.deposit(5) == 10
+    assert account.balance == 10
+    assert plugin.Savings.currency() == "EUR"
+    assert plugin.Savings.opened_by("bob").owner == "bob"
+
+
+def test_methods_read_from_the_class_are_checked() -> None:
+    plugin = run_unverified(Compartment(), CLASSES + ATTACKS)
+
+    class Victim:
+        _balance = "secret"
+
+    with pytest.raises(TypeError, match=r"Account.deposit\(\) read from its class needs an instance of Account"):
+        plugin.steal(Victim())
+    account = plugin.open_account("ann")
+    assert plugin.steal(account) == 0  # a real instance passes
+    reader = plugin.raw_reader()
+    assert reader(account) == 0
+    with pytest.raises(TypeError):
+        reader(Victim())
+
+
+def test_the_check_is_by_type_not_by_a_claimed_class() -> None:
+    plugin = run_unverified(
+        Compartment(),
+        CLASSES
+        + ATTACKS
+        + """
+class Liar:
+    @property
+    def __class__(self):
+        return Account
+    _balance = 0
+claims = isinstance(Liar(), Account)
+""",
+    )
+    assert plugin.claims
+    with pytest.raises(TypeError):
+        plugin.steal(plugin.Liar())
+
+
+def test_zero_argument_super_and_the_class_cell_keep_working() -> None:
+    plugin = Compartment().run(
+        '''
+class Base:
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        cls.registered = True
+
+    def __new__(cls, *args):
+        return super().__new__(cls)
+
+    def name(self):
+        return "base"
+
+class Child(Base):
+    def name(self):
+        return "child of " + super().name()
+
+    @classmethod
+    def make(cls):
+        return super().__new__(cls)
+'''
+    )
+    child = plugin.Child()
+    assert child.name() == "child of base"
+    assert plugin.Child.registered
+    assert plugin.Child.make().name() == "child of base"
+
+
+def test_super_bound_to_a_class_hands_out_checked_methods() -> None:
+    plugin = run_unverified(
+        Compartment(),
+        """
+class Base:
+    def peek(self):
+        return self._secret
+class Child(Base):
+    @classmethod
+    def borrow(cls):
+        return super().peek
+""",
+    )
+
+    class Victim:
+        _secret = "s"
+
+    with pytest.raises(TypeError, match="needs an instance of Child"):
+        plugin.Child.borrow()(Victim())
+
+
+def test_two_argument_super_on_a_foreign_object_is_refused() -> None:
+    with pytest.raises(CapabilityError, match=r"super\(Base, obj\) is refused"):
+        run_unverified(
+            Compartment(),
+            "class Base:\n    pass\nclass Other:\n    pass\nsuper(Base, Other())\n",
+        )
+
+
+def test_a_base_with_its_own_metaclass_gets_a_combined_one() -> None:
+    import abc
+
+    class Host(abc.ABC):
+        @abc.abstractmethod
+        def run(self) -> int: ...
+
+        def helper(self) -> int:
+            return 1
+
+    source = "class Job(Host):\n    def run(self):\n        return self.helper() + 1\n"
+    compartment = Compartment(grants={"Host": ocapy.raw(Host)})
+    assert compartment.run(source).Job().run() == 2
+    steal = "def steal(x):\n    return Job.helper(x)\n"
+    plugin = run_unverified(compartment, source + steal)
+    with pytest.raises(TypeError, match="needs an instance of Job"):
+        plugin.steal(object())
+
+
+def test_a_metaclass_that_cannot_be_combined_fails_clearly() -> None:
+    class Meta(type):
+        def __init_subclass__(cls, **kwargs: Any) -> None:
+            raise TypeError("Meta is final")
+
+    class Base(metaclass=Meta):
+        pass
+
+    with pytest.raises(TypeError, match="cannot be combined with the compartment's class checks"):
+        run_unverified(Compartment(grants={"Base": ocapy.raw(Base)}), "class C(Base):\n    pass\n")
+    with pytest.raises(TypeError, match="metaclass that is not a class is refused"):
+        run_unverified(Compartment(), "class C(metaclass=lambda *a: 0):\n    pass\n")
+
+
+# --- ordinary plugins --------------------------------------------------------------------
+
+
+def test_generators_and_async_functions_driven_by_the_host() -> None:
+    plugin = Compartment().run(
+        '''
+def count(n):
+    for i in range(n):
+        yield i * i
+
+async def double(x):
+    return 2 * x
+
+async def total(values):
+    result = 0
+    for value in values:
+        result += await double(value)
+    return result
+'''
+    )
+    assert list(plugin.count(4)) == [0, 1, 4, 9]
+    assert asyncio.run(plugin.total([1, 2, 3])) == 12
+
+
+class QuotaExceeded(Exception):
+    pass
+
+
+def test_exceptions_cross_the_boundary_both_ways() -> None:
+    def spend(amount: int) -> int:
+        if amount > 10:
+            raise QuotaExceeded(amount)
+        return amount
+
+    plugin = Compartment(grants={"spend": spend, "QuotaExceeded": ocapy.raw(QuotaExceeded)}).run(
+        '''
+class PluginError(Exception):
+    pass
+
+def careful(amount):
+    try:
+        return spend(amount)
+    except QuotaExceeded:
+        return -1
+
+def fail():
+    raise PluginError("broken")
+'''
+    )
+    assert plugin.careful(5) == 5
+    assert plugin.careful(50) == -1
+    with pytest.raises(Exception, match="broken") as raised:
+        plugin.fail()
+    assert type(raised.value).__name__ == "PluginError"
+
+
+def test_threads_call_into_plugin_functions() -> None:
+    plugin = Compartment().run(
+        "def work(n):\n    total = 0\n    for i in range(n):\n        total += i\n    return total\n"
+    )
+    results: list[int] = []
+    lock = threading.Lock()
+
+    def call() -> None:
+        value = plugin.work(1000)
+        with lock:
+            results.append(value)
+
+    threads = [threading.Thread(target=call) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert results == [499500] * 8
+
+
+# --- bad input -----------------------------------------------------------------------------
+
+
+def test_missing_file(tmp_path: Path) -> None:
+    with pytest.raises(FileNotFoundError) as raised:
+        Compartment().load(tmp_path / "missing.py")
+    assert raised.value.filename == str(tmp_path / "missing.py")
+
+
+def test_non_utf8_file_fails_verification(tmp_path: Path) -> None:
+    path = tmp_path / "latin.py"
+    path.write_bytes(b"s = '\xff'\n")
+    with pytest.raises(VerificationError) as raised:
+        Compartment().load(path)
+    assert [d.code for d in raised.value.diagnostics] == ["OC903"]
+    # A coding cookie makes it a valid file.
+    path.write_bytes(b"# coding: latin-1\ns = '\xff'\n")
+    assert Compartment().load(path).s == "\xff"
+
+
+def test_plugin_that_raises_at_import() -> None:
+    with pytest.raises(ZeroDivisionError):
+        Compartment().run("x = 1 / 0\n")
+
+
+def test_source_with_null_bytes_is_refused() -> None:
+    with pytest.raises((VerificationError, ValueError)):
+        Compartment().run("x = 1\x00\n")
+
+
+# --- the audit hook --------------------------------------------------------------------
+
+
+def test_compartment_code_cannot_use_an_audited_operation_it_was_handed_raw(
+    tmp_path: Path,
+) -> None:
+    secret = tmp_path / "secret.txt"
+    secret.write_text("hunter2", encoding="utf-8")
+    compartment = Compartment(grants={"opener": ocapy.raw(open)}, name="sneaky")
+    with pytest.raises(CapabilityError, match=r'compartment "sneaky".*"open" is refused'):
+        run_unverified(compartment, f"data = opener({str(secret)!r}).read()\n")
+
+
+def test_host_functions_called_by_the_plugin_keep_their_authority(tmp_path: Path) -> None:
+    notes = tmp_path / "notes.txt"
+    notes.write_text("hello", encoding="utf-8")
+
+    def read_notes() -> str:
+        return notes.read_text(encoding="utf-8")
+
+    plugin = Compartment(grants={"read_notes": read_notes}).run(
+        "def show():\n    return read_notes().upper()\n"
+    )
+    assert plugin.show() == "HELLO"
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        # Each reaches real authority through attributes the verifier alone rejects; the
+        # backstop refuses the use.
+        "len.__self__.open('/dev/null')",
+        "len.__self__.exec('x = 1')",
+        "len.__self__.compile('1', 'f', 'eval')",
+        "len.__self__.__import__('os').system('true')",
+        "[].__reduce_ex__(3)[0].__globals__['__builtins__']['eval']('1')",
+        "(lambda: 0).__code__",
+        "next(iter([None])).__class__.__base__.__subclasses__()",
+    ],
+)
+def test_the_backstop_refuses_what_only_the_verifier_would_have_stopped(source: str) -> None:
+    compartment = Compartment()
+    try:
+        run_unverified(compartment, f"x = {source}\n")
+    except CapabilityError as refused:
+        assert "is refused" in str(refused)
+    else:
+        # `object.__subclasses__` raises no event: listing classes is not yet using them.
+        assert "__subclasses__" in source
+
+
+def test_the_backstop_lets_ordinary_class_attribute_writes_through() -> None:
+    plugin = run_unverified(
+        Compartment(),
+        "class Counter:\n    count = 0\nCounter.count += 1\nCounter.label = 'x'\n",
+    )
+    assert plugin.Counter.count == 1
+    with pytest.raises(CapabilityError):
+        run_unverified(Compartment(), "def f():\n    pass\nf.__defaults__ = (1,)\n")
+
+
+def test_host_code_is_untouched_by_the_hook(tmp_path: Path) -> None:
+    Compartment()  # the hook is installed
+    path = tmp_path / "host.txt"
+    path.write_text("host", encoding="utf-8")
+    assert path.read_text(encoding="utf-8") == "host"
+    assert eval("1 + 1") == 2
+    assert compile("x", "f", "eval") is not None
+    assert (lambda: 0).__code__ is not None
+
+
+def test_plugin_frames_called_back_from_host_code_are_still_watched() -> None:
+    plugin = run_unverified(
+        Compartment(grants={"opener": ocapy.raw(open)}),
+        "def key(item):\n    opener('/dev/null')\n    return item\n",
+    )
+    with pytest.raises(CapabilityError):
+        sorted([2, 1], key=plugin.key)
+
+
+def test_refcounts_survive_many_calls() -> None:
+    plugin = run_unverified(Compartment(), CLASSES + ATTACKS)
+    account = plugin.open_account("ann")
+    for _ in range(20_000):
+        plugin.steal(account)
+        plugin.Savings.deposit(account, 0)
+        _ = plugin.Savings.balance
+    assert account.deposit(1) == 2
+
+
+def test_many_compartments_come_and_go() -> None:
+    for _ in range(200):
+        assert Compartment().run("x = 1\n").x == 1
