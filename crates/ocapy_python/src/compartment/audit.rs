@@ -11,6 +11,7 @@
 //! it has no frame, its caller is the plugin, and its event is refused. A host grants such
 //! authority through a function of its own.
 
+use std::cell::Cell;
 use std::collections::HashMap;
 use std::ffi::{CStr, c_char, c_int, c_void};
 use std::hash::{BuildHasherDefault, Hasher};
@@ -66,6 +67,20 @@ type Registry = HashMap<usize, Entry, BuildHasherDefault<AddressHasher>>;
 
 static REGISTRY: RwLock<Option<Registry>> = RwLock::new(None);
 static INSTALL: Once = Once::new();
+
+thread_local! {
+    /// Set while the compartment itself compiles a module a plugin imported: the compile
+    /// is ocapy's, although the innermost Python frame is the plugin's.
+    static COMPILING: Cell<bool> = const { Cell::new(false) };
+}
+
+/// Runs `compile` (which runs no Python code) with its audit events let through.
+pub(crate) fn compiling<T>(compile: impl FnOnce() -> T) -> T {
+    COMPILING.with(|flag| flag.set(true));
+    let result = compile();
+    COMPILING.with(|flag| flag.set(false));
+    result
+}
 
 unsafe extern "C" {
     fn PySys_AddAuditHook(
@@ -149,6 +164,9 @@ unsafe extern "C" fn hook(event: *const c_char, args: *mut ffi::PyObject, _: *mu
     let Some(compartment) = innermost_compartment() else {
         return 0;
     };
+    if COMPILING.with(Cell::get) {
+        return 0;
+    }
     // SAFETY: CPython passes a NUL-terminated event name and a tuple of arguments, and calls
     // the hook with the GIL held.
     let (event, args) = unsafe {

@@ -113,17 +113,18 @@ fn compile<'py>(py: Python<'py>, text: &str, filename: &str) -> PyResult<Bound<'
         cf_feature_version: py.version_info().minor.into(),
     };
     // SAFETY: NUL-terminated strings and flags that outlive the call; the flags inherit no
-    // future features. Returns a new reference or NULL with an exception set.
-    unsafe {
-        let code = ffi::Py_CompileStringExFlags(
+    // future features.
+    let code = audit::compiling(|| unsafe {
+        ffi::Py_CompileStringExFlags(
             text.as_ptr(),
             filename.as_ptr(),
             ffi::Py_file_input,
             &mut flags,
             -1,
-        );
-        Bound::from_owned_ptr_or_err(py, code)
-    }
+        )
+    });
+    // SAFETY: a new reference or NULL with an exception set.
+    unsafe { Bound::from_owned_ptr_or_err(py, code) }
 }
 
 /// Lets tracebacks show the plugin's lines, under the file name its code carries.
@@ -153,13 +154,22 @@ fn execute<'py>(
     let marker = PyDict::new(py).into_any().unbind();
     globals.set_item(MARKER_KEY, &marker)?;
     audit::register_globals(&globals, marker, &shared.name)?;
+    // A module of the root is importable while it runs, as in `sys.modules`: its own
+    // submodules import it back, and an import cycle sees it partly initialised.
+    let loaded = shared.loaded.bind(py);
+    if source.package.is_some() {
+        loaded.set_item(source.name, &globals)?;
+    }
     // SAFETY: a code object and a dict, both live; returns a new reference or NULL with an
     // exception set. PyEval_EvalCode raises no audit event (the `exec` builtin does).
-    unsafe {
+    let result = unsafe {
         let result = ffi::PyEval_EvalCode(code.as_ptr(), globals.as_ptr(), globals.as_ptr());
-        Bound::from_owned_ptr_or_err(py, result)?;
+        Bound::from_owned_ptr_or_err(py, result)
+    };
+    if result.is_err() && source.package.is_some() {
+        loaded.del_item(source.name)?;
     }
-    Ok(globals)
+    result.map(|_| globals)
 }
 
 /// A module's public globals, minus the grants it was given (the host has those).

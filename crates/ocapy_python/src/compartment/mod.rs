@@ -14,12 +14,10 @@ mod loader;
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::{Arc, OnceLock};
 
 use ocapy_verifier::tables::attributes::hidden_edge;
-use pyo3::exceptions::{
-    PyException, PyImportError, PyModuleNotFoundError, PyOSError, PyValueError,
-};
+use pyo3::exceptions::{PyException, PyModuleNotFoundError, PyOSError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyDict, PyModule, PyString};
@@ -114,10 +112,8 @@ pub(crate) struct Shared {
     grants: Py<PyDict>,
     pub(crate) modules: Py<PyDict>,
     pub(crate) root: Option<PathBuf>,
-    /// Modules of the root loaded so far, by dotted name.
+    /// Modules of the root loaded (or loading) so far, by dotted name: their globals.
     loaded: Py<PyDict>,
-    /// Modules of the root being loaded, to refuse an import cycle.
-    loading: Mutex<Vec<String>>,
     builtins: OnceLock<Py<PyDict>>,
 }
 
@@ -191,49 +187,26 @@ impl Shared {
                 root.display()
             ))
         })?;
-        {
-            let mut loading = self
-                .loading
-                .lock()
-                .unwrap_or_else(|poison| poison.into_inner());
-            if loading.iter().any(|name| name == dotted) {
-                return Err(PyImportError::new_err(format!(
-                    "compartment {:?}: circular import of {dotted:?} ({})",
-                    self.name,
-                    loading.join(" -> ")
-                )));
-            }
-            loading.push(dotted.to_owned());
-        }
-        let bytes = std::fs::read(&path).map_err(|error| os_error(&error, &path));
-        let result = bytes.and_then(|bytes| {
-            let filename = path.strip_prefix(root).unwrap_or(&path).to_string_lossy();
-            let package = if package {
-                dotted.to_owned()
-            } else {
-                dotted
-                    .rsplit_once('.')
-                    .map_or("", |(parent, _)| parent)
-                    .to_owned()
-            };
-            loader::load(
-                py,
-                self,
-                &ModuleSource {
-                    bytes: &bytes,
-                    filename: &filename,
-                    name: dotted,
-                    package: Some(&package),
-                },
-            )
-        });
-        self.loading
-            .lock()
-            .unwrap_or_else(|poison| poison.into_inner())
-            .retain(|name| name != dotted);
-        let module = result?;
-        loaded.set_item(dotted, &module)?;
-        Ok(module)
+        let bytes = std::fs::read(&path).map_err(|error| os_error(&error, &path))?;
+        let filename = path.strip_prefix(root).unwrap_or(&path).to_string_lossy();
+        let package = if package {
+            dotted.to_owned()
+        } else {
+            dotted
+                .rsplit_once('.')
+                .map_or("", |(parent, _)| parent)
+                .to_owned()
+        };
+        loader::load(
+            py,
+            self,
+            &ModuleSource {
+                bytes: &bytes,
+                filename: &filename,
+                name: dotted,
+                package: Some(&package),
+            },
+        )
     }
 }
 
@@ -367,7 +340,6 @@ impl Compartment {
             modules: facades.unbind(),
             root,
             loaded: PyDict::new(py).unbind(),
-            loading: Mutex::new(Vec::new()),
             builtins: OnceLock::new(),
         });
         let print = Bound::new(py, builtins::TamedPrint::new(print))?.into_any();
