@@ -12,16 +12,14 @@
 //! authority through a function of its own.
 
 use std::cell::Cell;
-use std::collections::HashMap;
 use std::ffi::{CStr, c_char, c_int, c_void};
-use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::{Once, RwLock};
 
 use pyo3::ffi;
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyString, PyTuple};
 
-use super::{CapabilityError, is_public_name};
+use super::{AddressMap, CapabilityError, is_public_name};
 
 /// Audited events compartment code may raise; every other event is refused (fail closed).
 const ALLOWED_EVENTS: &[&str] = &[
@@ -36,25 +34,6 @@ const ALLOWED_EVENTS: &[&str] = &[
     "time.sleep",
 ];
 
-/// Hashes a dict's address: addresses are unique while the entry keeps the dict alive.
-#[derive(Default)]
-struct AddressHasher(u64);
-
-impl Hasher for AddressHasher {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-
-    fn write(&mut self, _bytes: &[u8]) {
-        unreachable!("only addresses are hashed");
-    }
-
-    fn write_usize(&mut self, address: usize) {
-        // Objects are 16-byte aligned: the low bits carry nothing.
-        self.0 = (address as u64 >> 4).wrapping_mul(0x9E37_79B9_7F4A_7C15);
-    }
-}
-
 /// What the registry holds for one dict: the object whose life decides the entry's (the
 /// builtins dict itself, or the marker stored in a module's globals) and the compartment's
 /// name for messages.
@@ -63,7 +42,7 @@ struct Entry {
     compartment: String,
 }
 
-type Registry = HashMap<usize, Entry, BuildHasherDefault<AddressHasher>>;
+type Registry = AddressMap<usize, Entry>;
 
 static REGISTRY: RwLock<Option<Registry>> = RwLock::new(None);
 static INSTALL: Once = Once::new();
@@ -115,20 +94,30 @@ pub(crate) fn register_globals(
 }
 
 fn register(dict: &Bound<'_, PyAny>, keepalive: Py<PyAny>, compartment: &str) {
-    let mut registry = REGISTRY
-        .write()
-        .unwrap_or_else(|poison| poison.into_inner());
-    let registry = registry.get_or_insert_with(Registry::default);
-    // Entries whose keepalive only the registry holds describe dicts no code can run with.
-    // SAFETY: reading the reference count of a live object, with the GIL held.
-    registry.retain(|_, entry| unsafe { ffi::Py_REFCNT(entry.keepalive.as_ptr()) } > 1);
-    registry.insert(
-        dict.as_ptr() as usize,
-        Entry {
+    // Dropped once the lock is released: freeing them may run finalizers, whose audit events
+    // come back to the registry.
+    let mut gone = Vec::new();
+    {
+        let mut registry = REGISTRY
+            .write()
+            .unwrap_or_else(|poison| poison.into_inner());
+        let registry = registry.get_or_insert_with(Registry::default);
+        // Entries whose keepalive only the registry holds describe dicts no code can run
+        // with.
+        // SAFETY: reading the reference count of a live object, with the GIL held.
+        let dead: Vec<usize> = registry
+            .iter()
+            .filter(|(_, entry)| unsafe { ffi::Py_REFCNT(entry.keepalive.as_ptr()) } <= 1)
+            .map(|(address, _)| *address)
+            .collect();
+        gone.extend(dead.iter().filter_map(|address| registry.remove(address)));
+        let entry = Entry {
             keepalive,
             compartment: compartment.to_owned(),
-        },
-    );
+        };
+        gone.extend(registry.insert(dict.as_ptr() as usize, entry));
+    }
+    drop(gone);
 }
 
 fn install(py: Python<'_>) -> PyResult<()> {

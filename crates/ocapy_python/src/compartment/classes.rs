@@ -12,16 +12,13 @@
 //! A class from a module facade (`fractions.Fraction`, `json.JSONEncoder`) is handed out as a
 //! [`ClassView`] with the same checks, since its metaclass is not ours.
 
-use std::collections::HashMap;
-use std::sync::Mutex;
-
 use pyo3::exceptions::PyTypeError;
 use pyo3::ffi;
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyDict, PyString, PyTuple, PyType};
 
-use super::{check_public, host};
+use super::{ObjectCache, check_public, host};
 
 unsafe extern "C" {
     // Exported by every CPython 3 (cpython/object.h); pyo3-ffi skips private names.
@@ -34,7 +31,7 @@ unsafe extern "C" {
 
 static COMPARTMENT_CLASS: PyOnceLock<Py<PyType>> = PyOnceLock::new();
 /// Metaclasses combining ours with a base's own (`EnumType`, `ABCMeta` ...), by the base's.
-static COMBINED: Mutex<Option<HashMap<usize, Py<PyType>>>> = Mutex::new(None);
+static COMBINED: ObjectCache<usize, PyType> = ObjectCache::new(usize::MAX);
 
 /// The metaclass of every class a compartment builds.
 pub(crate) fn compartment_class(py: Python<'_>) -> PyResult<&Bound<'_, PyType>> {
@@ -121,7 +118,7 @@ fn checked_attribute<'py>(
         )
     };
     if is_function && !is_static {
-        Ok(Bound::new(py, CheckedMethod::new(class.clone(), value))?.into_any())
+        checked_method(class, value)
     } else if is_property {
         Ok(Bound::new(
             py,
@@ -134,6 +131,25 @@ fn checked_attribute<'py>(
     } else {
         Ok(value)
     }
+}
+
+/// Checked methods handed out, by class and function: one per pair, shared (they are
+/// immutable), so that reading `C.f` allocates nothing after the first time. Bounded; a
+/// class whose methods were read stays alive until the cache is cleared.
+static CHECKED: ObjectCache<(usize, usize), CheckedMethod> = ObjectCache::new(1 << 16);
+
+fn checked_method<'py>(
+    class: &Bound<'py, PyType>,
+    function: Bound<'py, PyAny>,
+) -> PyResult<Bound<'py, PyAny>> {
+    let py = class.py();
+    let key = (class.as_ptr() as usize, function.as_ptr() as usize);
+    if let Some(found) = CHECKED.get(py, &key) {
+        return Ok(found.into_any());
+    }
+    let made = Bound::new(py, CheckedMethod::new(class.clone(), function))?;
+    CHECKED.insert(key, made.clone().unbind());
+    Ok(made.into_any())
 }
 
 /// A method read from its class: callable only with an instance of that class first.
@@ -464,10 +480,8 @@ fn combined<'py>(
 ) -> PyResult<Bound<'py, PyType>> {
     let py = other.py();
     let key = other.as_ptr() as usize;
-    let mut cache = COMBINED.lock().unwrap_or_else(|poison| poison.into_inner());
-    let cache = cache.get_or_insert_with(HashMap::new);
-    if let Some(found) = cache.get(&key) {
-        return Ok(found.bind(py).clone());
+    if let Some(found) = COMBINED.get(py, &key) {
+        return Ok(found);
     }
     let ours = compartment_class(py)?;
     let name = format!("Compartment{}", other.name()?);
@@ -487,6 +501,6 @@ fn combined<'py>(
             wrapped.set_cause(py, Some(error));
             wrapped
         })?;
-    cache.insert(key, made.clone().unbind());
+    COMBINED.insert(key, made.clone().unbind());
     Ok(made)
 }

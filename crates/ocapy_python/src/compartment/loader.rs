@@ -7,13 +7,14 @@
 //! module from inside a plugin frame, where the audit hook refuses them.
 
 use std::ffi::{CString, c_int};
-use std::sync::Arc;
+use std::panic::AssertUnwindSafe;
+use std::sync::{Arc, Mutex, mpsc};
 
 use ocapy_verifier::{Settings, check_bytes, check_source, decode, parse_target_version};
 use pyo3::exceptions::{PyRuntimeError, PyValueError};
 use pyo3::ffi;
 use pyo3::prelude::*;
-use pyo3::types::{PyDict, PyList, PyString};
+use pyo3::types::{PyCFunction, PyDict, PyString};
 
 use super::{Shared, audit, host, is_public_name};
 use crate::verifier::diagnostics_for_python;
@@ -50,27 +51,79 @@ pub(crate) fn load<'py>(
             return Err(verification_error(py, &text, &diagnostics, source.filename));
         }
     };
-    let verifying = {
-        let text = Arc::clone(&text);
-        std::thread::Builder::new()
-            .name("ocapy-verifier".into())
-            .stack_size(ocapy_verifier::STACK_SIZE)
-            .spawn(move || check_source(&text, &settings))
-            .map_err(|error| {
-                PyRuntimeError::new_err(format!("cannot start the verifier thread: {error}"))
-            })?
-    };
+    let verifying = verify_in_background(Arc::clone(&text), settings)?;
     let code_filename = format!("{}:{}", shared.name, source.filename);
     let compiled = compile(py, &text, &code_filename);
     let diagnostics = py
-        .detach(|| verifying.join())
-        .map_err(|_| PyRuntimeError::new_err("the verifier thread panicked"))?;
+        .detach(move || verifying.recv())
+        .ok()
+        .flatten()
+        .ok_or_else(|| PyRuntimeError::new_err("the verifier failed on this source"))?;
     if !diagnostics.is_empty() {
         return Err(verification_error(py, &text, &diagnostics, source.filename));
     }
     let code = compiled?;
     remember_source(py, &text, &code_filename)?;
     execute(py, shared, &code, source)
+}
+
+/// A verification handed to the verifier thread: the source, its settings, and where the
+/// diagnostics go (`None` if the verifier panicked).
+type Job = (
+    Arc<str>,
+    Settings,
+    mpsc::Sender<Option<Vec<ocapy_verifier::Diagnostic>>>,
+);
+
+static VERIFIER: Mutex<Option<mpsc::Sender<Job>>> = Mutex::new(None);
+
+/// Starts verifying `text` on the verifier thread (with the stack the verifier needs), which
+/// lives as long as the process: a thread per load would pay for its start and for fresh
+/// memory every time.
+fn verify_in_background(
+    text: Arc<str>,
+    settings: Settings,
+) -> PyResult<mpsc::Receiver<Option<Vec<ocapy_verifier::Diagnostic>>>> {
+    let (reply, answer) = mpsc::channel();
+    let mut verifier = VERIFIER.lock().unwrap_or_else(|poison| poison.into_inner());
+    let mut job = (text, settings, reply);
+    for _ in 0..2 {
+        let sender = match verifier.as_ref() {
+            Some(sender) => sender.clone(),
+            None => {
+                let (sender, jobs) = mpsc::channel::<Job>();
+                std::thread::Builder::new()
+                    .name("ocapy-verifier".into())
+                    .stack_size(ocapy_verifier::STACK_SIZE)
+                    .spawn(move || {
+                        for (text, settings, reply) in jobs {
+                            let checked = std::panic::catch_unwind(AssertUnwindSafe(|| {
+                                check_source(&text, &settings)
+                            }));
+                            let _ = reply.send(checked.ok());
+                        }
+                    })
+                    .map_err(|error| {
+                        PyRuntimeError::new_err(format!(
+                            "cannot start the verifier thread: {error}"
+                        ))
+                    })?;
+                *verifier = Some(sender.clone());
+                sender
+            }
+        };
+        match sender.send(job) {
+            Ok(()) => return Ok(answer),
+            // The thread is gone: start another.
+            Err(mpsc::SendError(returned)) => {
+                job = returned;
+                *verifier = None;
+            }
+        }
+    }
+    Err(PyRuntimeError::new_err(
+        "the verifier thread does not start",
+    ))
 }
 
 /// Runs `source` in the compartment without verifying it. For tests only: it shows what the
@@ -80,11 +133,12 @@ pub(crate) fn load_unverified<'py>(
     shared: &Shared,
     source: &ModuleSource<'_>,
 ) -> PyResult<Bound<'py, PyDict>> {
-    let text = std::str::from_utf8(source.bytes)
-        .map_err(|error| PyValueError::new_err(format!("source is not UTF-8: {error}")))?;
+    let text: Arc<str> = std::str::from_utf8(source.bytes)
+        .map_err(|error| PyValueError::new_err(format!("source is not UTF-8: {error}")))?
+        .into();
     let code_filename = format!("{}:{}", shared.name, source.filename);
-    let code = compile(py, text, &code_filename)?;
-    remember_source(py, text, &code_filename)?;
+    let code = compile(py, &text, &code_filename)?;
+    remember_source(py, &text, &code_filename)?;
     execute(py, shared, &code, source)
 }
 
@@ -127,14 +181,16 @@ fn compile<'py>(py: Python<'py>, text: &str, filename: &str) -> PyResult<Bound<'
     unsafe { Bound::from_owned_ptr_or_err(py, code) }
 }
 
-/// Lets tracebacks show the plugin's lines, under the file name its code carries.
-fn remember_source(py: Python<'_>, text: &str, code_filename: &str) -> PyResult<()> {
-    let lines = PyList::empty(py);
-    for line in text.split_inclusive('\n') {
-        lines.append(line)?;
-    }
-    let entry = (text.len(), py.None(), lines, code_filename);
-    host(py)?.linecache.bind(py).set_item(code_filename, entry)
+/// Lets tracebacks show the plugin's lines, under the file name its code carries: a lazy
+/// `linecache` entry, which reads the text only when a traceback is printed.
+fn remember_source(py: Python<'_>, text: &Arc<str>, code_filename: &str) -> PyResult<()> {
+    let text = Arc::clone(text);
+    let source =
+        PyCFunction::new_closure(py, None, None, move |_, _| -> String { text.to_string() })?;
+    host(py)?
+        .linecache
+        .bind(py)
+        .set_item(code_filename, (source,))
 }
 
 fn execute<'py>(

@@ -12,9 +12,10 @@ mod classes;
 mod imports;
 mod loader;
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
+use std::hash::{BuildHasherDefault, Hash, Hasher};
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, OnceLock};
+use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
 
 use ocapy_verifier::tables::attributes::hidden_edge;
 use pyo3::exceptions::{PyException, PyModuleNotFoundError, PyOSError, PyValueError};
@@ -31,6 +32,72 @@ pyo3::create_exception!(
     PyException,
     "Raised when compartment code attempts something its compartment holds no capability for."
 );
+
+/// Hashes object addresses, which are unique while the map keeps the objects alive.
+#[derive(Default)]
+pub(crate) struct AddressHasher(u64);
+
+const GOLDEN: u64 = 0x9E37_79B9_7F4A_7C15;
+
+impl Hasher for AddressHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for &byte in bytes {
+            self.0 = (self.0.rotate_left(8) ^ u64::from(byte)).wrapping_mul(GOLDEN);
+        }
+    }
+
+    fn write_usize(&mut self, address: usize) {
+        // Objects are 16-byte aligned: the low bits carry nothing.
+        self.0 = (self.0.rotate_left(29) ^ (address as u64 >> 4)).wrapping_mul(GOLDEN);
+    }
+}
+
+/// A hash map keyed by object addresses.
+pub(crate) type AddressMap<K, V> = HashMap<K, V, BuildHasherDefault<AddressHasher>>;
+
+/// A process-wide cache of objects by an address key. The lock is held only around map
+/// operations, never while Python code may run (a finalizer could come back to the cache):
+/// evicted objects are dropped after it is released.
+pub(crate) struct ObjectCache<K, T> {
+    map: Mutex<Option<AddressMap<K, Py<T>>>>,
+    limit: usize,
+}
+
+impl<K: Eq + Hash, T> ObjectCache<K, T> {
+    pub(crate) const fn new(limit: usize) -> Self {
+        ObjectCache {
+            map: Mutex::new(None),
+            limit,
+        }
+    }
+
+    fn lock(&self) -> MutexGuard<'_, Option<AddressMap<K, Py<T>>>> {
+        self.map.lock().unwrap_or_else(|poison| poison.into_inner())
+    }
+
+    pub(crate) fn get<'py>(&self, py: Python<'py>, key: &K) -> Option<Bound<'py, T>> {
+        let map = self.lock();
+        map.as_ref()?.get(key).map(|found| found.bind(py).clone())
+    }
+
+    pub(crate) fn insert(&self, key: K, value: Py<T>) {
+        let (evicted, replaced) = {
+            let mut map = self.lock();
+            let map = map.get_or_insert_with(AddressMap::default);
+            let evicted = if map.len() >= self.limit {
+                std::mem::take(map)
+            } else {
+                AddressMap::default()
+            };
+            (evicted, map.insert(key, value))
+        };
+        drop((evicted, replaced));
+    }
+}
 
 /// A name untrusted code may use as an attribute: no leading underscore, no hidden edge.
 pub(crate) fn is_public_name(name: &str) -> bool {
