@@ -1,4 +1,5 @@
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from os import PathLike
 from typing import Any, TypeVar, final
 
 @final
@@ -75,3 +76,46 @@ def sealed(cls: type[_T], /) -> type[_T]:
 
 def namespace(*functions: Callable[..., Any], **members: Any) -> Namespace:
     """An immutable record: functions by their ``__name__``, then keyword members, sealed."""
+
+class CapabilityError(Exception):
+    """Compartment code attempted something its compartment holds no capability for."""
+
+@final
+class raw:
+    """Hand ``value`` to a compartment as it is: a grant or module facade left unsealed."""
+
+    def __init__(self, value: object, /) -> None: ...
+
+@final
+class Compartment:
+    """Runs verified modules with only the grants and module facades its host gives.
+
+    ``grants`` become the plugin's globals (sealed unless ``seal_grants=False`` or wrapped in
+    ``raw``); ``modules`` maps import names to modules (seen through ocapy's facade table)
+    or to explicit facades; ``print`` receives each printed line; ``root`` is a directory of
+    plugin packages for ``import_module`` and the plugins' own imports.
+    """
+
+    def __init__(
+        self,
+        grants: Mapping[str, object] | None = None,
+        modules: Mapping[str, object] | None = None,
+        *,
+        print: Callable[[str], object] | None = None,
+        name: str | None = None,
+        seal_grants: bool = True,
+        root: str | PathLike[str] | None = None,
+    ) -> None: ...
+    @property
+    def name(self) -> str: ...
+    def load(self, path: str | PathLike[str]) -> Namespace:
+        """Read, verify, compile and run the module at ``path``; its sealed public names."""
+    def run(self, source: str | bytes, *, filename: str = "<string>") -> Namespace:
+        """Verify, compile and run ``source``; its sealed public names."""
+    def import_module(self, name: str) -> Namespace:
+        """Import ``name`` (``pkg.mod``) from ``root``, verifying each module once."""
+
+def _run_unverified(
+    compartment: Compartment, source: str | bytes, *, filename: str = "<string>"
+) -> Namespace:
+    """For ocapy's tests only: run ``source`` in ``compartment`` without verifying it."""

@@ -6,12 +6,15 @@ Every test asserts both sides: what a compartment refuses, and what keeps workin
 from __future__ import annotations
 
 import asyncio
+import collections
 import datetime
 import decimal
 import enum
 import fractions
+import importlib
 import json
 import math
+import random
 import sys
 import threading
 import traceback
@@ -73,7 +76,7 @@ def test_run_returns_a_sealed_view_of_the_public_names() -> None:
     # The grants and imports are the plugin's, not part of its view.
     assert sorted(dir(plugin)) == ["dumps", "forecast", "math"]
     with pytest.raises(AttributeError):
-        plugin.forecast = None  # type: ignore[misc]
+        plugin.forecast = None  # type: ignore[attr-defined]
     assert compartment.name == "weather-plugin"
     assert repr(compartment) == '<ocapy.Compartment "weather-plugin">'
 
@@ -242,13 +245,29 @@ def test_the_import_gate_serves_only_the_module_map() -> None:
 
 def test_facade_classes_keep_working_and_their_methods_are_checked() -> None:
     source = '''
+import collections
 import fractions
 import json
 import enum
+import random
 
-class Color(enum.Enum):
-    RED = 1
-    GREEN = 2
+class Base(enum.Enum):
+    def describe(self):
+        return self.name.lower()
+
+class Color(Base):
+    RED = enum.auto()
+    GREEN = enum.auto()
+
+def colours():
+    return Color(1) is Color.RED, [colour.describe() for colour in Color], Color.describe(Color.GREEN)
+
+def counted(text):
+    counter = collections.Counter(text)
+    return counter.most_common(1), isinstance(counter, collections.Counter)
+
+def draw(seed):
+    return random.Random(seed).randint(1, 6)
 
 class Encoder(json.JSONEncoder):
     def default(self, o):
@@ -271,19 +290,28 @@ def parse(text):
 def limit(value):
     return fractions.Fraction.limit_denominator(value, 10)
 '''
-    modules = {"fractions": fractions, "json": json, "enum": enum}
+    modules = {
+        "collections": collections,
+        "fractions": fractions,
+        "json": json,
+        "enum": enum,
+        "random": random,
+    }
     plugin = Compartment(modules=modules).run(source)
     assert plugin.encode([fractions.Fraction(1, 3)]) == '["1/3"]'
     assert plugin.half() == fractions.Fraction(1, 2)
     assert plugin.parse("{") == "bad json"
     assert plugin.Color.RED.value == 1
+    assert plugin.colours() == (True, ["red", "green"], "green")
+    assert plugin.counted("abca") == ([("a", 2)], True)
+    assert plugin.draw(5) == random.Random(5).randint(1, 6)
     assert plugin.limit(fractions.Fraction(333, 1000)) == fractions.Fraction(1, 3)
     with pytest.raises(TypeError, match="needs an instance of Fraction"):
         plugin.limit(decimal.Decimal("0.5"))
 
 
 def test_c_code_importing_at_plugin_time_gets_only_what_the_host_imported() -> None:
-    import _strptime  # noqa: F401  (datetime.strptime imports it from C)
+    importlib.import_module("_strptime")  # datetime.strptime imports it from C
 
     plugin = Compartment(modules={"datetime": datetime}).run(
         "import datetime\n"

@@ -18,7 +18,7 @@ use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyDict, PyString, PyTuple, PyType};
 
-use super::{ObjectCache, check_public, host};
+use super::{ObjectCache, check_public, host, is_public_name};
 
 unsafe extern "C" {
     // Exported by every CPython 3 (cpython/object.h); pyo3-ffi skips private names.
@@ -99,38 +99,61 @@ unsafe extern "C" fn class_getattro(
 }
 
 /// What reading `name` on `class` gives untrusted code, `value` being what `type` gives: a
-/// plain function becomes a checked unbound method, a property a view without raw accessors.
+/// plain function becomes a checked unbound method, a property a view without raw
+/// accessors. Single-underscore names and `__new__` are left alone: untrusted code cannot
+/// read them (the verifier and the tamed `getattr` see to that), and library code reads them
+/// through the class and calls them without an instance (`Enum`'s `__new__` and
+/// `_generate_next_value_`).
 fn checked_attribute<'py>(
     class: &Bound<'py, PyType>,
     name: &Bound<'py, PyAny>,
     value: Bound<'py, PyAny>,
 ) -> PyResult<Bound<'py, PyAny>> {
     let py = class.py();
+    // SAFETY: a type check on a live object.
+    let is_function = unsafe { ffi::PyFunction_Check(value.as_ptr()) != 0 };
+    // SAFETY: a type check on a live object.
+    let is_property =
+        unsafe { ffi::PyObject_TypeCheck(value.as_ptr(), &raw mut ffi::PyProperty_Type) != 0 };
+    if !(is_function || is_property) {
+        return Ok(value);
+    }
+    let checked = name
+        .cast::<PyString>()
+        .is_ok_and(|name| name.to_str().is_ok_and(is_checked_name));
+    if !checked {
+        return Ok(value);
+    }
     // SAFETY: both are live objects; the result is borrowed (or NULL, without an exception).
     let raw = unsafe { _PyType_Lookup(class.as_ptr().cast(), name.as_ptr()) };
-    // SAFETY: type checks on live objects.
-    let (is_function, is_static, is_property) = unsafe {
-        (
-            ffi::PyFunction_Check(value.as_ptr()) != 0,
-            !raw.is_null() && ffi::Py_IS_TYPE(raw, &raw mut ffi::PyStaticMethod_Type) != 0,
-            raw == value.as_ptr()
-                && ffi::PyObject_TypeCheck(raw, &raw mut ffi::PyProperty_Type) != 0,
-        )
-    };
-    if is_function && !is_static {
-        checked_method(class, value)
-    } else if is_property {
-        Ok(Bound::new(
-            py,
-            PropertyView {
-                owner: class.clone().unbind(),
-                property: value.unbind(),
-            },
-        )?
-        .into_any())
-    } else {
-        Ok(value)
+    if is_function {
+        // SAFETY: a type check on a live object.
+        let is_static = !raw.is_null()
+            && unsafe { ffi::Py_IS_TYPE(raw, &raw mut ffi::PyStaticMethod_Type) != 0 };
+        if is_static {
+            return Ok(value);
+        }
+        return checked_method(class, value);
     }
+    // A property read from the class is the property itself (its `__get__` gives itself).
+    if raw != value.as_ptr() {
+        return Ok(value);
+    }
+    Ok(Bound::new(
+        py,
+        PropertyView {
+            owner: class.clone().unbind(),
+            property: value.unbind(),
+        },
+    )?
+    .into_any())
+}
+
+/// Whether a method of this name is checked when read from its class: public names and
+/// dunders, but not `__new__` (a static method by definition, called with the class).
+fn is_checked_name(name: &str) -> bool {
+    let dunder = name.len() > 4 && name.starts_with("__") && name.ends_with("__");
+    (dunder && name != "__new__") || !name.starts_with('_')
 }
 
 /// Checked methods handed out, by class and function: one per pair, shared (they are
@@ -379,7 +402,7 @@ impl ClassView {
 pub(crate) fn needs_view(class: &Bound<'_, PyType>) -> PyResult<bool> {
     for name in class.as_any().dir()? {
         let name = name.cast_into::<PyString>()?;
-        if !super::is_public_name(name.to_str()?) {
+        if !is_public_name(name.to_str()?) {
             continue;
         }
         let Ok(value) = class.getattr(&name) else {

@@ -21,7 +21,7 @@ use ocapy_verifier::tables::attributes::hidden_edge;
 use pyo3::exceptions::{PyException, PyModuleNotFoundError, PyOSError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
-use pyo3::types::{PyDict, PyModule, PyString};
+use pyo3::types::{PyDict, PyMapping, PyModule, PyString};
 use pyo3::{PyTraverseError, PyVisit};
 
 use loader::ModuleSource;
@@ -359,8 +359,8 @@ impl Compartment {
     #[pyo3(signature = (grants = None, modules = None, *, print = None, name = None, seal_grants = true, root = None))]
     fn new(
         py: Python<'_>,
-        grants: Option<&Bound<'_, PyDict>>,
-        modules: Option<&Bound<'_, PyDict>>,
+        grants: Option<&Bound<'_, PyMapping>>,
+        modules: Option<&Bound<'_, PyMapping>>,
         print: Option<Py<PyAny>>,
         name: Option<String>,
         seal_grants: bool,
@@ -369,13 +369,13 @@ impl Compartment {
         let host = host(py)?;
         let name = name.unwrap_or_else(|| "compartment".to_owned());
         let granted = PyDict::new(py);
-        for (key, value) in grants.into_iter().flat_map(|grants| grants.iter()) {
+        for (key, value) in entries(grants)? {
             let key = grant_name(&key)?;
             let value = boundary_value(&key, value, seal_grants, host, "grant")?;
             granted.set_item(key, value)?;
         }
         let facades = PyDict::new(py);
-        for (key, value) in modules.into_iter().flat_map(|modules| modules.iter()) {
+        for (key, value) in entries(modules)? {
             let key: String = key
                 .extract()
                 .map_err(|_| PyValueError::new_err("module names in `modules` must be strings"))?;
@@ -524,6 +524,16 @@ fn _run_unverified<'py>(
     let source = compartment.module_source(&bytes, &filename);
     let globals = loader::load_unverified(py, &compartment.shared, &source)?;
     compartment.view(&globals)
+}
+
+/// The items of an optional mapping argument.
+fn entries<'py>(
+    mapping: Option<&Bound<'py, PyMapping>>,
+) -> PyResult<Vec<(Bound<'py, PyAny>, Bound<'py, PyAny>)>> {
+    match mapping {
+        Some(mapping) => mapping.items()?.iter().map(|item| item.extract()).collect(),
+        None => Ok(Vec::new()),
+    }
 }
 
 /// A grant's name: a public identifier.
