@@ -15,6 +15,8 @@ import importlib
 import json
 import math
 import random
+import signal
+import subprocess
 import sys
 import threading
 import traceback
@@ -854,3 +856,18 @@ def test_import_module_needs_a_root(tmp_path: Path) -> None:
     (tmp_path / "file.py").write_text("", encoding="utf-8")
     with pytest.raises(ValueError, match="not a directory"):
         Compartment(root=tmp_path / "file.py")
+
+
+# --- availability: the host's business ---------------------------------------------------
+
+
+def test_a_plugin_that_never_returns_is_stopped_by_a_process_boundary() -> None:
+    """The recipe of docs/threat-model.md: a child process, bounded by the parent."""
+    child = (
+        "import resource, ocapy\n"
+        "resource.setrlimit(resource.RLIMIT_CPU, (1, 2))\n"
+        "ocapy.Compartment().run('while True:\\n    pass\\n')\n"
+    )
+    completed = subprocess.run([sys.executable, "-c", child], capture_output=True, check=False)
+    # The CPU limit ends the child (SIGXCPU at the soft limit, SIGKILL at the hard one).
+    assert completed.returncode in (-signal.SIGXCPU, -signal.SIGKILL)
