@@ -15,12 +15,12 @@ use pyo3::types::{PyDict, PyList, PyString, PyTuple};
 
 use super::{Sealed, names, seal};
 
-/// `err`, raised inside `owner`'s inner object, as its holder may see it.
-pub(super) fn sanitize(owner: &Bound<'_, Sealed>, err: PyErr) -> PyErr {
-    let py = owner.py();
+/// `err`, raised inside the object `wrapper` seals, as the wrapper's holder may see it.
+pub(super) fn sanitize(wrapper: &Bound<'_, Sealed>, err: PyErr) -> PyErr {
+    let py = wrapper.py();
     let exc = err.into_value(py).into_bound(py).into_any();
-    if owner.get().deep {
-        return match rebuild(owner, &exc) {
+    if wrapper.get().deep {
+        return match rebuild(wrapper, &exc) {
             Ok(rebuilt) => PyErr::from_value(rebuilt),
             Err(_) => PyRuntimeError::new_err(format!(
                 "{} raised inside a sealed object could not be rebuilt outside it",
@@ -32,13 +32,12 @@ pub(super) fn sanitize(owner: &Bound<'_, Sealed>, err: PyErr) -> PyErr {
     if exc.is_instance_of::<PyAttributeError>() {
         // Errors here leave `.obj` as the interpreter set it only if the exception refuses
         // assignment, which `AttributeError` and its subclasses do not.
-        let inner = owner.get().inner.bind(py);
-        let obj = exc.getattr("obj").ok();
-        let replacement = if obj.is_some_and(|obj| obj.is(inner)) {
-            owner.clone().into_any()
-        } else {
-            py.None().into_bound(py)
+        let subject = wrapper.get().subject(py);
+        let replacement = match exc.getattr("obj") {
+            Ok(obj) if obj.is(subject) => Sealed::subject_wrapper(wrapper).ok(),
+            _ => None,
         };
+        let replacement = replacement.unwrap_or_else(|| py.None().into_bound(py));
         let _ = exc.setattr("obj", replacement);
     }
     PyErr::from_value(exc)
@@ -54,9 +53,9 @@ pub(super) fn attribute_error(
     if !err.is_instance_of::<PyAttributeError>(py) {
         return sanitize(slf, err);
     }
-    let inner = slf.get().inner.bind(py);
+    let subject = slf.get().subject(py);
     let value = err.value(py);
-    let missing = value.getattr("obj").is_ok_and(|obj| obj.is(inner))
+    let missing = value.getattr("obj").is_ok_and(|obj| obj.is(subject))
         && value
             .getattr("name")
             .is_ok_and(|raised| raised.eq(name).unwrap_or(false));
@@ -90,7 +89,7 @@ fn class_name(exc: &Bound<'_, PyAny>) -> String {
 
 /// A new exception of `exc`'s class, with what the holder may see of it, sealed deep.
 fn rebuild<'py>(
-    owner: &Bound<'py, Sealed>,
+    wrapper: &Bound<'py, Sealed>,
     exc: &Bound<'py, PyAny>,
 ) -> PyResult<Bound<'py, PyAny>> {
     let py = exc.py();
@@ -101,7 +100,7 @@ fn rebuild<'py>(
         let message = seal(&args.get_item(0)?, true)?;
         let mut members = Vec::new();
         for member in exc.getattr("exceptions")?.try_iter()? {
-            members.push(rebuild(owner, &member?)?);
+            members.push(rebuild(wrapper, &member?)?);
         }
         PyTuple::new(py, [message, PyList::new(py, members)?.into_any()])?
     } else {
@@ -129,8 +128,8 @@ fn rebuild<'py>(
     if exc.is_instance_of::<PyAttributeError>() {
         rebuilt.setattr("name", seal(&exc.getattr("name")?, true)?)?;
         let obj = exc.getattr("obj")?;
-        let obj = if obj.is(owner.get().inner.bind(py)) {
-            owner.clone().into_any()
+        let obj = if obj.is(wrapper.get().subject(py)) {
+            Sealed::subject_wrapper(wrapper)?
         } else {
             seal(&obj, true)?
         };

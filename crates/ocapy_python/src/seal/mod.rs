@@ -5,10 +5,12 @@
 //! immutable record of sealed members. Both are native types that are immutable, final and
 //! without a `__dict__`, so a holder can neither use them as a channel nor redirect them.
 
+mod cache;
 mod errors;
 mod memo;
 mod names;
 mod namespace;
+mod slots;
 mod wrapper;
 
 use pyo3::exceptions::PyTypeError;
@@ -111,6 +113,8 @@ fn namespace_py<'py>(
 pub(crate) fn register(module: &Bound<'_, PyModule>) -> PyResult<()> {
     module.add_class::<Sealed>()?;
     module.add_class::<Namespace>()?;
+    wrapper::install_slots(module.py());
+    namespace::install_slots(module.py());
     module.add_function(wrap_pyfunction!(seal_py, module)?)?;
     module.add_function(wrap_pyfunction!(harden, module)?)?;
     module.add_function(wrap_pyfunction!(sealed_class, module)?)?;
