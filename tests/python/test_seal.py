@@ -221,6 +221,35 @@ def test_shallow_exceptions_lose_their_traceback_and_context() -> None:
     assert error.__context__ is None and error.__cause__ is None
 
 
+def test_shallow_exception_arguments_that_are_the_inner_object_become_the_wrapper() -> None:
+    account = Account(1)
+    s = seal(account)
+    with pytest.raises(ValueError) as info:
+        s.fail()
+    assert info.value.args == (s,) and info.value.args[0] is s
+
+
+def test_new_instances_of_the_inner_class_come_back_sealed() -> None:
+    class Money:
+        def __init__(self, cents: int) -> None:
+            self._cents = cents
+
+        def doubled(self) -> Money:
+            return type(self)(self._cents * 2)
+
+        @classmethod
+        def zero(cls) -> Money:
+            return cls(0)
+
+    m = seal(Money(5))
+    doubled = m.doubled()
+    assert isinstance(doubled, Sealed)
+    with pytest.raises(AttributeError):
+        doubled._cents
+    assert isinstance(seal(Money).zero(), Sealed)
+    assert isinstance(Point.origin(), Sealed)
+
+
 def test_deep_exceptions_are_rebuilt_with_sealed_arguments() -> None:
     account = Account(1)
     h = harden(account)
@@ -331,6 +360,8 @@ def test_checked_unbound_methods() -> None:
     with pytest.raises(TypeError, match="got nothing"):
         Point.norm1()
     assert Point.origin().norm1() == 0
+    with pytest.raises(AttributeError):
+        Point.origin()._x
 
 
 def test_sealed_rejects_non_classes() -> None:

@@ -3,8 +3,9 @@
 //! (`__context__`, `__cause__`) and, for an `AttributeError`, the object itself (`.obj`).
 //!
 //! - shallow: the same exception, without traceback, context and cause, its `.obj` the
-//!   wrapper (or None when it was some other object); its arguments stay as they are, like
-//!   every value a shallow seal hands out;
+//!   wrapper (or None when it was some other object), an argument that is the inner object
+//!   replaced by the wrapper; other arguments stay as they are, like every value a shallow
+//!   seal hands out;
 //! - deep: a new exception of the same class, built from the sealed arguments and with the
 //!   public instance attributes sealed, so nothing of the inside reaches the holder raw.
 
@@ -15,32 +16,60 @@ use pyo3::types::{PyDict, PyList, PyString, PyTuple};
 
 use super::{Sealed, names, seal};
 
-/// `err`, raised inside the object `wrapper` seals, as the wrapper's holder may see it.
+/// `err`, raised inside the object `wrapper` seals, as the wrapper's holder may see it. An
+/// exception that cannot be made safe is replaced by a `RuntimeError` that says so.
 pub(super) fn sanitize(wrapper: &Bound<'_, Sealed>, err: PyErr) -> PyErr {
     let py = wrapper.py();
     let exc = err.into_value(py).into_bound(py).into_any();
-    if wrapper.get().deep {
-        return match rebuild(wrapper, &exc) {
-            Ok(rebuilt) => PyErr::from_value(rebuilt),
-            Err(_) => PyRuntimeError::new_err(format!(
-                "{} raised inside a sealed object could not be rebuilt outside it",
-                class_name(&exc)
-            )),
-        };
+    let safe = if wrapper.get().deep {
+        rebuild(wrapper, &exc)
+    } else {
+        strip(wrapper, &exc).map(|()| exc.clone())
+    };
+    match safe {
+        Ok(safe) => PyErr::from_value(safe),
+        Err(_) => PyRuntimeError::new_err(format!(
+            "{} raised inside a sealed object could not be made safe to pass on",
+            class_name(&exc)
+        )),
     }
-    strip(&exc);
+}
+
+/// Cuts a shallow seal's exception off from the frames and exceptions of the inside, and
+/// puts the wrapper where the exception held the inner object.
+fn strip(wrapper: &Bound<'_, Sealed>, exc: &Bound<'_, PyAny>) -> PyResult<()> {
+    let py = wrapper.py();
+    // SAFETY: `exc` is a live exception instance. `PyException_SetTraceback` takes a borrowed
+    // traceback or None and can only fail for a non-traceback argument; `SetContext` and
+    // `SetCause` steal their argument, and NULL clears the field.
+    unsafe {
+        ffi::PyException_SetTraceback(exc.as_ptr(), ffi::Py_None());
+        ffi::PyException_SetContext(exc.as_ptr(), std::ptr::null_mut());
+        ffi::PyException_SetCause(exc.as_ptr(), std::ptr::null_mut());
+    }
+    let subject = wrapper.get().subject(py);
+    let args = exc.getattr("args")?.cast_into::<PyTuple>()?;
+    if args.iter().any(|arg| arg.is(subject)) {
+        let holder_view = Sealed::subject_wrapper(wrapper)?;
+        let args = args.iter().map(|arg| {
+            if arg.is(subject) {
+                holder_view.clone()
+            } else {
+                arg
+            }
+        });
+        exc.setattr("args", PyTuple::new(py, args.collect::<Vec<_>>())?)?;
+    }
     if exc.is_instance_of::<PyAttributeError>() {
-        // Errors here leave `.obj` as the interpreter set it only if the exception refuses
-        // assignment, which `AttributeError` and its subclasses do not.
-        let subject = wrapper.get().subject(py);
-        let replacement = match exc.getattr("obj") {
-            Ok(obj) if obj.is(subject) => Sealed::subject_wrapper(wrapper).ok(),
-            _ => None,
+        let obj = exc.getattr("obj")?;
+        let replacement = if obj.is(subject) {
+            Sealed::subject_wrapper(wrapper)?
+        } else {
+            py.None().into_bound(py)
         };
-        let replacement = replacement.unwrap_or_else(|| py.None().into_bound(py));
-        let _ = exc.setattr("obj", replacement);
+        exc.setattr("obj", replacement)?;
     }
-    PyErr::from_value(exc)
+    Ok(())
 }
 
 /// The `AttributeError` for reading `name` through `slf` when the inner object raised `err`.
@@ -66,18 +95,6 @@ pub(super) fn attribute_error(
         PyAttributeError::new_err(format!(
             "reading attribute {name} of a sealed object raised AttributeError inside it"
         ))
-    }
-}
-
-/// Cuts the exception off from the frames and exceptions of the inside.
-fn strip(exc: &Bound<'_, PyAny>) {
-    // SAFETY: `exc` is a live exception instance. `PyException_SetTraceback` takes a borrowed
-    // traceback or None and can only fail for a non-traceback argument; `SetContext` and
-    // `SetCause` steal their argument, and NULL clears the field.
-    unsafe {
-        ffi::PyException_SetTraceback(exc.as_ptr(), ffi::Py_None());
-        ffi::PyException_SetContext(exc.as_ptr(), std::ptr::null_mut());
-        ffi::PyException_SetCause(exc.as_ptr(), std::ptr::null_mut());
     }
 }
 

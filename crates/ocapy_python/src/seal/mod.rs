@@ -44,7 +44,7 @@ pub(crate) fn namespace<'py>(
 }
 
 /// Objects that carry no authority (immutable, no reachable state) or are sealed already.
-fn needs_no_seal(obj: &Bound<'_, PyAny>) -> bool {
+pub(super) fn needs_no_seal(obj: &Bound<'_, PyAny>) -> bool {
     obj.is_none()
         || obj.is_exact_instance_of::<PyBool>()
         || obj.is_exact_instance_of::<PyInt>()
@@ -54,8 +54,8 @@ fn needs_no_seal(obj: &Bound<'_, PyAny>) -> bool {
         || obj.is_exact_instance_of::<PyComplex>()
         || obj.is_exact_instance_of::<Sealed>()
         || obj.is_exact_instance_of::<Namespace>()
-        || obj.is(&obj.py().NotImplemented())
-        || obj.is(&obj.py().Ellipsis())
+        || obj.is(obj.py().NotImplemented())
+        || obj.is(obj.py().Ellipsis())
 }
 
 /// Seals `obj` for its holder: only its public attributes, and its public protocols.

@@ -8,7 +8,7 @@ use pyo3::types::{PyDict, PyFunction, PyString, PyTuple, PyType};
 use pyo3::{PyTraverseError, PyVisit};
 
 use super::cache::CachedRef;
-use super::{errors, memo, names, seal, slots};
+use super::{errors, memo, names, needs_no_seal, seal, slots};
 
 /// A read-only view of an object's public surface. Immutable, final, without `__dict__`.
 #[pyclass(frozen, immutable_type, module = "ocapy", name = "Sealed")]
@@ -81,14 +81,21 @@ impl Sealed {
 
     /// The class whose code is the authority on its instances: sealed instances of it that
     /// the holder passes in arrive unwrapped, as Python 2 and the verifier let a class's
-    /// methods read other instances' private state. Callables have no such class.
+    /// methods read other instances' private state; raw instances of it that come out are
+    /// sealed, as the object itself is. Callables have no such class.
     fn authority<'py>(slf: &Bound<'py, Self>) -> Option<Bound<'py, PyType>> {
         let py = slf.py();
         let sealed = slf.get();
         match &sealed.view {
             View::Class => sealed.inner.bind(py).cast::<PyType>().ok().cloned(),
             View::Unbound { class } => Some(class.bind(py).clone()),
-            View::Method { this } => Some(this.bind(py).get_type()),
+            View::Method { this } => {
+                let this = this.bind(py);
+                Some(
+                    this.cast::<PyType>()
+                        .map_or_else(|_| this.get_type(), |class| class.clone()),
+                )
+            }
             View::Object => {
                 let inner = sealed.inner.bind(py);
                 (!carries_edges(inner) && !is_builtin_function(inner)).then(|| inner.get_type())
@@ -150,9 +157,10 @@ impl Sealed {
     }
 
     /// A value on its way out to the holder. Deep: sealed with this membrane. Shallow: the
-    /// subject itself comes back as its wrapper, and functions, methods and descriptors
-    /// (which reach their `__self__`, `__globals__`, `__closure__`, `fget` ...) come back
-    /// sealed; other values as they are.
+    /// subject itself comes back as its wrapper; functions, methods and descriptors (which
+    /// reach their `__self__`, `__globals__`, `__closure__`, `fget` ...) and instances of
+    /// the authority class (`type(self)(...)`, a classmethod's `cls(...)`) come back sealed;
+    /// other values as they are.
     fn export<'py>(
         slf: &Bound<'py, Self>,
         value: Bound<'py, PyAny>,
@@ -161,6 +169,9 @@ impl Sealed {
         let subject = sealed.subject(slf.py());
         if value.is(subject) {
             return Self::subject_wrapper(slf);
+        }
+        if needs_no_seal(&value) {
+            return Ok(value);
         }
         if is_bound_method(&value) {
             // SAFETY: `value` is a bound method; both accessors return borrowed references
@@ -175,7 +186,9 @@ impl Sealed {
                 return Self::method(slf, function, this);
             }
         }
-        if sealed.deep || carries_edges(&value) || is_builtin_function(&value) {
+        let own_instance =
+            || Self::authority(slf).is_some_and(|class| is_instance_by_type(&value, &class));
+        if sealed.deep || carries_edges(&value) || is_builtin_function(&value) || own_instance() {
             return seal(&value, sealed.deep);
         }
         Ok(value)
@@ -251,7 +264,7 @@ impl Sealed {
     ) -> PyResult<Bound<'py, PyAny>> {
         let py = slf.py();
         match Self::protocol(slf, name, args)? {
-            Some(result) if !result.is(&py.NotImplemented()) => Self::export(slf, result),
+            Some(result) if !result.is(py.NotImplemented()) => Self::export(slf, result),
             _ => Ok(py.NotImplemented().into_bound(py)),
         }
     }
