@@ -3,6 +3,7 @@
 use std::collections::BTreeMap;
 
 use ocapy_verifier::tables::attributes::hidden_edge;
+use pyo3::Borrowed;
 use pyo3::exceptions::{PyAttributeError, PyTypeError, PyValueError};
 use pyo3::ffi;
 use pyo3::prelude::*;
@@ -61,14 +62,13 @@ fn check_member_name(py: Python<'_>, name: &str) -> PyResult<()> {
 impl Namespace {
     /// `getattr(ns, name)`: the `tp_getattro` of `Namespace` (see `slots`).
     fn getattribute<'py>(
-        obj: &Bound<'py, PyAny>,
+        slf: &Bound<'py, Namespace>,
         name: &Bound<'py, PyAny>,
     ) -> PyResult<Bound<'py, PyAny>> {
-        // SAFETY: installed as the slot of `Namespace` only, so `obj` is a `Namespace`.
-        let namespace = unsafe { obj.cast_unchecked::<Namespace>() }.get();
+        let namespace = slf.get();
         let name = names::public_name(name)?;
         match namespace.members.get(name.to_str()?) {
-            Some(member) => Ok(member.bind(obj.py()).clone()),
+            Some(member) => Ok(member.bind(slf.py()).clone()),
             None => Err(PyAttributeError::new_err(format!(
                 "namespace has no member {}",
                 names::repr_of(&name)
@@ -81,14 +81,19 @@ unsafe extern "C" fn getattro(
     obj: *mut ffi::PyObject,
     name: *mut ffi::PyObject,
 ) -> *mut ffi::PyObject {
-    // SAFETY: installed as `tp_getattro`, which the interpreter calls with the GIL held and
-    // live arguments.
-    unsafe { slots::call(Namespace::getattribute, obj, name) }
+    // SAFETY: installed as the `tp_getattro` of `Namespace`: the interpreter calls it with
+    // the GIL held and two live borrowed references, the first to a `Namespace`.
+    unsafe {
+        slots::guard(|py| {
+            let namespace = Borrowed::from_ptr(py, obj).cast_unchecked::<Namespace>();
+            Namespace::getattribute(&namespace, &Borrowed::from_ptr(py, name))
+        })
+    }
 }
 
 /// Installs the attribute slot of `Namespace`; called once when the module is created.
 pub(super) fn install_slots(py: Python<'_>) {
-    slots::install::<Namespace>(py, getattro);
+    slots::install_getattro::<Namespace>(py, getattro);
 }
 
 #[pymethods]

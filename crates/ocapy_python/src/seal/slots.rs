@@ -1,9 +1,11 @@
-//! `tp_getattro` slots written by hand for `Sealed` and `Namespace`.
+//! Slots written by hand for `Sealed` and `Namespace`: attribute reads (`tp_getattro`) and,
+//! for `Sealed`, vectorcall.
 //!
-//! PyO3's generated slot falls back to a default `__getattr__` when `__getattribute__`
-//! raises `AttributeError`, and that default replaces the message with the bare name; and
-//! attribute reads are the hot path of a sealed object, where its bookkeeping shows. The
-//! slot is installed once, right after the type is created and before any instance exists.
+//! PyO3's generated `tp_getattro` falls back to a default `__getattr__` when
+//! `__getattribute__` raises `AttributeError`, and that default replaces the message with
+//! the bare name. And attribute reads and method calls are the hot path of a sealed object,
+//! where PyO3's argument tuples and dicts show. The slots are installed once, right after
+//! the type is created and before Python code can see it.
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
@@ -12,44 +14,48 @@ use pyo3::ffi;
 use pyo3::prelude::*;
 use pyo3::type_object::PyTypeInfo;
 
-/// A `getattro` implementation: the object (of the type it is installed on) and the name.
-pub(super) type Getattro =
-    for<'py> fn(&Bound<'py, PyAny>, &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>>;
-
 /// Makes `slot` the `tp_getattro` of `T`'s type.
-pub(super) fn install<T: PyTypeInfo>(py: Python<'_>, slot: ffi::getattrofunc) {
+pub(super) fn install_getattro<T: PyTypeInfo>(py: Python<'_>, slot: ffi::getattrofunc) {
     let class = T::type_object_raw(py);
     // SAFETY: `class` is the live, fully initialized type object of `T`, created by PyO3 a
-    // moment ago while the module is being initialized with the GIL held, before any of its
-    // instances exist. `PyType_Modified` drops what the interpreter cached about the type.
+    // moment ago while the module is being initialized with the GIL held, before any
+    // Python code can use it. `PyType_Modified` drops what the interpreter cached about it.
     unsafe {
         (*class).tp_getattro = Some(slot);
         ffi::PyType_Modified(class);
     }
 }
 
-/// Runs `getattro` for the C slot: converts its result, and a panic, to what the
-/// interpreter expects (a new reference, or NULL with an exception set).
+/// Makes instances of `T` callable by vectorcall through the function pointer each one
+/// holds at `field`, a field of `instance`'s Rust value (the same offset in every instance).
+pub(super) fn install_vectorcall<T: PyTypeInfo>(
+    instance: &Bound<'_, T>,
+    field: *const ffi::vectorcallfunc,
+) {
+    let offset = field as usize - instance.as_ptr() as usize;
+    let class = T::type_object_raw(instance.py());
+    // SAFETY: as in `install_getattro`. `offset` is where every instance of `T` keeps its
+    // (never null) `vectorcallfunc`: PyO3 lays out all instances of a class alike.
+    unsafe {
+        (*class).tp_vectorcall_offset = offset as ffi::Py_ssize_t;
+        (*class).tp_flags |= ffi::Py_TPFLAGS_HAVE_VECTORCALL;
+        ffi::PyType_Modified(class);
+    }
+}
+
+/// Runs `body` for a C slot: converts its result, and a panic, to what the interpreter
+/// expects (a new reference, or NULL with an exception set).
 ///
 /// # Safety
-/// Called only as a `tp_getattro` slot: the GIL is held and both pointers are live.
-pub(super) unsafe fn call(
-    getattro: Getattro,
-    obj: *mut ffi::PyObject,
-    name: *mut ffi::PyObject,
+/// Called only from a slot, which the interpreter calls with the GIL held.
+pub(super) unsafe fn guard(
+    body: impl FnOnce(Python<'_>) -> PyResult<Bound<'_, PyAny>>,
 ) -> *mut ffi::PyObject {
-    // SAFETY: a `tp_getattro` slot runs with the GIL held (caller's contract).
+    // SAFETY: slots run with the GIL held (caller's contract).
     let py = unsafe { Python::assume_attached() };
-    // SAFETY: the interpreter passes live borrowed references (caller's contract).
-    let (obj, name) = unsafe {
-        (
-            Bound::from_borrowed_ptr(py, obj),
-            Bound::from_borrowed_ptr(py, name),
-        )
-    };
-    let result = catch_unwind(AssertUnwindSafe(|| getattro(&obj, &name))).unwrap_or_else(|_| {
+    let result = catch_unwind(AssertUnwindSafe(|| body(py))).unwrap_or_else(|_| {
         Err(PyRuntimeError::new_err(
-            "ocapy: internal error reading an attribute",
+            "ocapy: internal error in a sealed object",
         ))
     });
     match result {

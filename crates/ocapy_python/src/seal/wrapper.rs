@@ -1,5 +1,6 @@
 //! The `Sealed` wrapper: public attributes and public protocols of one inner object.
 
+use pyo3::Borrowed;
 use pyo3::exceptions::{PyAttributeError, PyTypeError};
 use pyo3::ffi;
 use pyo3::prelude::*;
@@ -13,6 +14,10 @@ use super::{errors, memo, names, needs_no_seal, seal, slots};
 /// A read-only view of an object's public surface. Immutable, final, without `__dict__`.
 #[pyclass(frozen, immutable_type, module = "ocapy", name = "Sealed")]
 pub(crate) struct Sealed {
+    /// How the interpreter calls this object without building an argument tuple: read at
+    /// the type's `tp_vectorcall_offset` (see `install_slots`), so it is set in every
+    /// instance and never changes.
+    vectorcall: ffi::vectorcallfunc,
     pub(super) inner: Py<PyAny>,
     /// A membrane: everything handed out is sealed deep, and deep wrappers handed back in
     /// are unwrapped.
@@ -52,6 +57,7 @@ impl Sealed {
 
     fn with_view(inner: Py<PyAny>, deep: bool, view: View) -> Self {
         Sealed {
+            vectorcall,
             inner,
             deep,
             view,
@@ -280,11 +286,9 @@ impl Sealed {
 
     /// `getattr(s, name)`: the `tp_getattro` of `Sealed` (see `slots`).
     fn getattribute<'py>(
-        obj: &Bound<'py, PyAny>,
+        slf: &Bound<'py, Self>,
         name: &Bound<'py, PyAny>,
     ) -> PyResult<Bound<'py, PyAny>> {
-        // SAFETY: installed as the slot of `Sealed` only, so `obj` is a `Sealed`.
-        let slf = unsafe { obj.cast_unchecked::<Sealed>() };
         let name = names::public_name(name)?;
         let sealed = slf.get();
         if let View::Class = sealed.view {
@@ -376,25 +380,19 @@ impl Sealed {
         let py = slf.py();
         let sealed = slf.get();
         let this = match &sealed.view {
-            View::Method { this } => Some(this.bind(py)),
+            View::Method { this } => Some(this.bind(py).clone()),
             _ => None,
         };
-        let any_sealed = args.iter().any(|arg| arg.is_exact_instance_of::<Sealed>());
-        let result =
-            if any_sealed || kwargs.is_some() || matches!(sealed.view, View::Unbound { .. }) {
-                let args = Self::import_all(slf, this.cloned().into_iter().chain(args.iter()));
-                if let View::Unbound { class } = &sealed.view {
-                    Self::check_unbound_self(slf, class.bind(py), &args)?;
-                }
-                let kwargs = Self::import_kwargs(slf, kwargs)?;
-                sealed
-                    .inner
-                    .bind(py)
-                    .call(PyTuple::new(py, args)?, kwargs.as_ref())
-            } else {
-                call_positional(sealed.inner.bind(py), this, args)
-            };
-        let result = result.map_err(|err| Self::error(slf, err))?;
+        let args = Self::import_all(slf, this.into_iter().chain(args.iter()));
+        if let View::Unbound { class } = &sealed.view {
+            Self::check_unbound_self(slf, class.bind(py), &args)?;
+        }
+        let kwargs = Self::import_kwargs(slf, kwargs)?;
+        let result = sealed
+            .inner
+            .bind(py)
+            .call(PyTuple::new(py, args)?, kwargs.as_ref())
+            .map_err(|err| Self::error(slf, err))?;
         match sealed.view {
             // A raw instance would give its holder the raw class through `type(x)`.
             View::Class => seal(&result, sealed.deep),
@@ -767,14 +765,109 @@ unsafe extern "C" fn getattro(
     obj: *mut ffi::PyObject,
     name: *mut ffi::PyObject,
 ) -> *mut ffi::PyObject {
-    // SAFETY: installed as `tp_getattro`, which the interpreter calls with the GIL held and
-    // live arguments.
-    unsafe { slots::call(Sealed::getattribute, obj, name) }
+    // SAFETY: installed as the `tp_getattro` of `Sealed`: the interpreter calls it with the
+    // GIL held and two live borrowed references, the first to a `Sealed`.
+    unsafe {
+        slots::guard(|py| {
+            let slf = Borrowed::from_ptr(py, obj).cast_unchecked::<Sealed>();
+            Sealed::getattribute(&slf, &Borrowed::from_ptr(py, name))
+        })
+    }
 }
 
-/// Installs the attribute slot of `Sealed`; called once when the module is created.
-pub(super) fn install_slots(py: Python<'_>) {
-    slots::install::<Sealed>(py, getattro);
+/// Calls with at most this many arguments (`this` included) take the tuple-free path.
+const STACK_ARGUMENTS: usize = 8;
+
+unsafe extern "C" fn vectorcall(
+    callable: *mut ffi::PyObject,
+    args: *const *mut ffi::PyObject,
+    nargsf: usize,
+    kwnames: *mut ffi::PyObject,
+) -> *mut ffi::PyObject {
+    // SAFETY: the interpreter calls a vectorcall function with the GIL held, the callable
+    // (a `Sealed`, whose type this function is installed on), `nargs` positional arguments
+    // followed by one value per name in `kwnames` (a tuple, or NULL), all borrowed.
+    unsafe {
+        slots::guard(|py| {
+            let slf = Borrowed::from_ptr(py, callable).cast_unchecked::<Sealed>();
+            let nargs = ffi::PyVectorcall_NARGS(nargsf) as usize;
+            let keywords = Borrowed::from_ptr_or_opt(py, kwnames)
+                .map(|names| names.cast_unchecked::<PyTuple>());
+            let count = nargs + keywords.as_ref().map_or(0, |names| names.len());
+            let args = if count == 0 {
+                &[][..]
+            } else {
+                std::slice::from_raw_parts(args, count)
+            };
+            Sealed::call_vectored(
+                &slf,
+                &args[..nargs],
+                keywords.map(|names| (names, &args[nargs..])),
+            )
+        })
+    }
+}
+
+impl Sealed {
+    /// A call through vectorcall: a method called with a few positional arguments, none of
+    /// them sealed, goes straight to its function with `this` first; anything else through
+    /// `__call__`.
+    ///
+    /// `args` and `keywords`' values are live borrowed references for the whole call.
+    fn call_vectored<'py>(
+        slf: &Bound<'py, Self>,
+        args: &[*mut ffi::PyObject],
+        keywords: Option<(Borrowed<'_, 'py, PyTuple>, &[*mut ffi::PyObject])>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let py = slf.py();
+        let sealed = slf.get();
+        // SAFETY: each pointer is a live borrowed reference for the call (see above).
+        let borrow = |arg: &*mut ffi::PyObject| unsafe { Borrowed::from_ptr(py, *arg) };
+        if let View::Method { this } = &sealed.view
+            && keywords.is_none()
+            && args.len() < STACK_ARGUMENTS
+            && !args
+                .iter()
+                .any(|arg| borrow(arg).is_exact_instance_of::<Sealed>())
+        {
+            let mut pointers = [std::ptr::null_mut(); STACK_ARGUMENTS];
+            pointers[0] = this.as_ptr();
+            pointers[1..=args.len()].copy_from_slice(args);
+            // SAFETY: the first `args.len() + 1` pointers are live (`this` is owned by the
+            // wrapper, the arguments borrowed for the call); `PyObject_Vectorcall` returns a
+            // new reference or NULL with an exception set.
+            let result = unsafe {
+                let result = ffi::PyObject_Vectorcall(
+                    sealed.inner.as_ptr(),
+                    pointers.as_ptr(),
+                    args.len() + 1,
+                    std::ptr::null_mut(),
+                );
+                Bound::from_owned_ptr_or_err(py, result)
+            };
+            return Self::export(slf, result.map_err(|err| Self::error(slf, err))?);
+        }
+        let positional = PyTuple::new(py, args.iter().map(|arg| borrow(arg).to_owned()))?;
+        let kwargs = match keywords {
+            Some((names, values)) => {
+                let kwargs = PyDict::new(py);
+                for (name, value) in names.iter().zip(values) {
+                    kwargs.set_item(name, borrow(value).to_owned())?;
+                }
+                Some(kwargs)
+            }
+            None => None,
+        };
+        Self::__call__(slf, &positional, kwargs.as_ref())
+    }
+}
+
+/// Installs the hand-written slots of `Sealed`; called once when the module is created.
+pub(super) fn install_slots(py: Python<'_>) -> PyResult<()> {
+    slots::install_getattro::<Sealed>(py, getattro);
+    let sample = Bound::new(py, Sealed::with_view(py.None(), false, View::Object))?;
+    slots::install_vectorcall(&sample, &raw const sample.get().vectorcall);
+    Ok(())
 }
 
 impl Drop for Sealed {
@@ -847,41 +940,6 @@ fn carries_edges(value: &Bound<'_, PyAny>) -> bool {
     // SAFETY: reads a slot of the value's (live) type.
     let is_descriptor = unsafe { (*ffi::Py_TYPE(value.as_ptr())).tp_descr_get.is_some() };
     is_descriptor || is_bound_method(value)
-}
-
-/// `callable(first, *args)` without building a tuple for a few arguments: the common call
-/// of a sealed method.
-fn call_positional<'py>(
-    callable: &Bound<'py, PyAny>,
-    first: Option<&Bound<'py, PyAny>>,
-    args: &Bound<'py, PyTuple>,
-) -> PyResult<Bound<'py, PyAny>> {
-    const MAX: usize = 8;
-    let count = args.len() + usize::from(first.is_some());
-    if count > MAX {
-        let all: Vec<_> = first.cloned().into_iter().chain(args.iter()).collect();
-        return callable.call1(PyTuple::new(callable.py(), all)?);
-    }
-    let mut pointers = [std::ptr::null_mut(); MAX];
-    let borrowed = first.map(Bound::as_ptr).into_iter();
-    for (slot, arg) in pointers
-        .iter_mut()
-        .zip(borrowed.chain(args.iter_borrowed().map(|arg| arg.as_ptr())))
-    {
-        *slot = arg;
-    }
-    // SAFETY: the first `count` pointers are live, borrowed from `first` and `args`, which
-    // outlive the call; `PyObject_Vectorcall` returns a new reference or NULL with an
-    // exception set.
-    unsafe {
-        let result = ffi::PyObject_Vectorcall(
-            callable.as_ptr(),
-            pointers.as_ptr(),
-            count,
-            std::ptr::null_mut(),
-        );
-        Bound::from_owned_ptr_or_err(callable.py(), result)
-    }
 }
 
 /// `name` found on `class` through its MRO, without running descriptors.
