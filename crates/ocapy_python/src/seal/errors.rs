@@ -3,8 +3,9 @@
 //! (`__context__`, `__cause__`) and, for an `AttributeError`, the object itself (`.obj`).
 //!
 //! - shallow: the same exception, without traceback, context and cause, its `.obj` the
-//!   wrapper (or None when it was some other object); its arguments stay as they are, like
-//!   every value a shallow seal hands out;
+//!   wrapper (or None when it was some other object), an argument that is the inner object
+//!   replaced by the wrapper; other arguments stay as they are, like every value a shallow
+//!   seal hands out;
 //! - deep: a new exception of the same class, built from the sealed arguments and with the
 //!   public instance attributes sealed, so nothing of the inside reaches the holder raw.
 
@@ -15,33 +16,60 @@ use pyo3::types::{PyDict, PyList, PyString, PyTuple};
 
 use super::{Sealed, names, seal};
 
-/// `err`, raised inside `owner`'s inner object, as its holder may see it.
-pub(super) fn sanitize(owner: &Bound<'_, Sealed>, err: PyErr) -> PyErr {
-    let py = owner.py();
+/// `err`, raised inside the object `wrapper` seals, as the wrapper's holder may see it. An
+/// exception that cannot be made safe is replaced by a `RuntimeError` that says so.
+pub(super) fn sanitize(wrapper: &Bound<'_, Sealed>, err: PyErr) -> PyErr {
+    let py = wrapper.py();
     let exc = err.into_value(py).into_bound(py).into_any();
-    if owner.get().deep {
-        return match rebuild(owner, &exc) {
-            Ok(rebuilt) => PyErr::from_value(rebuilt),
-            Err(_) => PyRuntimeError::new_err(format!(
-                "{} raised inside a sealed object could not be rebuilt outside it",
-                class_name(&exc)
-            )),
-        };
+    let safe = if wrapper.get().deep {
+        rebuild(wrapper, &exc)
+    } else {
+        strip(wrapper, &exc).map(|()| exc.clone())
+    };
+    match safe {
+        Ok(safe) => PyErr::from_value(safe),
+        Err(_) => PyRuntimeError::new_err(format!(
+            "{} raised inside a sealed object could not be made safe to pass on",
+            class_name(&exc)
+        )),
     }
-    strip(&exc);
+}
+
+/// Cuts a shallow seal's exception off from the frames and exceptions of the inside, and
+/// puts the wrapper where the exception held the inner object.
+fn strip(wrapper: &Bound<'_, Sealed>, exc: &Bound<'_, PyAny>) -> PyResult<()> {
+    let py = wrapper.py();
+    // SAFETY: `exc` is a live exception instance. `PyException_SetTraceback` takes a borrowed
+    // traceback or None and can only fail for a non-traceback argument; `SetContext` and
+    // `SetCause` steal their argument, and NULL clears the field.
+    unsafe {
+        ffi::PyException_SetTraceback(exc.as_ptr(), ffi::Py_None());
+        ffi::PyException_SetContext(exc.as_ptr(), std::ptr::null_mut());
+        ffi::PyException_SetCause(exc.as_ptr(), std::ptr::null_mut());
+    }
+    let subject = wrapper.get().subject(py);
+    let args = exc.getattr("args")?.cast_into::<PyTuple>()?;
+    if args.iter().any(|arg| arg.is(subject)) {
+        let holder_view = Sealed::subject_wrapper(wrapper)?;
+        let args = args.iter().map(|arg| {
+            if arg.is(subject) {
+                holder_view.clone()
+            } else {
+                arg
+            }
+        });
+        exc.setattr("args", PyTuple::new(py, args.collect::<Vec<_>>())?)?;
+    }
     if exc.is_instance_of::<PyAttributeError>() {
-        // Errors here leave `.obj` as the interpreter set it only if the exception refuses
-        // assignment, which `AttributeError` and its subclasses do not.
-        let inner = owner.get().inner.bind(py);
-        let obj = exc.getattr("obj").ok();
-        let replacement = if obj.is_some_and(|obj| obj.is(inner)) {
-            owner.clone().into_any()
+        let obj = exc.getattr("obj")?;
+        let replacement = if obj.is(subject) {
+            Sealed::subject_wrapper(wrapper)?
         } else {
             py.None().into_bound(py)
         };
-        let _ = exc.setattr("obj", replacement);
+        exc.setattr("obj", replacement)?;
     }
-    PyErr::from_value(exc)
+    Ok(())
 }
 
 /// The `AttributeError` for reading `name` through `slf` when the inner object raised `err`.
@@ -54,9 +82,9 @@ pub(super) fn attribute_error(
     if !err.is_instance_of::<PyAttributeError>(py) {
         return sanitize(slf, err);
     }
-    let inner = slf.get().inner.bind(py);
+    let subject = slf.get().subject(py);
     let value = err.value(py);
-    let missing = value.getattr("obj").is_ok_and(|obj| obj.is(inner))
+    let missing = value.getattr("obj").is_ok_and(|obj| obj.is(subject))
         && value
             .getattr("name")
             .is_ok_and(|raised| raised.eq(name).unwrap_or(false));
@@ -70,18 +98,6 @@ pub(super) fn attribute_error(
     }
 }
 
-/// Cuts the exception off from the frames and exceptions of the inside.
-fn strip(exc: &Bound<'_, PyAny>) {
-    // SAFETY: `exc` is a live exception instance. `PyException_SetTraceback` takes a borrowed
-    // traceback or None and can only fail for a non-traceback argument; `SetContext` and
-    // `SetCause` steal their argument, and NULL clears the field.
-    unsafe {
-        ffi::PyException_SetTraceback(exc.as_ptr(), ffi::Py_None());
-        ffi::PyException_SetContext(exc.as_ptr(), std::ptr::null_mut());
-        ffi::PyException_SetCause(exc.as_ptr(), std::ptr::null_mut());
-    }
-}
-
 fn class_name(exc: &Bound<'_, PyAny>) -> String {
     exc.get_type()
         .qualname()
@@ -90,7 +106,7 @@ fn class_name(exc: &Bound<'_, PyAny>) -> String {
 
 /// A new exception of `exc`'s class, with what the holder may see of it, sealed deep.
 fn rebuild<'py>(
-    owner: &Bound<'py, Sealed>,
+    wrapper: &Bound<'py, Sealed>,
     exc: &Bound<'py, PyAny>,
 ) -> PyResult<Bound<'py, PyAny>> {
     let py = exc.py();
@@ -101,7 +117,7 @@ fn rebuild<'py>(
         let message = seal(&args.get_item(0)?, true)?;
         let mut members = Vec::new();
         for member in exc.getattr("exceptions")?.try_iter()? {
-            members.push(rebuild(owner, &member?)?);
+            members.push(rebuild(wrapper, &member?)?);
         }
         PyTuple::new(py, [message, PyList::new(py, members)?.into_any()])?
     } else {
@@ -129,8 +145,8 @@ fn rebuild<'py>(
     if exc.is_instance_of::<PyAttributeError>() {
         rebuilt.setattr("name", seal(&exc.getattr("name")?, true)?)?;
         let obj = exc.getattr("obj")?;
-        let obj = if obj.is(owner.get().inner.bind(py)) {
-            owner.clone().into_any()
+        let obj = if obj.is(wrapper.get().subject(py)) {
+            Sealed::subject_wrapper(wrapper)?
         } else {
             seal(&obj, true)?
         };

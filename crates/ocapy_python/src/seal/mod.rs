@@ -5,15 +5,18 @@
 //! immutable record of sealed members. Both are native types that are immutable, final and
 //! without a `__dict__`, so a holder can neither use them as a channel nor redirect them.
 
+mod cache;
 mod errors;
 mod memo;
 mod names;
 mod namespace;
+mod slots;
 mod wrapper;
 
 use pyo3::exceptions::PyTypeError;
+use pyo3::ffi;
 use pyo3::prelude::*;
-use pyo3::types::{PyBool, PyBytes, PyComplex, PyDict, PyFloat, PyInt, PyString, PyTuple, PyType};
+use pyo3::types::{PyDict, PyTuple, PyType};
 
 pub(crate) use namespace::Namespace;
 pub(crate) use wrapper::Sealed;
@@ -42,18 +45,23 @@ pub(crate) fn namespace<'py>(
 }
 
 /// Objects that carry no authority (immutable, no reachable state) or are sealed already.
-fn needs_no_seal(obj: &Bound<'_, PyAny>) -> bool {
-    obj.is_none()
-        || obj.is_exact_instance_of::<PyBool>()
-        || obj.is_exact_instance_of::<PyInt>()
-        || obj.is_exact_instance_of::<PyFloat>()
-        || obj.is_exact_instance_of::<PyString>()
-        || obj.is_exact_instance_of::<PyBytes>()
-        || obj.is_exact_instance_of::<PyComplex>()
-        || obj.is_exact_instance_of::<Sealed>()
-        || obj.is_exact_instance_of::<Namespace>()
-        || obj.is(&obj.py().NotImplemented())
-        || obj.is(&obj.py().Ellipsis())
+pub(super) fn needs_no_seal(obj: &Bound<'_, PyAny>) -> bool {
+    let ptr = obj.as_ptr();
+    // SAFETY: compares the object and its type with the interpreter's static singletons
+    // and types; nothing is dereferenced but the object's type field.
+    let primitive = unsafe {
+        let class = ffi::Py_TYPE(ptr);
+        class == &raw mut ffi::PyLong_Type
+            || class == &raw mut ffi::PyUnicode_Type
+            || class == &raw mut ffi::PyFloat_Type
+            || class == &raw mut ffi::PyBool_Type
+            || class == &raw mut ffi::PyBytes_Type
+            || class == &raw mut ffi::PyComplex_Type
+            || ptr == ffi::Py_None()
+            || ptr == ffi::Py_NotImplemented()
+            || ptr == ffi::Py_Ellipsis()
+    };
+    primitive || obj.is_exact_instance_of::<Sealed>() || obj.is_exact_instance_of::<Namespace>()
 }
 
 /// Seals `obj` for its holder: only its public attributes, and its public protocols.
@@ -111,6 +119,8 @@ fn namespace_py<'py>(
 pub(crate) fn register(module: &Bound<'_, PyModule>) -> PyResult<()> {
     module.add_class::<Sealed>()?;
     module.add_class::<Namespace>()?;
+    wrapper::install_slots(module.py())?;
+    namespace::install_slots(module.py());
     module.add_function(wrap_pyfunction!(seal_py, module)?)?;
     module.add_function(wrap_pyfunction!(harden, module)?)?;
     module.add_function(wrap_pyfunction!(sealed_class, module)?)?;

@@ -3,12 +3,14 @@
 use std::collections::BTreeMap;
 
 use ocapy_verifier::tables::attributes::hidden_edge;
+use pyo3::Borrowed;
 use pyo3::exceptions::{PyAttributeError, PyTypeError, PyValueError};
+use pyo3::ffi;
 use pyo3::prelude::*;
 use pyo3::types::PyString;
 use pyo3::{PyTraverseError, PyVisit};
 
-use super::{names, seal};
+use super::{names, seal, slots};
 
 /// An immutable record of named members, each sealed: a host hands out two closures
 /// instead of an object, and the closures' cells stay out of reach. Equality is identity.
@@ -57,24 +59,45 @@ fn check_member_name(py: Python<'_>, name: &str) -> PyResult<()> {
     )))
 }
 
-#[pymethods]
 impl Namespace {
-    fn __getattribute__<'py>(
-        &self,
-        py: Python<'py>,
+    /// `getattr(ns, name)`: the `tp_getattro` of `Namespace` (see `slots`).
+    fn getattribute<'py>(
+        slf: &Bound<'py, Namespace>,
         name: &Bound<'py, PyAny>,
     ) -> PyResult<Bound<'py, PyAny>> {
+        let namespace = slf.get();
         let name = names::public_name(name)?;
-        let text = name.to_str()?;
-        match self.members.get(text) {
-            Some(member) => Ok(member.bind(py).clone()),
+        match namespace.members.get(name.to_str()?) {
+            Some(member) => Ok(member.bind(slf.py()).clone()),
             None => Err(PyAttributeError::new_err(format!(
                 "namespace has no member {}",
                 names::repr_of(&name)
             ))),
         }
     }
+}
 
+unsafe extern "C" fn getattro(
+    obj: *mut ffi::PyObject,
+    name: *mut ffi::PyObject,
+) -> *mut ffi::PyObject {
+    // SAFETY: installed as the `tp_getattro` of `Namespace`: the interpreter calls it with
+    // the GIL held and two live borrowed references, the first to a `Namespace`.
+    unsafe {
+        slots::guard(|py| {
+            let namespace = Borrowed::from_ptr(py, obj).cast_unchecked::<Namespace>();
+            Namespace::getattribute(&namespace, &Borrowed::from_ptr(py, name))
+        })
+    }
+}
+
+/// Installs the attribute slot of `Namespace`; called once when the module is created.
+pub(super) fn install_slots(py: Python<'_>) {
+    slots::install_getattro::<Namespace>(py, getattro);
+}
+
+#[pymethods]
+impl Namespace {
     fn __setattr__(&self, _name: &Bound<'_, PyAny>, _value: &Bound<'_, PyAny>) -> PyResult<()> {
         Err(PyAttributeError::new_err("a namespace is immutable"))
     }

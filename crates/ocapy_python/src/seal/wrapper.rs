@@ -1,22 +1,32 @@
 //! The `Sealed` wrapper: public attributes and public protocols of one inner object.
 
+use pyo3::Borrowed;
 use pyo3::exceptions::{PyAttributeError, PyTypeError};
 use pyo3::ffi;
 use pyo3::prelude::*;
 use pyo3::pyclass::CompareOp;
-use pyo3::types::{PyDict, PyString, PyTuple, PyType};
+use pyo3::types::{PyDict, PyFunction, PyString, PyTuple, PyType};
 use pyo3::{PyTraverseError, PyVisit};
 
-use super::{errors, memo, names, seal};
+use super::cache::CachedRef;
+use super::{errors, memo, names, needs_no_seal, seal, slots};
 
 /// A read-only view of an object's public surface. Immutable, final, without `__dict__`.
 #[pyclass(frozen, immutable_type, module = "ocapy", name = "Sealed")]
 pub(crate) struct Sealed {
+    /// How the interpreter calls this object without building an argument tuple: read at
+    /// the type's `tp_vectorcall_offset` (see `install_slots`), so it is set in every
+    /// instance and never changes.
+    vectorcall: ffi::vectorcallfunc,
     pub(super) inner: Py<PyAny>,
     /// A membrane: everything handed out is sealed deep, and deep wrappers handed back in
     /// are unwrapped.
     pub(super) deep: bool,
     view: View,
+    /// The last method read through this wrapper (a `Sealed` of view `Method`): `s.m()` in
+    /// a loop then allocates nothing. A cache, not state: it holds a method bound to the
+    /// same inner object, never the wrapper itself, so it makes no cycle.
+    last_method: CachedRef,
 }
 
 /// What the inner object is, which decides how attribute reads and calls behave.
@@ -26,9 +36,10 @@ enum View {
     /// A class: plain functions read from it are checked unbound methods, calling it makes
     /// sealed instances. Memoized.
     Class,
-    /// A method bound to `owner`'s inner object: a result that is that object comes back as
-    /// `owner`. Not memoized (bound methods are new objects on every read).
-    Method { owner: Py<Sealed> },
+    /// The inner object is a function called with `this` first: a method of `this`, which
+    /// is never handed out (`__self__` is refused like every private name). A result that
+    /// is `this` comes back sealed.
+    Method { this: Py<PyAny> },
     /// A plain function read from `class`: its first argument must be an instance of it.
     Unbound { class: Py<PyType> },
 }
@@ -41,10 +52,16 @@ impl Sealed {
         } else {
             View::Object
         };
+        Self::with_view(obj.clone().unbind(), deep, view)
+    }
+
+    fn with_view(inner: Py<PyAny>, deep: bool, view: View) -> Self {
         Sealed {
-            inner: obj.clone().unbind(),
+            vectorcall,
+            inner,
             deep,
             view,
+            last_method: CachedRef::empty(),
         }
     }
 
@@ -52,26 +69,42 @@ impl Sealed {
         matches!(self.view, View::Object | View::Class)
     }
 
-    /// The object that stands behind results: the owner's for a method, else this one.
-    fn owner<'py>(slf: &Bound<'py, Self>) -> Bound<'py, Sealed> {
+    /// The object results are compared with: a method's `this`, else the inner object.
+    pub(super) fn subject<'a, 'py>(&'a self, py: Python<'py>) -> &'a Bound<'py, PyAny> {
+        match &self.view {
+            View::Method { this } => this.bind(py),
+            _ => self.inner.bind(py),
+        }
+    }
+
+    /// The holder's view of [`Self::subject`].
+    pub(super) fn subject_wrapper<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyAny>> {
         match &slf.get().view {
-            View::Method { owner } => owner.bind(slf.py()).clone(),
-            _ => slf.clone(),
+            View::Method { this } => seal(this.bind(slf.py()), slf.get().deep),
+            _ => Ok(slf.clone().into_any()),
         }
     }
 
     /// The class whose code is the authority on its instances: sealed instances of it that
     /// the holder passes in arrive unwrapped, as Python 2 and the verifier let a class's
-    /// methods read other instances' private state. Callables have no such class.
+    /// methods read other instances' private state; raw instances of it that come out are
+    /// sealed, as the object itself is. Callables have no such class.
     fn authority<'py>(slf: &Bound<'py, Self>) -> Option<Bound<'py, PyType>> {
         let py = slf.py();
-        match &slf.get().view {
-            View::Class => slf.get().inner.bind(py).cast::<PyType>().ok().cloned(),
+        let sealed = slf.get();
+        match &sealed.view {
+            View::Class => sealed.inner.bind(py).cast::<PyType>().ok().cloned(),
             View::Unbound { class } => Some(class.bind(py).clone()),
-            View::Method { owner } => Some(owner.get().inner.bind(py).get_type()),
+            View::Method { this } => {
+                let this = this.bind(py);
+                Some(
+                    this.cast::<PyType>()
+                        .map_or_else(|_| this.get_type(), |class| class.clone()),
+                )
+            }
             View::Object => {
-                let inner = slf.get().inner.bind(py);
-                (!is_callable_kind(inner)).then(|| inner.get_type())
+                let inner = sealed.inner.bind(py);
+                (!carries_edges(inner) && !is_builtin_function(inner)).then(|| inner.get_type())
             }
         }
     }
@@ -87,8 +120,9 @@ impl Sealed {
         };
         let wrapped = wrapper.get();
         let inner = wrapped.inner.bind(slf.py());
-        let same_membrane = slf.get().deep && wrapped.deep;
-        let own_instance = authority.is_some_and(|class| is_instance_by_type(inner, class));
+        let same_membrane = slf.get().deep && wrapped.deep && wrapped.is_memoized();
+        let own_instance = wrapped.is_memoized()
+            && authority.is_some_and(|class| is_instance_by_type(inner, class));
         if same_membrane || own_instance {
             inner.clone()
         } else {
@@ -96,77 +130,115 @@ impl Sealed {
         }
     }
 
-    fn import_args<'py>(
+    fn import_all<'py>(
         slf: &Bound<'py, Self>,
-        args: &Bound<'py, PyTuple>,
-        kwargs: Option<&Bound<'py, PyDict>>,
-    ) -> PyResult<(Bound<'py, PyTuple>, Option<Bound<'py, PyDict>>)> {
+        values: impl Iterator<Item = Bound<'py, PyAny>>,
+    ) -> Vec<Bound<'py, PyAny>> {
         let authority = Self::authority(slf);
-        let authority = authority.as_ref();
-        let args = if args.iter().any(|arg| arg.is_exact_instance_of::<Sealed>()) {
-            let imported = args.iter().map(|arg| Self::import(slf, authority, &arg));
-            PyTuple::new(slf.py(), imported.collect::<Vec<_>>())?
-        } else {
-            args.clone()
+        values
+            .map(|value| Self::import(slf, authority.as_ref(), &value))
+            .collect()
+    }
+
+    fn import_kwargs<'py>(
+        slf: &Bound<'py, Self>,
+        kwargs: Option<&Bound<'py, PyDict>>,
+    ) -> PyResult<Option<Bound<'py, PyDict>>> {
+        let Some(kwargs) = kwargs else {
+            return Ok(None);
         };
-        let kwargs = match kwargs {
-            Some(kwargs)
-                if kwargs
-                    .values()
-                    .iter()
-                    .any(|v| v.is_exact_instance_of::<Sealed>()) =>
-            {
-                let imported = PyDict::new(slf.py());
-                for (key, value) in kwargs {
-                    imported.set_item(key, Self::import(slf, authority, &value))?;
-                }
-                Some(imported)
-            }
-            other => other.cloned(),
-        };
-        Ok((args, kwargs))
+        if !kwargs
+            .values()
+            .iter()
+            .any(|value| value.is_exact_instance_of::<Sealed>())
+        {
+            return Ok(Some(kwargs.clone()));
+        }
+        let authority = Self::authority(slf);
+        let imported = PyDict::new(slf.py());
+        for (key, value) in kwargs {
+            imported.set_item(key, Self::import(slf, authority.as_ref(), &value))?;
+        }
+        Ok(Some(imported))
     }
 
     /// A value on its way out to the holder. Deep: sealed with this membrane. Shallow: the
-    /// inner object itself comes back as its wrapper, and functions, methods and descriptors
-    /// (which reach their `__self__`, `__globals__`, `__closure__`, `fget` ...) come back
-    /// sealed; other values as they are.
+    /// subject itself comes back as its wrapper; functions, methods and descriptors (which
+    /// reach their `__self__`, `__globals__`, `__closure__`, `fget` ...) and instances of
+    /// the authority class (`type(self)(...)`, a classmethod's `cls(...)`) come back sealed;
+    /// other values as they are.
     fn export<'py>(
         slf: &Bound<'py, Self>,
         value: Bound<'py, PyAny>,
     ) -> PyResult<Bound<'py, PyAny>> {
-        let owner = Self::owner(slf);
-        let owner_inner = owner.get().inner.bind(slf.py());
-        if value.is(owner_inner) {
-            return Ok(owner.into_any());
+        let sealed = slf.get();
+        let subject = sealed.subject(slf.py());
+        if value.is(subject) {
+            return Self::subject_wrapper(slf);
         }
-        if is_method_of(&value, owner_inner) {
-            return Self::method(&owner, value);
+        if needs_no_seal(&value) {
+            return Ok(value);
         }
-        if slf.get().deep || carries_edges(&value) {
-            return seal(&value, slf.get().deep);
+        if is_bound_method(&value) {
+            // SAFETY: `value` is a bound method; both accessors return borrowed references
+            // owned by it, which `from_borrowed_ptr` turns into new strong ones.
+            let (function, this) = unsafe {
+                (
+                    Bound::from_borrowed_ptr(slf.py(), PyMethod_Function(value.as_ptr())),
+                    Bound::from_borrowed_ptr(slf.py(), PyMethod_Self(value.as_ptr())),
+                )
+            };
+            if this.is(subject) {
+                return Self::method(slf, function, this);
+            }
+        }
+        let own_instance =
+            || Self::authority(slf).is_some_and(|class| is_instance_by_type(&value, &class));
+        if sealed.deep || carries_edges(&value) || is_builtin_function(&value) || own_instance() {
+            return seal(&value, sealed.deep);
         }
         Ok(value)
     }
 
-    /// `method`, bound to `owner`'s inner object, sealed.
+    /// `function` bound to `this`, sealed at this wrapper's depth.
     fn method<'py>(
-        owner: &Bound<'py, Sealed>,
-        method: Bound<'py, PyAny>,
+        slf: &Bound<'py, Self>,
+        function: Bound<'py, PyAny>,
+        this: Bound<'py, PyAny>,
     ) -> PyResult<Bound<'py, PyAny>> {
-        let wrapper = Sealed {
-            inner: method.unbind(),
-            deep: owner.get().deep,
-            view: View::Method {
-                owner: owner.clone().unbind(),
+        let sealed = Self::with_view(
+            function.unbind(),
+            slf.get().deep,
+            View::Method {
+                this: this.unbind(),
             },
-        };
-        Ok(Bound::new(owner.py(), wrapper)?.into_any())
+        );
+        Ok(Bound::new(slf.py(), sealed)?.into_any())
+    }
+
+    /// The sealed method `function` of this wrapper's inner object, from the one-entry cache
+    /// when it is the same function as last time.
+    fn cached_method<'py>(
+        slf: &Bound<'py, Self>,
+        function: Bound<'py, PyAny>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let py = slf.py();
+        let sealed = slf.get();
+        if let Some(cached) = sealed.last_method.get(py) {
+            // SAFETY: only `Sealed` methods are put in the slot (below).
+            let cached = unsafe { cached.cast_into_unchecked::<Sealed>() };
+            if cached.get().inner.is(&function) {
+                return Ok(cached.into_any());
+            }
+        }
+        let method = Self::method(slf, function, sealed.inner.bind(py).clone())?;
+        sealed.last_method.set(method.clone());
+        Ok(method)
     }
 
     /// An error raised by the inner object, made safe for the holder (see `errors`).
     fn error(slf: &Bound<'_, Self>, err: PyErr) -> PyErr {
-        errors::sanitize(&Self::owner(slf), err)
+        errors::sanitize(slf, err)
     }
 
     /// Calls the special method `name` of the inner object with `args`, the way the
@@ -182,12 +254,9 @@ impl Sealed {
         let Some(method) = lookup_special(inner, name).map_err(|err| Self::error(slf, err))? else {
             return Ok(None);
         };
-        let authority = Self::authority(slf);
-        let args = args
-            .iter()
-            .map(|arg| Self::import(slf, authority.as_ref(), arg));
+        let args = Self::import_all(slf, args.iter().cloned());
         let result = method
-            .call1(PyTuple::new(py, args.collect::<Vec<_>>())?)
+            .call1(PyTuple::new(py, args)?)
             .map_err(|err| Self::error(slf, err))?;
         Ok(Some(result))
     }
@@ -197,11 +266,11 @@ impl Sealed {
     fn binary<'py>(
         slf: &Bound<'py, Self>,
         name: &str,
-        other: &Bound<'py, PyAny>,
+        args: &[Bound<'py, PyAny>],
     ) -> PyResult<Bound<'py, PyAny>> {
         let py = slf.py();
-        match Self::protocol(slf, name, std::slice::from_ref(other))? {
-            Some(result) if !result.is(&py.NotImplemented()) => Self::export(slf, result),
+        match Self::protocol(slf, name, args)? {
+            Some(result) if !result.is(py.NotImplemented()) => Self::export(slf, result),
             _ => Ok(py.NotImplemented().into_bound(py)),
         }
     }
@@ -210,8 +279,36 @@ impl Sealed {
         match Self::protocol(slf, name, &[])? {
             Some(result) => Self::export(slf, result),
             None => Err(PyTypeError::new_err(format!(
-                "bad operand type for sealed object: its inner object has no {name}"
+                "the object sealed here does not support {name}"
             ))),
+        }
+    }
+
+    /// `getattr(s, name)`: the `tp_getattro` of `Sealed` (see `slots`).
+    fn getattribute<'py>(
+        slf: &Bound<'py, Self>,
+        name: &Bound<'py, PyAny>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let name = names::public_name(name)?;
+        let sealed = slf.get();
+        if let View::Class = sealed.view {
+            return Self::class_attribute(slf, &name);
+        }
+        let inner = sealed.inner.bind(slf.py());
+        let mut found = std::ptr::null_mut();
+        // SAFETY: `_PyObject_GetMethod` reads attribute `name` of `inner` as the interpreter
+        // does for `inner.name(...)`: it stores a new reference in `found` (or NULL with an
+        // exception set) and returns 1 when that is a function to call with `inner` first,
+        // which spares creating a bound method.
+        let is_method =
+            unsafe { _PyObject_GetMethod(inner.as_ptr(), name.as_ptr(), &mut found) } == 1;
+        // SAFETY: `found` is a new reference or NULL with an exception set.
+        let value = unsafe { Bound::from_owned_ptr_or_err(slf.py(), found) }
+            .map_err(|err| errors::attribute_error(slf, &name, err))?;
+        if is_method {
+            Self::cached_method(slf, value)
+        } else {
+            Self::export(slf, value)
         }
     }
 
@@ -222,15 +319,12 @@ impl Sealed {
         let py = slf.py();
         let class = slf.get().inner.bind(py).cast::<PyType>()?;
         if let Some(raw) = type_lookup(class, name)
-            && raw.is_instance_of::<pyo3::types::PyFunction>()
+            && raw.is_instance_of::<PyFunction>()
         {
-            let wrapper = Sealed {
-                inner: raw.unbind(),
-                deep: slf.get().deep,
-                view: View::Unbound {
-                    class: class.clone().unbind(),
-                },
+            let view = View::Unbound {
+                class: class.clone().unbind(),
             };
+            let wrapper = Self::with_view(raw.unbind(), slf.get().deep, view);
             return Ok(Bound::new(py, wrapper)?.into_any());
         }
         let value = class
@@ -242,48 +336,27 @@ impl Sealed {
     fn check_unbound_self<'py>(
         slf: &Bound<'py, Self>,
         class: &Bound<'py, PyType>,
-        args: &Bound<'py, PyTuple>,
+        args: &[Bound<'py, PyAny>],
     ) -> PyResult<()> {
+        let got = match args.first() {
+            Some(first) if is_instance_by_type(first, class) => return Ok(()),
+            Some(first) => format!("a {} instance", first.get_type().name()?),
+            None => "nothing".to_owned(),
+        };
         let function = slf.get().inner.bind(slf.py());
         let qualname = function
             .getattr("__qualname__")
             .map_or_else(|_| "method".to_owned(), |name| name.to_string());
-        match args.get_item(0) {
-            Ok(first) if is_instance_by_type(&first, class) => Ok(()),
-            Ok(first) => Err(PyTypeError::new_err(format!(
-                "unbound method {qualname}() must be called with a {} instance as first \
-                 argument (got a {} instance instead)",
-                class.name()?,
-                first.get_type().name()?
-            ))),
-            Err(_) => Err(PyTypeError::new_err(format!(
-                "unbound method {qualname}() must be called with a {} instance as first \
-                 argument (got nothing instead)",
-                class.name()?
-            ))),
-        }
+        Err(PyTypeError::new_err(format!(
+            "unbound method {qualname}() must be called with a {} instance as first argument \
+             (got {got} instead)",
+            class.name()?
+        )))
     }
 }
 
 #[pymethods]
 impl Sealed {
-    fn __getattribute__<'py>(
-        slf: &Bound<'py, Self>,
-        name: &Bound<'py, PyAny>,
-    ) -> PyResult<Bound<'py, PyAny>> {
-        let name = names::public_name(name)?;
-        if let View::Class = slf.get().view {
-            return Self::class_attribute(slf, &name);
-        }
-        let value = slf
-            .get()
-            .inner
-            .bind(slf.py())
-            .getattr(&name)
-            .map_err(|err| errors::attribute_error(slf, &name, err))?;
-        Self::export(slf, value)
-    }
-
     fn __setattr__(&self, name: &Bound<'_, PyAny>, _value: &Bound<'_, PyAny>) -> PyResult<()> {
         Err(read_only(name))
     }
@@ -305,19 +378,24 @@ impl Sealed {
         kwargs: Option<&Bound<'py, PyDict>>,
     ) -> PyResult<Bound<'py, PyAny>> {
         let py = slf.py();
-        let (args, kwargs) = Self::import_args(slf, args, kwargs)?;
-        if let View::Unbound { class } = &slf.get().view {
+        let sealed = slf.get();
+        let this = match &sealed.view {
+            View::Method { this } => Some(this.bind(py).clone()),
+            _ => None,
+        };
+        let args = Self::import_all(slf, this.into_iter().chain(args.iter()));
+        if let View::Unbound { class } = &sealed.view {
             Self::check_unbound_self(slf, class.bind(py), &args)?;
         }
-        let result = slf
-            .get()
+        let kwargs = Self::import_kwargs(slf, kwargs)?;
+        let result = sealed
             .inner
             .bind(py)
-            .call(&args, kwargs.as_ref())
+            .call(PyTuple::new(py, args)?, kwargs.as_ref())
             .map_err(|err| Self::error(slf, err))?;
-        match slf.get().view {
+        match sealed.view {
             // A raw instance would give its holder the raw class through `type(x)`.
-            View::Class => seal(&result, slf.get().deep),
+            View::Class => seal(&result, sealed.deep),
             _ => Self::export(slf, result),
         }
     }
@@ -424,7 +502,7 @@ impl Sealed {
         match Self::protocol(slf, "__exit__", &args)? {
             Some(result) => Self::export(slf, result),
             None => Err(PyTypeError::new_err(
-                "sealed object does not support the context manager protocol",
+                "the object sealed here is not a context manager",
             )),
         }
     }
@@ -442,104 +520,104 @@ impl Sealed {
             CompareOp::Gt => "__gt__",
             CompareOp::Ge => "__ge__",
         };
-        Self::binary(slf, name, other)
+        Self::binary(slf, name, std::slice::from_ref(other))
     }
 
     fn __add__<'py>(
         slf: &Bound<'py, Self>,
         other: &Bound<'py, PyAny>,
     ) -> PyResult<Bound<'py, PyAny>> {
-        Self::binary(slf, "__add__", other)
+        Self::binary(slf, "__add__", std::slice::from_ref(other))
     }
     fn __radd__<'py>(
         slf: &Bound<'py, Self>,
         other: &Bound<'py, PyAny>,
     ) -> PyResult<Bound<'py, PyAny>> {
-        Self::binary(slf, "__radd__", other)
+        Self::binary(slf, "__radd__", std::slice::from_ref(other))
     }
     fn __sub__<'py>(
         slf: &Bound<'py, Self>,
         other: &Bound<'py, PyAny>,
     ) -> PyResult<Bound<'py, PyAny>> {
-        Self::binary(slf, "__sub__", other)
+        Self::binary(slf, "__sub__", std::slice::from_ref(other))
     }
     fn __rsub__<'py>(
         slf: &Bound<'py, Self>,
         other: &Bound<'py, PyAny>,
     ) -> PyResult<Bound<'py, PyAny>> {
-        Self::binary(slf, "__rsub__", other)
+        Self::binary(slf, "__rsub__", std::slice::from_ref(other))
     }
     fn __mul__<'py>(
         slf: &Bound<'py, Self>,
         other: &Bound<'py, PyAny>,
     ) -> PyResult<Bound<'py, PyAny>> {
-        Self::binary(slf, "__mul__", other)
+        Self::binary(slf, "__mul__", std::slice::from_ref(other))
     }
     fn __rmul__<'py>(
         slf: &Bound<'py, Self>,
         other: &Bound<'py, PyAny>,
     ) -> PyResult<Bound<'py, PyAny>> {
-        Self::binary(slf, "__rmul__", other)
+        Self::binary(slf, "__rmul__", std::slice::from_ref(other))
     }
     fn __matmul__<'py>(
         slf: &Bound<'py, Self>,
         other: &Bound<'py, PyAny>,
     ) -> PyResult<Bound<'py, PyAny>> {
-        Self::binary(slf, "__matmul__", other)
+        Self::binary(slf, "__matmul__", std::slice::from_ref(other))
     }
     fn __rmatmul__<'py>(
         slf: &Bound<'py, Self>,
         other: &Bound<'py, PyAny>,
     ) -> PyResult<Bound<'py, PyAny>> {
-        Self::binary(slf, "__rmatmul__", other)
+        Self::binary(slf, "__rmatmul__", std::slice::from_ref(other))
     }
     fn __truediv__<'py>(
         slf: &Bound<'py, Self>,
         other: &Bound<'py, PyAny>,
     ) -> PyResult<Bound<'py, PyAny>> {
-        Self::binary(slf, "__truediv__", other)
+        Self::binary(slf, "__truediv__", std::slice::from_ref(other))
     }
     fn __rtruediv__<'py>(
         slf: &Bound<'py, Self>,
         other: &Bound<'py, PyAny>,
     ) -> PyResult<Bound<'py, PyAny>> {
-        Self::binary(slf, "__rtruediv__", other)
+        Self::binary(slf, "__rtruediv__", std::slice::from_ref(other))
     }
     fn __floordiv__<'py>(
         slf: &Bound<'py, Self>,
         other: &Bound<'py, PyAny>,
     ) -> PyResult<Bound<'py, PyAny>> {
-        Self::binary(slf, "__floordiv__", other)
+        Self::binary(slf, "__floordiv__", std::slice::from_ref(other))
     }
     fn __rfloordiv__<'py>(
         slf: &Bound<'py, Self>,
         other: &Bound<'py, PyAny>,
     ) -> PyResult<Bound<'py, PyAny>> {
-        Self::binary(slf, "__rfloordiv__", other)
+        Self::binary(slf, "__rfloordiv__", std::slice::from_ref(other))
     }
     fn __mod__<'py>(
         slf: &Bound<'py, Self>,
         other: &Bound<'py, PyAny>,
     ) -> PyResult<Bound<'py, PyAny>> {
-        Self::binary(slf, "__mod__", other)
+        Self::binary(slf, "__mod__", std::slice::from_ref(other))
     }
     fn __rmod__<'py>(
         slf: &Bound<'py, Self>,
         other: &Bound<'py, PyAny>,
     ) -> PyResult<Bound<'py, PyAny>> {
-        Self::binary(slf, "__rmod__", other)
+        Self::binary(slf, "__rmod__", std::slice::from_ref(other))
     }
     fn __divmod__<'py>(
         slf: &Bound<'py, Self>,
         other: &Bound<'py, PyAny>,
     ) -> PyResult<Bound<'py, PyAny>> {
-        Self::binary(slf, "__divmod__", other)
+        Self::binary(slf, "__divmod__", std::slice::from_ref(other))
     }
     fn __rdivmod__<'py>(
         slf: &Bound<'py, Self>,
         other: &Bound<'py, PyAny>,
     ) -> PyResult<Bound<'py, PyAny>> {
-        Self::binary(slf, "__rdivmod__", other)
+        Self::binary(slf, "__rdivmod__", std::slice::from_ref(other))
     }
     fn __pow__<'py>(
         slf: &Bound<'py, Self>,
@@ -547,12 +625,9 @@ impl Sealed {
         modulo: &Bound<'py, PyAny>,
     ) -> PyResult<Bound<'py, PyAny>> {
         if modulo.is_none() {
-            return Self::binary(slf, "__pow__", other);
-        }
-        let py = slf.py();
-        match Self::protocol(slf, "__pow__", &[other.clone(), modulo.clone()])? {
-            Some(result) if !result.is(&py.NotImplemented()) => Self::export(slf, result),
-            _ => Ok(py.NotImplemented().into_bound(py)),
+            Self::binary(slf, "__pow__", std::slice::from_ref(other))
+        } else {
+            Self::binary(slf, "__pow__", &[other.clone(), modulo.clone()])
         }
     }
     fn __rpow__<'py>(
@@ -560,67 +635,67 @@ impl Sealed {
         other: &Bound<'py, PyAny>,
         _modulo: &Bound<'py, PyAny>,
     ) -> PyResult<Bound<'py, PyAny>> {
-        Self::binary(slf, "__rpow__", other)
+        Self::binary(slf, "__rpow__", std::slice::from_ref(other))
     }
     fn __lshift__<'py>(
         slf: &Bound<'py, Self>,
         other: &Bound<'py, PyAny>,
     ) -> PyResult<Bound<'py, PyAny>> {
-        Self::binary(slf, "__lshift__", other)
+        Self::binary(slf, "__lshift__", std::slice::from_ref(other))
     }
     fn __rlshift__<'py>(
         slf: &Bound<'py, Self>,
         other: &Bound<'py, PyAny>,
     ) -> PyResult<Bound<'py, PyAny>> {
-        Self::binary(slf, "__rlshift__", other)
+        Self::binary(slf, "__rlshift__", std::slice::from_ref(other))
     }
     fn __rshift__<'py>(
         slf: &Bound<'py, Self>,
         other: &Bound<'py, PyAny>,
     ) -> PyResult<Bound<'py, PyAny>> {
-        Self::binary(slf, "__rshift__", other)
+        Self::binary(slf, "__rshift__", std::slice::from_ref(other))
     }
     fn __rrshift__<'py>(
         slf: &Bound<'py, Self>,
         other: &Bound<'py, PyAny>,
     ) -> PyResult<Bound<'py, PyAny>> {
-        Self::binary(slf, "__rrshift__", other)
+        Self::binary(slf, "__rrshift__", std::slice::from_ref(other))
     }
     fn __and__<'py>(
         slf: &Bound<'py, Self>,
         other: &Bound<'py, PyAny>,
     ) -> PyResult<Bound<'py, PyAny>> {
-        Self::binary(slf, "__and__", other)
+        Self::binary(slf, "__and__", std::slice::from_ref(other))
     }
     fn __rand__<'py>(
         slf: &Bound<'py, Self>,
         other: &Bound<'py, PyAny>,
     ) -> PyResult<Bound<'py, PyAny>> {
-        Self::binary(slf, "__rand__", other)
+        Self::binary(slf, "__rand__", std::slice::from_ref(other))
     }
     fn __xor__<'py>(
         slf: &Bound<'py, Self>,
         other: &Bound<'py, PyAny>,
     ) -> PyResult<Bound<'py, PyAny>> {
-        Self::binary(slf, "__xor__", other)
+        Self::binary(slf, "__xor__", std::slice::from_ref(other))
     }
     fn __rxor__<'py>(
         slf: &Bound<'py, Self>,
         other: &Bound<'py, PyAny>,
     ) -> PyResult<Bound<'py, PyAny>> {
-        Self::binary(slf, "__rxor__", other)
+        Self::binary(slf, "__rxor__", std::slice::from_ref(other))
     }
     fn __or__<'py>(
         slf: &Bound<'py, Self>,
         other: &Bound<'py, PyAny>,
     ) -> PyResult<Bound<'py, PyAny>> {
-        Self::binary(slf, "__or__", other)
+        Self::binary(slf, "__or__", std::slice::from_ref(other))
     }
     fn __ror__<'py>(
         slf: &Bound<'py, Self>,
         other: &Bound<'py, PyAny>,
     ) -> PyResult<Bound<'py, PyAny>> {
-        Self::binary(slf, "__ror__", other)
+        Self::binary(slf, "__ror__", std::slice::from_ref(other))
     }
 
     fn __neg__<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyAny>> {
@@ -677,12 +752,122 @@ impl Sealed {
 
     fn __traverse__(&self, visit: PyVisit<'_>) -> Result<(), PyTraverseError> {
         visit.call(&self.inner)?;
+        self.last_method.traverse(&visit)?;
         match &self.view {
-            View::Method { owner } => visit.call(owner),
+            View::Method { this } => visit.call(this),
             View::Unbound { class } => visit.call(class),
             View::Object | View::Class => Ok(()),
         }
     }
+}
+
+unsafe extern "C" fn getattro(
+    obj: *mut ffi::PyObject,
+    name: *mut ffi::PyObject,
+) -> *mut ffi::PyObject {
+    // SAFETY: installed as the `tp_getattro` of `Sealed`: the interpreter calls it with the
+    // GIL held and two live borrowed references, the first to a `Sealed`.
+    unsafe {
+        slots::guard(|py| {
+            let slf = Borrowed::from_ptr(py, obj).cast_unchecked::<Sealed>();
+            Sealed::getattribute(&slf, &Borrowed::from_ptr(py, name))
+        })
+    }
+}
+
+/// Calls with at most this many arguments (`this` included) take the tuple-free path.
+const STACK_ARGUMENTS: usize = 8;
+
+unsafe extern "C" fn vectorcall(
+    callable: *mut ffi::PyObject,
+    args: *const *mut ffi::PyObject,
+    nargsf: usize,
+    kwnames: *mut ffi::PyObject,
+) -> *mut ffi::PyObject {
+    // SAFETY: the interpreter calls a vectorcall function with the GIL held, the callable
+    // (a `Sealed`, whose type this function is installed on), `nargs` positional arguments
+    // followed by one value per name in `kwnames` (a tuple, or NULL), all borrowed.
+    unsafe {
+        slots::guard(|py| {
+            let slf = Borrowed::from_ptr(py, callable).cast_unchecked::<Sealed>();
+            let nargs = ffi::PyVectorcall_NARGS(nargsf) as usize;
+            let keywords = Borrowed::from_ptr_or_opt(py, kwnames)
+                .map(|names| names.cast_unchecked::<PyTuple>());
+            let count = nargs + keywords.as_ref().map_or(0, |names| names.len());
+            let args = if count == 0 {
+                &[][..]
+            } else {
+                std::slice::from_raw_parts(args, count)
+            };
+            Sealed::call_vectored(
+                &slf,
+                &args[..nargs],
+                keywords.map(|names| (names, &args[nargs..])),
+            )
+        })
+    }
+}
+
+impl Sealed {
+    /// A call through vectorcall: a method called with a few positional arguments, none of
+    /// them sealed, goes straight to its function with `this` first; anything else through
+    /// `__call__`.
+    ///
+    /// `args` and `keywords`' values are live borrowed references for the whole call.
+    fn call_vectored<'py>(
+        slf: &Bound<'py, Self>,
+        args: &[*mut ffi::PyObject],
+        keywords: Option<(Borrowed<'_, 'py, PyTuple>, &[*mut ffi::PyObject])>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let py = slf.py();
+        let sealed = slf.get();
+        // SAFETY: each pointer is a live borrowed reference for the call (see above).
+        let borrow = |arg: &*mut ffi::PyObject| unsafe { Borrowed::from_ptr(py, *arg) };
+        if let View::Method { this } = &sealed.view
+            && keywords.is_none()
+            && args.len() < STACK_ARGUMENTS
+            && !args
+                .iter()
+                .any(|arg| borrow(arg).is_exact_instance_of::<Sealed>())
+        {
+            let mut pointers = [std::ptr::null_mut(); STACK_ARGUMENTS];
+            pointers[0] = this.as_ptr();
+            pointers[1..=args.len()].copy_from_slice(args);
+            // SAFETY: the first `args.len() + 1` pointers are live (`this` is owned by the
+            // wrapper, the arguments borrowed for the call); `PyObject_Vectorcall` returns a
+            // new reference or NULL with an exception set.
+            let result = unsafe {
+                let result = ffi::PyObject_Vectorcall(
+                    sealed.inner.as_ptr(),
+                    pointers.as_ptr(),
+                    args.len() + 1,
+                    std::ptr::null_mut(),
+                );
+                Bound::from_owned_ptr_or_err(py, result)
+            };
+            return Self::export(slf, result.map_err(|err| Self::error(slf, err))?);
+        }
+        let positional = PyTuple::new(py, args.iter().map(|arg| borrow(arg).to_owned()))?;
+        let kwargs = match keywords {
+            Some((names, values)) => {
+                let kwargs = PyDict::new(py);
+                for (name, value) in names.iter().zip(values) {
+                    kwargs.set_item(name, borrow(value).to_owned())?;
+                }
+                Some(kwargs)
+            }
+            None => None,
+        };
+        Self::__call__(slf, &positional, kwargs.as_ref())
+    }
+}
+
+/// Installs the hand-written slots of `Sealed`; called once when the module is created.
+pub(super) fn install_slots(py: Python<'_>) -> PyResult<()> {
+    slots::install_getattro::<Sealed>(py, getattro);
+    let sample = Bound::new(py, Sealed::with_view(py.None(), false, View::Object))?;
+    slots::install_vectorcall(&sample, &raw const sample.get().vectorcall);
+    Ok(())
 }
 
 impl Drop for Sealed {
@@ -717,7 +902,9 @@ pub(super) fn is_instance_by_type(obj: &Bound<'_, PyAny>, class: &Bound<'_, PyTy
 
 unsafe extern "C" {
     static mut PyMethod_Type: ffi::PyTypeObject;
+    static mut PyCMethod_Type: ffi::PyTypeObject;
     fn PyMethod_Self(method: *mut ffi::PyObject) -> *mut ffi::PyObject;
+    fn PyMethod_Function(method: *mut ffi::PyObject) -> *mut ffi::PyObject;
     /// The attribute `name` of a type, found through its MRO without calling descriptors,
     /// as the interpreter's own attribute lookup finds it (a borrowed reference or NULL,
     /// no exception).
@@ -725,44 +912,34 @@ unsafe extern "C" {
         class: *mut ffi::PyTypeObject,
         name: *mut ffi::PyObject,
     ) -> *mut ffi::PyObject;
+    /// The interpreter's `obj.name(...)` lookup (exported by CPython 3.7 to 3.14).
+    fn _PyObject_GetMethod(
+        obj: *mut ffi::PyObject,
+        name: *mut ffi::PyObject,
+        method: *mut *mut ffi::PyObject,
+    ) -> std::ffi::c_int;
+}
+
+fn has_type(value: &Bound<'_, PyAny>, class: *mut ffi::PyTypeObject) -> bool {
+    // SAFETY: only compares the value's type pointer.
+    unsafe { ffi::Py_TYPE(value.as_ptr()) == class }
 }
 
 fn is_bound_method(value: &Bound<'_, PyAny>) -> bool {
-    // SAFETY: only compares the value's type pointer with the interpreter's method type.
-    unsafe { ffi::Py_TYPE(value.as_ptr()) == &raw mut PyMethod_Type }
+    has_type(value, &raw mut PyMethod_Type)
 }
 
-/// The object a method-like value is bound to: a bound method's or a builtin method's
-/// `__self__` (NULL-free), or None.
-fn bound_self(value: &Bound<'_, PyAny>) -> Option<*mut ffi::PyObject> {
-    let ptr = value.as_ptr();
-    // SAFETY: each accessor is called only on an object of the type it reads.
-    let this = unsafe {
-        if is_bound_method(value) {
-            PyMethod_Self(ptr)
-        } else if ffi::PyCFunction_Check(ptr) != 0 {
-            ffi::PyCFunction_GET_SELF(ptr)
-        } else {
-            return None;
-        }
-    };
-    (!this.is_null()).then_some(this)
+/// A built-in function or method: bound to its module or object through `__self__`.
+fn is_builtin_function(value: &Bound<'_, PyAny>) -> bool {
+    has_type(value, &raw mut ffi::PyCFunction_Type) || has_type(value, &raw mut PyCMethod_Type)
 }
 
-fn is_method_of(value: &Bound<'_, PyAny>, inner: &Bound<'_, PyAny>) -> bool {
-    bound_self(value) == Some(inner.as_ptr())
-}
-
-/// Functions, methods and descriptors: values that reach what they are bound to, their
-/// module's globals, their closure cells or their accessors through attributes.
+/// Functions, bound methods and descriptors: values that reach what they are bound to,
+/// their module's globals, their closure cells or their accessors through attributes.
 fn carries_edges(value: &Bound<'_, PyAny>) -> bool {
     // SAFETY: reads a slot of the value's (live) type.
     let is_descriptor = unsafe { (*ffi::Py_TYPE(value.as_ptr())).tp_descr_get.is_some() };
-    is_descriptor || bound_self(value).is_some()
-}
-
-fn is_callable_kind(value: &Bound<'_, PyAny>) -> bool {
-    carries_edges(value) || unsafe { ffi::PyCFunction_Check(value.as_ptr()) != 0 }
+    is_descriptor || is_bound_method(value)
 }
 
 /// `name` found on `class` through its MRO, without running descriptors.
