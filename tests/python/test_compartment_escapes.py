@@ -113,6 +113,7 @@ def test_compartment_rejects_every_escape_before_running_it(path: Path) -> None:
     assert printed == []
 
 
+@pytest.mark.filterwarnings("ignore:coroutine .* was never awaited:RuntimeWarning")
 @pytest.mark.parametrize("path", CORPUS, ids=CORPUS_IDS)
 def test_what_the_runtime_alone_stops(path: Path) -> None:
     if path.stem in CRASHES_THE_INTERPRETER:

@@ -50,7 +50,7 @@ pub(crate) fn table_facade<'py>(
         };
         members.push((export.name.to_owned(), value));
     }
-    Facade::new(py, key, members)
+    Facade::create(py, key, members)
 }
 
 /// A compartment's `__import__`.
@@ -122,7 +122,7 @@ impl ImportGate {
         if all_present {
             Ok(module)
         } else {
-            Facade::new(py, &absolute, members)
+            Facade::create(py, &absolute, members)
         }
     }
 
@@ -194,7 +194,7 @@ impl ImportGate {
         // is served as an empty facade: the C code works, and Python code gets no name of it.
         // Running an import at plugin time would run module code with the host's authority.
         if level == 0 && host(py)?.sys_modules.bind(py).contains(absolute)? {
-            return Facade::new(py, absolute, Vec::new());
+            return Facade::create(py, absolute, Vec::new());
         }
         Err(PyModuleNotFoundError::new_err(format!(
             "compartment {:?} cannot import {absolute:?}: it is not in the compartment's module \
@@ -217,7 +217,7 @@ fn future_features<'py>(py: Python<'py>, requested: &[String]) -> PyResult<Bound
         }
         members.push((feature.clone(), future.getattr(feature.as_str())?));
     }
-    Facade::new(py, "__future__", members)
+    Facade::create(py, "__future__", members)
 }
 
 /// What a compartment imports: a module facade's exports, the names a `from` import asked
@@ -232,7 +232,7 @@ pub(crate) struct Facade {
 }
 
 impl Facade {
-    pub(crate) fn new<'py>(
+    pub(crate) fn create<'py>(
         py: Python<'py>,
         module: &str,
         members: Vec<(String, Bound<'py, PyAny>)>,
@@ -297,7 +297,7 @@ impl Shared {
         module: &str,
         globals: &Bound<'py, pyo3::types::PyDict>,
     ) -> PyResult<Bound<'py, PyAny>> {
-        Facade::new(
+        Facade::create(
             globals.py(),
             module,
             super::loader::public_members(self, globals)?,
