@@ -15,6 +15,7 @@ import importlib
 import json
 import math
 import random
+import re
 import signal
 import subprocess
 import sys
@@ -871,3 +872,16 @@ def test_a_plugin_that_never_returns_is_stopped_by_a_process_boundary() -> None:
     completed = subprocess.run([sys.executable, "-c", child], capture_output=True, check=False)
     # The CPU limit ends the child (SIGXCPU at the soft limit, SIGKILL at the hard one).
     assert completed.returncode in (-signal.SIGXCPU, -signal.SIGKILL)
+
+
+def test_every_claim_of_the_threat_model_names_a_test() -> None:
+    tests_dir = Path(__file__).parent
+    threat_model = (tests_dir.parents[1] / "docs" / "threat-model.md").read_text(encoding="utf-8")
+    named = set(re.findall(r"`(test_[a-z0-9_]+)`", threat_model))
+    defined = {
+        match
+        for path in tests_dir.glob("test_*.py")
+        for match in re.findall(r"^def (test_[a-z0-9_]+)", path.read_text(encoding="utf-8"), re.M)
+    }
+    assert len(named) >= 20
+    assert named <= defined, sorted(named - defined)

@@ -13,7 +13,7 @@
 
 use std::cell::Cell;
 use std::ffi::{CStr, c_char, c_int, c_void};
-use std::sync::{Once, RwLock};
+use std::sync::{Arc, Once, RwLock};
 
 use pyo3::ffi;
 use pyo3::prelude::*;
@@ -39,7 +39,7 @@ const ALLOWED_EVENTS: &[&str] = &[
 /// name for messages.
 struct Entry {
     keepalive: Py<PyAny>,
-    compartment: String,
+    compartment: Arc<str>,
 }
 
 type Registry = AddressMap<usize, Entry>;
@@ -113,7 +113,7 @@ fn register(dict: &Bound<'_, PyAny>, keepalive: Py<PyAny>, compartment: &str) {
         gone.extend(dead.iter().filter_map(|address| registry.remove(address)));
         let entry = Entry {
             keepalive,
-            compartment: compartment.to_owned(),
+            compartment: compartment.into(),
         };
         gone.extend(registry.insert(dict.as_ptr() as usize, entry));
     }
@@ -136,7 +136,7 @@ fn install(py: Python<'_>) -> PyResult<()> {
 }
 
 /// The compartment whose code runs in the innermost Python frame, if any.
-fn innermost_compartment() -> Option<String> {
+fn innermost_compartment() -> Option<Arc<str>> {
     let registry = REGISTRY.read().unwrap_or_else(|poison| poison.into_inner());
     let registry = registry.as_ref()?;
     // SAFETY: called from the audit hook, with the GIL held. Both return borrowed references
@@ -146,7 +146,7 @@ fn innermost_compartment() -> Option<String> {
     registry
         .get(&(builtins as usize))
         .or_else(|| registry.get(&(globals as usize)))
-        .map(|entry| entry.compartment.clone())
+        .map(|entry| Arc::clone(&entry.compartment))
 }
 
 unsafe extern "C" fn hook(event: *const c_char, args: *mut ffi::PyObject, _: *mut c_void) -> c_int {

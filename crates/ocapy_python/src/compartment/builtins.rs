@@ -8,8 +8,7 @@ use ocapy_verifier::tables::builtins::{BUILTINS, Policy};
 use pyo3::exceptions::PyTypeError;
 use pyo3::ffi;
 use pyo3::prelude::*;
-use pyo3::sync::PyOnceLock;
-use pyo3::types::{PyCFunction, PyDict, PyList, PyString, PyTuple, PyType};
+use pyo3::types::{PyCFunction, PyDict, PyList, PyString, PySuper, PyTuple, PyType};
 
 use super::classes::{CheckedMethod, build_class};
 use super::{CapabilityError, check_public, host, is_public_name};
@@ -144,16 +143,13 @@ fn tamed_dir<'py>(py: Python<'py>, object: &Bound<'py, PyTuple>) -> PyResult<Bou
     Ok(public)
 }
 
-static REAL_SUPER: PyOnceLock<Py<PyType>> = PyOnceLock::new();
-
 /// `super()`: the zero-argument form, and `super(C, self)` with `self` a C, as the
 /// interpreter passes them (3.12+ hands `super().f` the class and the first argument). When
 /// the bound object is a class (a classmethod, `__new__`), the result hands out checked
 /// methods, since `super(C, C).f` is the raw function.
 #[pyfunction(name = "super", signature = (*args))]
 fn tamed_super<'py>(py: Python<'py>, args: &Bound<'py, PyTuple>) -> PyResult<Bound<'py, PyAny>> {
-    let real = REAL_SUPER.get_or_init(py, || py.get_type::<pyo3::types::PySuper>().unbind());
-    let real = real.bind(py);
+    let real = py.get_type::<PySuper>();
     let bound = match args.len() {
         // The real super() reads the innermost Python frame: the caller's.
         0 => real.call0()?,
