@@ -809,6 +809,10 @@ def test_packages_load_from_the_root_with_relative_imports(tmp_path: Path) -> No
     assert compartment.import_module("weather").NAME == "weather"
     # Each module is verified and run once, on its first import.
     assert log.lines == ["units"]
+    # A directory without __init__.py is a package with nothing in it.
+    write(root / "tools" / "text.py", "def shout(s):\n    return s.upper()\n")
+    assert compartment.import_module("tools.text").shout("hi") == "HI"
+    assert dir(compartment.import_module("tools")) == []
 
 
 def test_nothing_outside_the_root_is_reachable(tmp_path: Path) -> None:

@@ -18,7 +18,7 @@ use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyDict, PyString, PyTuple, PyType};
 
-use super::{ObjectCache, check_public, host, is_public_name};
+use super::{CapabilityError, ObjectCache, host, is_public_name, refused_name};
 
 unsafe extern "C" {
     // Exported by every CPython 3 (cpython/object.h); pyo3-ffi skips private names.
@@ -343,7 +343,12 @@ impl ClassView {
         name: &Bound<'py, PyString>,
     ) -> PyResult<Bound<'py, PyAny>> {
         let class = self.class.bind(py);
-        check_public(name.to_str()?, "read")?;
+        if let Some(why) = refused_name(name.to_str()?) {
+            return Err(CapabilityError::new_err(format!(
+                "{}.{name} is refused in a compartment: {why}",
+                class.name()?
+            )));
+        }
         let value = class.getattr(name)?;
         checked_attribute(class, name.as_any(), value)
     }

@@ -104,21 +104,22 @@ pub(crate) fn is_public_name(name: &str) -> bool {
     !name.starts_with('_') && hidden_edge(name).is_none()
 }
 
-/// Refuses a private or hidden-edge attribute name for `function`, saying why.
-pub(crate) fn check_public(name: &str, function: &str) -> PyResult<()> {
+/// Why untrusted code may not use attribute `name` by string, if it may not.
+pub(crate) fn refused_name(name: &str) -> Option<String> {
     if name.starts_with('_') {
-        return Err(CapabilityError::new_err(format!(
-            "{function}(..., {name:?}) is refused in a compartment: {name:?} is a private name"
-        )));
+        return Some(format!("{name:?} is a private name"));
     }
-    if let Some(edge) = hidden_edge(name) {
-        return Err(CapabilityError::new_err(format!(
-            "{function}(..., {name:?}) is refused in a compartment: {name:?} is a hidden edge \
-             (it reaches {})",
-            edge.reaches
-        )));
+    hidden_edge(name).map(|edge| format!("{name:?} is a hidden edge (it reaches {})", edge.reaches))
+}
+
+/// Refuses a private or hidden-edge attribute name passed to `function`, saying why.
+pub(crate) fn check_public(name: &str, function: &str) -> PyResult<()> {
+    match refused_name(name) {
+        Some(why) => Err(CapabilityError::new_err(format!(
+            "{function}(..., {name:?}) is refused in a compartment: {why}"
+        ))),
+        None => Ok(()),
     }
-    Ok(())
 }
 
 /// Host objects the compartment needs while plugin code runs, fetched when the first
@@ -254,7 +255,11 @@ impl Shared {
                 root.display()
             ))
         })?;
-        let bytes = std::fs::read(&path).map_err(|error| os_error(&error, &path))?;
+        let bytes = if path.is_dir() {
+            Vec::new()
+        } else {
+            std::fs::read(&path).map_err(|error| os_error(&error, &path))?
+        };
         let filename = path.strip_prefix(root).unwrap_or(&path).to_string_lossy();
         let package = if package {
             dotted.to_owned()
@@ -285,27 +290,25 @@ fn is_module_part(part: &str) -> bool {
         && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
 }
 
-/// The file of module `parts` under `root` (`a/b.py` or `a/b/__init__.py`) and whether it is
-/// a package, provided it really lies inside the root (no symbolic link out of it).
+/// Where module `parts` lies under `root` (`a/b.py`, `a/b/__init__.py`, or a directory
+/// `a/b/` without one, a package with nothing in it) and whether it is a package, provided it
+/// really lies inside the root (no symbolic link out of it).
 fn find_module(root: &Path, parts: &[&str]) -> Option<(PathBuf, bool)> {
-    let base: PathBuf = parts.iter().collect();
+    let base = root.join(parts.iter().collect::<PathBuf>());
     let candidates = [
-        (root.join(&base).with_extension("py"), false),
-        (root.join(&base).join("__init__.py"), true),
-        (root.join(&base), true),
+        (base.with_extension("py"), false),
+        (base.join("__init__.py"), true),
+        (base, true),
     ];
-    for (path, package) in candidates {
-        let Ok(real) = path.canonicalize() else {
-            continue;
+    candidates.into_iter().find_map(|(path, package)| {
+        let real = path.canonicalize().ok()?;
+        let usable = if package && !real.ends_with("__init__.py") {
+            real.is_dir()
+        } else {
+            real.is_file()
         };
-        if !real.starts_with(root) {
-            continue;
-        }
-        if real.is_file() {
-            return Some((real, package));
-        }
-    }
-    None
+        (usable && real.starts_with(root)).then_some((real, package))
+    })
 }
 
 fn collect_modules(directory: &Path, prefix: &str, found: &mut BTreeSet<String>, depth: usize) {
