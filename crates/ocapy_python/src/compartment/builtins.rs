@@ -262,7 +262,7 @@ impl TamedPrint {
 impl TamedPrint {
     /// With a sink, calls `sink(line)` once per call: the text print would write, without
     /// its final newline. `file=` writes to the given object, as the real print does.
-    #[pyo3(signature = (*args, sep = None, end = None, file = None, flush = false))]
+    #[pyo3(signature = (*args, sep = None, end = None, file = None, flush = None))]
     fn __call__(
         &self,
         py: Python<'_>,
@@ -270,7 +270,7 @@ impl TamedPrint {
         sep: Option<&Bound<'_, PyAny>>,
         end: Option<&Bound<'_, PyAny>>,
         file: Option<&Bound<'_, PyAny>>,
-        flush: bool,
+        flush: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<()> {
         let sink = match (&self.sink, file) {
             (Some(sink), None) => sink.bind(py),
@@ -279,7 +279,9 @@ impl TamedPrint {
                 options.set_item("sep", sep)?;
                 options.set_item("end", end)?;
                 options.set_item("file", file)?;
-                options.set_item("flush", flush)?;
+                if let Some(flush) = flush {
+                    options.set_item("flush", flush)?;
+                }
                 real_builtin(py, "print")?.call(args, Some(&options))?;
                 return Ok(());
             }
