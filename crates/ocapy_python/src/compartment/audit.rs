@@ -11,7 +11,7 @@
 //! it has no frame, its caller is the plugin, and its event is refused. A host grants such
 //! authority through a function of its own.
 
-use std::cell::Cell;
+use std::cell::RefCell;
 use std::ffi::{CStr, c_char, c_int, c_void};
 use std::sync::{Arc, Once, RwLock};
 
@@ -48,17 +48,36 @@ static REGISTRY: RwLock<Option<Registry>> = RwLock::new(None);
 static INSTALL: Once = Once::new();
 
 thread_local! {
-    /// Set while the compartment itself compiles a module a plugin imported: the compile
-    /// is ocapy's, although the innermost Python frame is the plugin's.
-    static COMPILING: Cell<bool> = const { Cell::new(false) };
+    /// The file name of the module the compartment itself is compiling on this thread, for a
+    /// plugin's import: the compile is ocapy's, although the innermost Python frame is the
+    /// plugin's. Only that one `compile` event is let through: a finalizer of plugin code
+    /// that runs during the compile is watched as ever.
+    static COMPILING: RefCell<Option<String>> = const { RefCell::new(None) };
 }
 
-/// Runs `compile` (which runs no Python code) with its audit events let through.
-pub(crate) fn compiling<T>(compile: impl FnOnce() -> T) -> T {
-    COMPILING.with(|flag| flag.set(true));
+/// Runs `compile`, which compiles the module called `filename`, with its `compile` event let
+/// through.
+pub(crate) fn compiling<T>(filename: &str, compile: impl FnOnce() -> T) -> T {
+    let outer = COMPILING.with(|current| current.replace(Some(filename.to_owned())));
     let result = compile();
-    COMPILING.with(|flag| flag.set(false));
+    COMPILING.with(|current| current.replace(outer));
     result
+}
+
+/// Whether the event is the compile of the module [`compiling`] announced.
+fn is_our_compile(event: &str, args: &Bound<'_, PyAny>) -> bool {
+    event == "compile"
+        && COMPILING.with(|current| {
+            let current = current.borrow();
+            let Some(expected) = current.as_deref() else {
+                return false;
+            };
+            // ("compile", (source, filename))
+            args.get_item(1)
+                .ok()
+                .and_then(|filename| filename.extract::<String>().ok())
+                .is_some_and(|filename| filename == expected)
+        })
 }
 
 unsafe extern "C" {
@@ -153,9 +172,6 @@ unsafe extern "C" fn hook(event: *const c_char, args: *mut ffi::PyObject, _: *mu
     let Some(compartment) = innermost_compartment() else {
         return 0;
     };
-    if COMPILING.with(Cell::get) {
-        return 0;
-    }
     // SAFETY: CPython passes a NUL-terminated event name and a tuple of arguments, and calls
     // the hook with the GIL held.
     let (event, args) = unsafe {
@@ -165,7 +181,7 @@ unsafe extern "C" fn hook(event: *const c_char, args: *mut ffi::PyObject, _: *mu
             Bound::from_borrowed_ptr(py, args),
         )
     };
-    if allowed(&event, &args) {
+    if allowed(&event, &args) || is_our_compile(&event, &args) {
         return 0;
     }
     CapabilityError::new_err(format!(

@@ -159,7 +159,7 @@ fn verification_error(
 fn compile<'py>(py: Python<'py>, text: &str, filename: &str) -> PyResult<Bound<'py, PyAny>> {
     let text = CString::new(text)
         .map_err(|_| PyValueError::new_err("source code cannot contain null bytes"))?;
-    let filename = CString::new(filename)
+    let c_filename = CString::new(filename)
         .map_err(|_| PyValueError::new_err("a file name cannot contain null bytes"))?;
     // The text is decoded already: a coding cookie in it must not decode it again.
     let mut flags = ffi::PyCompilerFlags {
@@ -168,10 +168,10 @@ fn compile<'py>(py: Python<'py>, text: &str, filename: &str) -> PyResult<Bound<'
     };
     // SAFETY: NUL-terminated strings and flags that outlive the call; the flags inherit no
     // future features.
-    let code = audit::compiling(|| unsafe {
+    let code = audit::compiling(filename, || unsafe {
         ffi::Py_CompileStringExFlags(
             text.as_ptr(),
-            filename.as_ptr(),
+            c_filename.as_ptr(),
             ffi::Py_file_input,
             &mut flags,
             -1,
