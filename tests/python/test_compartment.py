@@ -770,13 +770,29 @@ def test_plugin_frames_called_back_from_host_code_are_still_watched() -> None:
         sorted([2, 1], key=plugin.key)
 
 
-def test_refcounts_survive_many_calls() -> None:
-    plugin = run_unverified(Compartment(), CLASSES + ATTACKS)
+def test_no_reference_is_leaked_or_lost() -> None:
+    probe = """
+def probe(x):
+    getattr(x, "owner")
+    getattr(x, "missing", None)
+    hasattr(x, "owner")
+    setattr(x, "tag", 1)
+    delattr(x, "tag")
+    dir(x)
+    print(x)
+    Savings.deposit(x, 0)
+    Savings.balance.fget(x)
+    super(Savings, x)
+    return steal(x)
+"""
+    printed: list[str] = []
+    plugin = run_unverified(Compartment(print=printed.append), CLASSES + ATTACKS + probe)
     account = plugin.open_account("ann")
+    plugin.probe(account)  # caches fill on the first call
+    before = sys.getrefcount(account), sys.getrefcount(printed)
     for _ in range(20_000):
-        plugin.steal(account)
-        plugin.Savings.deposit(account, 0)
-        _ = plugin.Savings.balance
+        plugin.probe(account)
+    assert (sys.getrefcount(account), sys.getrefcount(printed)) == before
     assert account.deposit(1) == 2
 
 
