@@ -433,6 +433,44 @@ class Vector:
     __rmul__ = __mul__
 
 
+def test_conversions_never_hand_out_instances_of_inner_classes() -> None:
+    class Text(str):
+        secret = "class attribute"
+
+    class Number(int):
+        pass
+
+    class Host:
+        def __str__(self) -> str:
+            return Text("host")
+
+        def __format__(self, spec: str) -> str:
+            return Text("formatted")
+
+        def __int__(self) -> int:
+            return Number(7)
+
+        def __index__(self) -> int:
+            return Number(8)
+
+    s = seal(Host())
+    assert type(str(s)) is str and str(s) == "host"
+    assert type(format(s, "")) is str and f"{s}" == "formatted"
+    with pytest.warns(DeprecationWarning):
+        assert type(int(s)) is int and int(s) == 7
+    with pytest.warns(DeprecationWarning):
+        assert list(range(10))[s] == 8
+
+
+def test_subscripting_a_sealed_class_seals_the_alias() -> None:
+    class Box:
+        def __class_getitem__(cls, item: object) -> object:
+            return cls
+
+    alias = seal(Box)[int]
+    assert alias is seal(Box)
+
+
 def test_context_managers_forward_and_enter_returns_the_wrapper() -> None:
     class Resource:
         def __init__(self) -> None:

@@ -275,6 +275,18 @@ impl Sealed {
         }
     }
 
+    /// `conversion(inner)`, one of the `PyNumber_*` conversions to an exact number.
+    fn convert<'py>(
+        slf: &Bound<'py, Self>,
+        conversion: unsafe extern "C" fn(*mut ffi::PyObject) -> *mut ffi::PyObject,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let inner = slf.get().inner.bind(slf.py());
+        // SAFETY: `inner` is live; the conversion returns a new reference or NULL with an
+        // exception set.
+        let number = unsafe { Bound::from_owned_ptr_or_err(slf.py(), conversion(inner.as_ptr())) };
+        number.map_err(|err| Self::error(slf, err))
+    }
+
     fn unary<'py>(slf: &Bound<'py, Self>, name: &str) -> PyResult<Bound<'py, PyAny>> {
         match Self::protocol(slf, name, &[])? {
             Some(result) => Self::export(slf, result),
@@ -406,15 +418,18 @@ impl Sealed {
         Ok(format!("sealed({})", repr.to_string_lossy()))
     }
 
+    /// The inner object's `str`, as an exact `str`: a subclass instance would hand out a
+    /// class of the inside.
     fn __str__<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyString>> {
         let inner = slf.get().inner.bind(slf.py());
-        inner.str().map_err(|err| Self::error(slf, err))
+        let text = inner.str().map_err(|err| Self::error(slf, err))?;
+        names::exact_str(&text)
     }
 
     fn __format__<'py>(
         slf: &Bound<'py, Self>,
         spec: &Bound<'py, PyString>,
-    ) -> PyResult<Bound<'py, PyAny>> {
+    ) -> PyResult<Bound<'py, PyString>> {
         let inner = slf.get().inner.bind(slf.py());
         // SAFETY: both pointers are live for the call; `PyObject_Format` returns a new
         // reference or NULL with an exception set.
@@ -424,7 +439,7 @@ impl Sealed {
                 ffi::PyObject_Format(inner.as_ptr(), spec.as_ptr()),
             )
         };
-        formatted.map_err(|err| Self::error(slf, err))
+        names::exact_str(&formatted.map_err(|err| Self::error(slf, err))?)
     }
 
     fn __hash__(slf: &Bound<'_, Self>) -> PyResult<isize> {
@@ -455,7 +470,11 @@ impl Sealed {
         let key = Self::import(slf, Self::authority(slf).as_ref(), key);
         let inner = slf.get().inner.bind(slf.py());
         let item = inner.get_item(key).map_err(|err| Self::error(slf, err))?;
-        Self::export(slf, item)
+        match slf.get().view {
+            // `C[int]` is a generic alias whose `__origin__` is the raw class.
+            View::Class => seal(&item, slf.get().deep),
+            _ => Self::export(slf, item),
+        }
     }
 
     fn __iter__<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyAny>> {
@@ -710,14 +729,15 @@ impl Sealed {
     fn __invert__<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyAny>> {
         Self::unary(slf, "__invert__")
     }
+    // The conversions return exact `int` and `float` (CPython converts a subclass result).
     fn __int__<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyAny>> {
-        Self::unary(slf, "__int__")
+        Self::convert(slf, ffi::PyNumber_Long)
     }
     fn __float__<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyAny>> {
-        Self::unary(slf, "__float__")
+        Self::convert(slf, ffi::PyNumber_Float)
     }
     fn __index__<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyAny>> {
-        Self::unary(slf, "__index__")
+        Self::convert(slf, ffi::PyNumber_Index)
     }
 
     /// `isinstance(x, S)` for a sealed class `S`: by `x`'s real type, a sealed `x` by its
