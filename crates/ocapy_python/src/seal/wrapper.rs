@@ -296,34 +296,6 @@ impl Sealed {
         }
     }
 
-    /// `getattr(s, name)`: the `tp_getattro` of `Sealed` (see `slots`).
-    fn getattribute<'py>(
-        slf: &Bound<'py, Self>,
-        name: &Bound<'py, PyAny>,
-    ) -> PyResult<Bound<'py, PyAny>> {
-        let name = names::public_name(name)?;
-        let sealed = slf.get();
-        if let View::Class = sealed.view {
-            return Self::class_attribute(slf, &name);
-        }
-        let inner = sealed.inner.bind(slf.py());
-        let mut found = std::ptr::null_mut();
-        // SAFETY: `_PyObject_GetMethod` reads attribute `name` of `inner` as the interpreter
-        // does for `inner.name(...)`: it stores a new reference in `found` (or NULL with an
-        // exception set) and returns 1 when that is a function to call with `inner` first,
-        // which spares creating a bound method.
-        let is_method =
-            unsafe { _PyObject_GetMethod(inner.as_ptr(), name.as_ptr(), &mut found) } == 1;
-        // SAFETY: `found` is a new reference or NULL with an exception set.
-        let value = unsafe { Bound::from_owned_ptr_or_err(slf.py(), found) }
-            .map_err(|err| errors::attribute_error(slf, &name, err))?;
-        if is_method {
-            Self::cached_method(slf, value)
-        } else {
-            Self::export(slf, value)
-        }
-    }
-
     fn class_attribute<'py>(
         slf: &Bound<'py, Self>,
         name: &Bound<'py, PyString>,
@@ -364,6 +336,36 @@ impl Sealed {
              (got {got} instead)",
             class.name()?
         )))
+    }
+}
+
+impl slots::Getattribute for Sealed {
+    /// `getattr(s, name)`: the `tp_getattro` of `Sealed` (see `slots`).
+    fn getattribute<'py>(
+        slf: &Bound<'py, Self>,
+        name: &Bound<'py, PyAny>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let name = names::public_name(name)?;
+        let sealed = slf.get();
+        if let View::Class = sealed.view {
+            return Self::class_attribute(slf, &name);
+        }
+        let inner = sealed.inner.bind(slf.py());
+        let mut found = std::ptr::null_mut();
+        // SAFETY: `_PyObject_GetMethod` reads attribute `name` of `inner` as the interpreter
+        // does for `inner.name(...)`: it stores a new reference in `found` (or NULL with an
+        // exception set) and returns 1 when that is a function to call with `inner` first,
+        // which spares creating a bound method.
+        let is_method =
+            unsafe { _PyObject_GetMethod(inner.as_ptr(), name.as_ptr(), &mut found) } == 1;
+        // SAFETY: `found` is a new reference or NULL with an exception set.
+        let value = unsafe { Bound::from_owned_ptr_or_err(slf.py(), found) }
+            .map_err(|err| errors::attribute_error(slf, &name, err))?;
+        if is_method {
+            Self::cached_method(slf, value)
+        } else {
+            Self::export(slf, value)
+        }
     }
 }
 
@@ -781,20 +783,6 @@ impl Sealed {
     }
 }
 
-unsafe extern "C" fn getattro(
-    obj: *mut ffi::PyObject,
-    name: *mut ffi::PyObject,
-) -> *mut ffi::PyObject {
-    // SAFETY: installed as the `tp_getattro` of `Sealed`: the interpreter calls it with the
-    // GIL held and two live borrowed references, the first to a `Sealed`.
-    unsafe {
-        slots::guard(|py| {
-            let slf = Borrowed::from_ptr(py, obj).cast_unchecked::<Sealed>();
-            Sealed::getattribute(&slf, &Borrowed::from_ptr(py, name))
-        })
-    }
-}
-
 /// Calls with at most this many arguments (`this` included) take the tuple-free path.
 const STACK_ARGUMENTS: usize = 8;
 
@@ -884,7 +872,7 @@ impl Sealed {
 
 /// Installs the hand-written slots of `Sealed`; called once when the module is created.
 pub(super) fn install_slots(py: Python<'_>) -> PyResult<()> {
-    slots::install_getattro::<Sealed>(py, getattro);
+    slots::install_getattro::<Sealed>(py);
     let sample = Bound::new(py, Sealed::with_view(py.None(), false, View::Object))?;
     slots::install_vectorcall(&sample, &raw const sample.get().vectorcall);
     Ok(())
