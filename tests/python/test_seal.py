@@ -143,6 +143,35 @@ def test_reflection_tricks_do_not_reach_the_inner_object() -> None:
     assert "{0.owner}".format(s) == "ann"
 
 
+def test_introspection_and_class_assignment_do_not_reach_the_inner_object() -> None:
+    import inspect
+
+    account = Account(1)
+    s = seal(account)
+    with pytest.raises(TypeError):
+        object.__setattr__(s, "__class__", Account)
+    with pytest.raises(TypeError):
+        object.__setattr__(s, "owner", "eve")
+    with pytest.raises(AttributeError):
+        inspect.getattr_static(s, "_balance")
+    assert [name for name, _ in inspect.getmembers(s)] == dir(s)
+    assert all(not name.startswith("_") for name in dir(s))
+
+    match s:
+        case object(_balance=balance):
+            pytest.fail(f"a class pattern read a private attribute: {balance}")
+        case Account():
+            pytest.fail("a sealed object matched its inner object's class")
+        case _:
+            pass
+
+
+@pytest.mark.parametrize("protocol", range(pickle.HIGHEST_PROTOCOL + 1))
+def test_pickle_refuses_every_protocol(protocol: int) -> None:
+    with pytest.raises((TypeError, pickle.PicklingError, AttributeError)):
+        pickle.dumps(seal(Account(1)), protocol)
+
+
 def test_copy_pickle_reduce_and_weakref_refuse() -> None:
     s = seal(Account(1))
     with pytest.raises(TypeError):
@@ -520,6 +549,20 @@ def test_deep_results_items_and_iteration_are_sealed() -> None:
     assert all(isinstance(item, Sealed) for item in items)
     with pytest.raises(AttributeError):
         items[0]._balance
+
+
+def test_shallow_hands_out_generators_sealed() -> None:
+    class Host:
+        def numbers(self) -> Any:
+            yield 1
+            yield 2
+
+    s = seal(Host())
+    numbers = s.numbers()
+    assert isinstance(numbers, Sealed)
+    with pytest.raises(AttributeError):
+        numbers.gi_frame
+    assert list(numbers) == [1, 2]
 
 
 def test_shallow_hands_out_functions_sealed() -> None:

@@ -942,12 +942,27 @@ fn is_builtin_function(value: &Bound<'_, PyAny>) -> bool {
     has_type(value, &raw mut ffi::PyCFunction_Type) || has_type(value, &raw mut PyCMethod_Type)
 }
 
-/// Functions, bound methods and descriptors: values that reach what they are bound to,
-/// their module's globals, their closure cells or their accessors through attributes.
+/// Functions, bound methods, descriptors, and the objects that carry a frame, code or
+/// cells (generators, coroutines, frames, tracebacks ...): values that reach what they are
+/// bound to, their module's globals, their closure cells, the locals of a running call or
+/// their accessors through attributes.
 fn carries_edges(value: &Bound<'_, PyAny>) -> bool {
-    // SAFETY: reads a slot of the value's (live) type.
-    let is_descriptor = unsafe { (*ffi::Py_TYPE(value.as_ptr())).tp_descr_get.is_some() };
-    is_descriptor || is_bound_method(value)
+    // SAFETY: reads a slot of the value's (live) type, and takes the addresses of the
+    // interpreter's static types.
+    let (is_descriptor, class) = unsafe {
+        let class = ffi::Py_TYPE(value.as_ptr());
+        ((*class).tp_descr_get.is_some(), class)
+    };
+    let execution_state = [
+        &raw mut ffi::PyGen_Type,
+        &raw mut ffi::PyCoro_Type,
+        &raw mut ffi::PyAsyncGen_Type,
+        &raw mut ffi::PyFrame_Type,
+        &raw mut ffi::PyTraceBack_Type,
+        &raw mut ffi::PyCode_Type,
+        &raw mut ffi::PyCell_Type,
+    ];
+    is_descriptor || is_bound_method(value) || execution_state.contains(&class)
 }
 
 /// `name` found on `class` through its MRO, without running descriptors.
