@@ -70,6 +70,7 @@ impl Sealed {
     }
 
     /// The object results are compared with: a method's `this`, else the inner object.
+    #[inline]
     pub(super) fn subject<'a, 'py>(&'a self, py: Python<'py>) -> &'a Bound<'py, PyAny> {
         match &self.view {
             View::Method { this } => this.bind(py),
@@ -928,11 +929,13 @@ unsafe extern "C" {
     ) -> std::ffi::c_int;
 }
 
+#[inline]
 fn has_type(value: &Bound<'_, PyAny>, class: *mut ffi::PyTypeObject) -> bool {
     // SAFETY: only compares the value's type pointer.
     unsafe { ffi::Py_TYPE(value.as_ptr()) == class }
 }
 
+#[inline]
 fn is_bound_method(value: &Bound<'_, PyAny>) -> bool {
     has_type(value, &raw mut PyMethod_Type)
 }
