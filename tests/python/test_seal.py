@@ -7,6 +7,7 @@ import copy
 import gc
 import pickle
 import string
+import sys
 import threading
 import weakref
 from typing import Any
@@ -142,6 +143,35 @@ def test_reflection_tricks_do_not_reach_the_inner_object() -> None:
     assert "{0.owner}".format(s) == "ann"
 
 
+def test_introspection_and_class_assignment_do_not_reach_the_inner_object() -> None:
+    import inspect
+
+    account = Account(1)
+    s = seal(account)
+    with pytest.raises(TypeError):
+        object.__setattr__(s, "__class__", Account)
+    with pytest.raises(TypeError):
+        object.__setattr__(s, "owner", "eve")
+    with pytest.raises(AttributeError):
+        inspect.getattr_static(s, "_balance")
+    assert [name for name, _ in inspect.getmembers(s)] == dir(s)
+    assert all(not name.startswith("_") for name in dir(s))
+
+    match s:
+        case object(_balance=balance):
+            pytest.fail(f"a class pattern read a private attribute: {balance}")
+        case Account():
+            pytest.fail("a sealed object matched its inner object's class")
+        case _:
+            pass
+
+
+@pytest.mark.parametrize("protocol", range(pickle.HIGHEST_PROTOCOL + 1))
+def test_pickle_refuses_every_protocol(protocol: int) -> None:
+    with pytest.raises((TypeError, pickle.PicklingError, AttributeError)):
+        pickle.dumps(seal(Account(1)), protocol)
+
+
 def test_copy_pickle_reduce_and_weakref_refuse() -> None:
     s = seal(Account(1))
     with pytest.raises(TypeError):
@@ -261,6 +291,7 @@ def test_deep_exceptions_are_rebuilt_with_sealed_arguments() -> None:
     assert info.value.__traceback__.tb_next is None
 
 
+@pytest.mark.skipif(sys.version_info < (3, 11), reason="exception groups are new in 3.11")
 def test_deep_exception_groups_are_rebuilt_member_by_member() -> None:
     class Host:
         def fail(self) -> None:
@@ -364,6 +395,25 @@ def test_checked_unbound_methods() -> None:
         Point.origin()._x
 
 
+def test_metaclass_tricks_do_not_reach_the_raw_class() -> None:
+    class Meta(type):
+        def __getattr__(cls, name: str) -> object:
+            return cls
+
+    class Host(metaclass=Meta):
+        _secret = "s"
+
+    S = seal(Host)
+    assert S.anything is S
+    with pytest.raises(AttributeError):
+        S._secret
+    with pytest.raises(TypeError):
+        type.__getattribute__(S, "_secret")  # type: ignore[arg-type]
+    assert Meta.__getattr__(S, "x") is S  # type: ignore[arg-type]
+    with pytest.raises(TypeError):
+        type.__subclasses__(S)  # type: ignore[arg-type]
+
+
 def test_sealed_rejects_non_classes() -> None:
     with pytest.raises(TypeError):
         sealed(len)  # type: ignore[arg-type]
@@ -382,14 +432,16 @@ def test_primitives_and_sealed_objects_come_back_unchanged() -> None:
 
 def test_identity_is_memoized_while_the_wrapper_lives() -> None:
     account = Account(1)
+    baseline = sys.getrefcount(account)
     s = seal(account)
+    assert sys.getrefcount(account) == baseline + 1
     assert seal(account) is s
     assert harden(account) is not s
     assert harden(account) is harden(account)
-    ref_count_before = len(gc.get_referrers(account))
     del s
-    gc.collect()
-    assert len(gc.get_referrers(account)) <= ref_count_before
+    # The memo does not keep the wrapper (and with it the account) alive.
+    assert sys.getrefcount(account) == baseline
+    assert seal(account).owner == "ann"
 
 
 def test_protocols_forward() -> None:
@@ -429,6 +481,44 @@ class Vector:
         return self.n * k
 
     __rmul__ = __mul__
+
+
+def test_conversions_never_hand_out_instances_of_inner_classes() -> None:
+    class Text(str):
+        secret = "class attribute"
+
+    class Number(int):
+        pass
+
+    class Host:
+        def __str__(self) -> str:
+            return Text("host")
+
+        def __format__(self, spec: str) -> str:
+            return Text("formatted")
+
+        def __int__(self) -> int:
+            return Number(7)
+
+        def __index__(self) -> int:
+            return Number(8)
+
+    s = seal(Host())
+    assert type(str(s)) is str and str(s) == "host"
+    assert type(format(s, "")) is str and f"{s}" == "formatted"
+    with pytest.warns(DeprecationWarning):
+        assert type(int(s)) is int and int(s) == 7
+    with pytest.warns(DeprecationWarning):
+        assert list(range(10))[s] == 8
+
+
+def test_subscripting_a_sealed_class_seals_the_alias() -> None:
+    class Box:
+        def __class_getitem__(cls, item: object) -> object:
+            return cls
+
+    alias = seal(Box)[int]
+    assert alias is seal(Box)
 
 
 def test_context_managers_forward_and_enter_returns_the_wrapper() -> None:
@@ -480,6 +570,20 @@ def test_deep_results_items_and_iteration_are_sealed() -> None:
     assert all(isinstance(item, Sealed) for item in items)
     with pytest.raises(AttributeError):
         items[0]._balance
+
+
+def test_shallow_hands_out_generators_sealed() -> None:
+    class Host:
+        def numbers(self) -> Any:
+            yield 1
+            yield 2
+
+    s = seal(Host())
+    numbers = s.numbers()
+    assert isinstance(numbers, Sealed)
+    with pytest.raises(AttributeError):
+        numbers.gi_frame
+    assert list(numbers) == [1, 2]
 
 
 def test_shallow_hands_out_functions_sealed() -> None:

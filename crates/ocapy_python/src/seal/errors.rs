@@ -9,8 +9,9 @@
 //! - deep: a new exception of the same class, built from the sealed arguments and with the
 //!   public instance attributes sealed, so nothing of the inside reaches the holder raw.
 
-use pyo3::exceptions::{PyAttributeError, PyBaseExceptionGroup, PyRuntimeError};
+use pyo3::exceptions::{PyAttributeError, PyRuntimeError};
 use pyo3::ffi;
+use pyo3::intern;
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList, PyString, PyTuple};
 
@@ -98,6 +99,15 @@ pub(super) fn attribute_error(
     }
 }
 
+/// Whether `exc` is a `BaseExceptionGroup` (which Python 3.10 does not have).
+fn is_exception_group(exc: &Bound<'_, PyAny>) -> PyResult<bool> {
+    let builtins = PyModule::import(exc.py(), intern!(exc.py(), "builtins"))?;
+    match builtins.getattr(intern!(exc.py(), "BaseExceptionGroup")) {
+        Ok(group) => exc.is_instance(&group),
+        Err(_) => Ok(false),
+    }
+}
+
 fn class_name(exc: &Bound<'_, PyAny>) -> String {
     exc.get_type()
         .qualname()
@@ -112,7 +122,7 @@ fn rebuild<'py>(
     let py = exc.py();
     let class = exc.get_type();
     let args = exc.getattr("args")?.cast_into::<PyTuple>()?;
-    let args = if exc.is_instance_of::<PyBaseExceptionGroup>() {
+    let args = if is_exception_group(exc)? {
         // A group's arguments are its message and sub-exceptions, which stay exceptions.
         let message = seal(&args.get_item(0)?, true)?;
         let mut members = Vec::new();

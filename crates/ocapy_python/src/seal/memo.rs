@@ -6,6 +6,7 @@
 //! object strongly, so while an entry exists its key cannot be reused by another object.
 
 use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::{Mutex, MutexGuard, PoisonError};
 
 use pyo3::ffi;
@@ -27,9 +28,45 @@ struct Entry {
     payload: usize,
 }
 
-static MEMO: Mutex<Option<HashMap<Key, Entry>>> = Mutex::new(None);
+/// Hashes addresses: the keys are not chosen by anyone who could aim at collisions (an
+/// address is the allocator's choice), so a multiply-and-shift is enough and far cheaper
+/// than the default SipHash on the hot path of `seal(x)`.
+#[derive(Default)]
+struct AddressHasher(u64);
 
-fn memo() -> MutexGuard<'static, Option<HashMap<Key, Entry>>> {
+impl Hasher for AddressHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for &byte in bytes {
+            self.write_u64(u64::from(byte));
+        }
+    }
+
+    fn write_u64(&mut self, value: u64) {
+        // The rotation brings the product's well-mixed high bits down to where the table
+        // takes its bucket index (an address's own low bits are always zero).
+        self.0 = (self.0 ^ value)
+            .wrapping_mul(0x9E37_79B9_7F4A_7C15)
+            .rotate_left(26);
+    }
+
+    fn write_usize(&mut self, value: usize) {
+        self.write_u64(value as u64);
+    }
+
+    fn write_u8(&mut self, value: u8) {
+        self.write_u64(u64::from(value));
+    }
+}
+
+type Memo = HashMap<Key, Entry, BuildHasherDefault<AddressHasher>>;
+
+static MEMO: Mutex<Option<Memo>> = Mutex::new(None);
+
+fn memo() -> MutexGuard<'static, Option<Memo>> {
     // The lock is never held while Python code runs, so no panic can poison it mid-update;
     // recover rather than crash if one somehow did.
     MEMO.lock().unwrap_or_else(PoisonError::into_inner)
@@ -62,7 +99,7 @@ pub(super) fn insert(wrapper: &Bound<'_, Sealed>) {
         payload: std::ptr::from_ref(sealed) as usize,
     };
     memo()
-        .get_or_insert_with(HashMap::new)
+        .get_or_insert_with(Memo::default)
         .insert(key(sealed.inner.as_ptr(), sealed.deep), entry);
 }
 

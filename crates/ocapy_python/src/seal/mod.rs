@@ -45,6 +45,7 @@ pub(crate) fn namespace<'py>(
 }
 
 /// Objects that carry no authority (immutable, no reachable state) or are sealed already.
+#[inline]
 pub(super) fn needs_no_seal(obj: &Bound<'_, PyAny>) -> bool {
     let ptr = obj.as_ptr();
     // SAFETY: compares the object and its type with the interpreter's static singletons

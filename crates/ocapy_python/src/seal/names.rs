@@ -14,6 +14,7 @@ use pyo3::types::PyString;
 /// A `str` subclass is copied to a plain `str` first: its own `__eq__`, `__hash__` or
 /// `startswith` would otherwise decide the check, and the inner object's lookup would then
 /// see a different name than the one checked.
+#[inline]
 pub(super) fn public_name<'py>(name: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyString>> {
     let name = exact_str(name)?;
     if ALLOWED.contains(&name) {
@@ -30,7 +31,10 @@ pub(super) fn is_public(name: &Bound<'_, PyAny>) -> bool {
         .is_ok_and(|name| name.is_exact_instance_of::<PyString>() && check(name).is_ok())
 }
 
-fn exact_str<'py>(name: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyString>> {
+/// `name` as an exact `str`: itself, or a copy of a `str` subclass (no method of the subclass
+/// runs); a `TypeError` for anything else.
+#[inline]
+pub(super) fn exact_str<'py>(name: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyString>> {
     if name.is_exact_instance_of::<PyString>() {
         // SAFETY: just checked to be exactly `str`.
         return Ok(unsafe { name.clone().cast_into_unchecked() });
@@ -98,11 +102,13 @@ static ALLOWED: AllowedNames = AllowedNames {
 };
 
 impl AllowedNames {
+    #[inline]
     fn slot(&self, name: &Bound<'_, PyString>) -> &AtomicPtr<ffi::PyObject> {
         // Objects are at least 16-byte aligned: the low bits carry no information.
         &self.slots[(name.as_ptr() as usize >> 4) % self.slots.len()]
     }
 
+    #[inline]
     fn contains(&self, name: &Bound<'_, PyString>) -> bool {
         self.slot(name).load(Ordering::Acquire) == name.as_ptr()
     }

@@ -3,9 +3,7 @@
 use std::collections::BTreeMap;
 
 use ocapy_verifier::tables::attributes::hidden_edge;
-use pyo3::Borrowed;
 use pyo3::exceptions::{PyAttributeError, PyTypeError, PyValueError};
-use pyo3::ffi;
 use pyo3::prelude::*;
 use pyo3::types::PyString;
 use pyo3::{PyTraverseError, PyVisit};
@@ -59,7 +57,7 @@ fn check_member_name(py: Python<'_>, name: &str) -> PyResult<()> {
     )))
 }
 
-impl Namespace {
+impl slots::Getattribute for Namespace {
     /// `getattr(ns, name)`: the `tp_getattro` of `Namespace` (see `slots`).
     fn getattribute<'py>(
         slf: &Bound<'py, Namespace>,
@@ -77,23 +75,9 @@ impl Namespace {
     }
 }
 
-unsafe extern "C" fn getattro(
-    obj: *mut ffi::PyObject,
-    name: *mut ffi::PyObject,
-) -> *mut ffi::PyObject {
-    // SAFETY: installed as the `tp_getattro` of `Namespace`: the interpreter calls it with
-    // the GIL held and two live borrowed references, the first to a `Namespace`.
-    unsafe {
-        slots::guard(|py| {
-            let namespace = Borrowed::from_ptr(py, obj).cast_unchecked::<Namespace>();
-            Namespace::getattribute(&namespace, &Borrowed::from_ptr(py, name))
-        })
-    }
-}
-
 /// Installs the attribute slot of `Namespace`; called once when the module is created.
 pub(super) fn install_slots(py: Python<'_>) {
-    slots::install_getattro::<Namespace>(py, getattro);
+    slots::install_getattro::<Namespace>(py);
 }
 
 #[pymethods]

@@ -10,18 +10,42 @@
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
 use pyo3::exceptions::PyRuntimeError;
-use pyo3::ffi;
 use pyo3::prelude::*;
 use pyo3::type_object::PyTypeInfo;
+use pyo3::{Borrowed, PyClass, ffi};
 
-/// Makes `slot` the `tp_getattro` of `T`'s type.
-pub(super) fn install_getattro<T: PyTypeInfo>(py: Python<'_>, slot: ffi::getattrofunc) {
+/// A class whose attribute reads are its own `getattribute`, installed by
+/// [`install_getattro`].
+pub(super) trait Getattribute: PyClass {
+    fn getattribute<'py>(
+        slf: &Bound<'py, Self>,
+        name: &Bound<'py, PyAny>,
+    ) -> PyResult<Bound<'py, PyAny>>;
+}
+
+/// The `tp_getattro` of a [`Getattribute`] class.
+unsafe extern "C" fn getattro<T: Getattribute>(
+    obj: *mut ffi::PyObject,
+    name: *mut ffi::PyObject,
+) -> *mut ffi::PyObject {
+    // SAFETY: installed as the `tp_getattro` of `T` only: the interpreter calls it with the
+    // GIL held and two live borrowed references, the first to a `T`.
+    unsafe {
+        guard(|py| {
+            let slf = Borrowed::from_ptr(py, obj).cast_unchecked::<T>();
+            T::getattribute(&slf, &Borrowed::from_ptr(py, name))
+        })
+    }
+}
+
+/// Makes `T::getattribute` the `tp_getattro` of `T`'s type.
+pub(super) fn install_getattro<T: Getattribute>(py: Python<'_>) {
     let class = T::type_object_raw(py);
     // SAFETY: `class` is the live, fully initialized type object of `T`, created by PyO3 a
     // moment ago while the module is being initialized with the GIL held, before any
     // Python code can use it. `PyType_Modified` drops what the interpreter cached about it.
     unsafe {
-        (*class).tp_getattro = Some(slot);
+        (*class).tp_getattro = Some(getattro::<T>);
         ffi::PyType_Modified(class);
     }
 }

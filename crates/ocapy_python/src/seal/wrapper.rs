@@ -70,6 +70,7 @@ impl Sealed {
     }
 
     /// The object results are compared with: a method's `this`, else the inner object.
+    #[inline]
     pub(super) fn subject<'a, 'py>(&'a self, py: Python<'py>) -> &'a Bound<'py, PyAny> {
         match &self.view {
             View::Method { this } => this.bind(py),
@@ -275,40 +276,24 @@ impl Sealed {
         }
     }
 
+    /// `conversion(inner)`, one of the `PyNumber_*` conversions to an exact number.
+    fn convert<'py>(
+        slf: &Bound<'py, Self>,
+        conversion: unsafe extern "C" fn(*mut ffi::PyObject) -> *mut ffi::PyObject,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let inner = slf.get().inner.bind(slf.py());
+        // SAFETY: `inner` is live; the conversion returns a new reference or NULL with an
+        // exception set.
+        let number = unsafe { Bound::from_owned_ptr_or_err(slf.py(), conversion(inner.as_ptr())) };
+        number.map_err(|err| Self::error(slf, err))
+    }
+
     fn unary<'py>(slf: &Bound<'py, Self>, name: &str) -> PyResult<Bound<'py, PyAny>> {
         match Self::protocol(slf, name, &[])? {
             Some(result) => Self::export(slf, result),
             None => Err(PyTypeError::new_err(format!(
                 "the object sealed here does not support {name}"
             ))),
-        }
-    }
-
-    /// `getattr(s, name)`: the `tp_getattro` of `Sealed` (see `slots`).
-    fn getattribute<'py>(
-        slf: &Bound<'py, Self>,
-        name: &Bound<'py, PyAny>,
-    ) -> PyResult<Bound<'py, PyAny>> {
-        let name = names::public_name(name)?;
-        let sealed = slf.get();
-        if let View::Class = sealed.view {
-            return Self::class_attribute(slf, &name);
-        }
-        let inner = sealed.inner.bind(slf.py());
-        let mut found = std::ptr::null_mut();
-        // SAFETY: `_PyObject_GetMethod` reads attribute `name` of `inner` as the interpreter
-        // does for `inner.name(...)`: it stores a new reference in `found` (or NULL with an
-        // exception set) and returns 1 when that is a function to call with `inner` first,
-        // which spares creating a bound method.
-        let is_method =
-            unsafe { _PyObject_GetMethod(inner.as_ptr(), name.as_ptr(), &mut found) } == 1;
-        // SAFETY: `found` is a new reference or NULL with an exception set.
-        let value = unsafe { Bound::from_owned_ptr_or_err(slf.py(), found) }
-            .map_err(|err| errors::attribute_error(slf, &name, err))?;
-        if is_method {
-            Self::cached_method(slf, value)
-        } else {
-            Self::export(slf, value)
         }
     }
 
@@ -352,6 +337,36 @@ impl Sealed {
              (got {got} instead)",
             class.name()?
         )))
+    }
+}
+
+impl slots::Getattribute for Sealed {
+    /// `getattr(s, name)`: the `tp_getattro` of `Sealed` (see `slots`).
+    fn getattribute<'py>(
+        slf: &Bound<'py, Self>,
+        name: &Bound<'py, PyAny>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let name = names::public_name(name)?;
+        let sealed = slf.get();
+        if let View::Class = sealed.view {
+            return Self::class_attribute(slf, &name);
+        }
+        let inner = sealed.inner.bind(slf.py());
+        let mut found = std::ptr::null_mut();
+        // SAFETY: `_PyObject_GetMethod` reads attribute `name` of `inner` as the interpreter
+        // does for `inner.name(...)`: it stores a new reference in `found` (or NULL with an
+        // exception set) and returns 1 when that is a function to call with `inner` first,
+        // which spares creating a bound method.
+        let is_method =
+            unsafe { _PyObject_GetMethod(inner.as_ptr(), name.as_ptr(), &mut found) } == 1;
+        // SAFETY: `found` is a new reference or NULL with an exception set.
+        let value = unsafe { Bound::from_owned_ptr_or_err(slf.py(), found) }
+            .map_err(|err| errors::attribute_error(slf, &name, err))?;
+        if is_method {
+            Self::cached_method(slf, value)
+        } else {
+            Self::export(slf, value)
+        }
     }
 }
 
@@ -406,15 +421,18 @@ impl Sealed {
         Ok(format!("sealed({})", repr.to_string_lossy()))
     }
 
+    /// The inner object's `str`, as an exact `str`: a subclass instance would hand out a
+    /// class of the inside.
     fn __str__<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyString>> {
         let inner = slf.get().inner.bind(slf.py());
-        inner.str().map_err(|err| Self::error(slf, err))
+        let text = inner.str().map_err(|err| Self::error(slf, err))?;
+        names::exact_str(&text)
     }
 
     fn __format__<'py>(
         slf: &Bound<'py, Self>,
         spec: &Bound<'py, PyString>,
-    ) -> PyResult<Bound<'py, PyAny>> {
+    ) -> PyResult<Bound<'py, PyString>> {
         let inner = slf.get().inner.bind(slf.py());
         // SAFETY: both pointers are live for the call; `PyObject_Format` returns a new
         // reference or NULL with an exception set.
@@ -424,7 +442,7 @@ impl Sealed {
                 ffi::PyObject_Format(inner.as_ptr(), spec.as_ptr()),
             )
         };
-        formatted.map_err(|err| Self::error(slf, err))
+        names::exact_str(&formatted.map_err(|err| Self::error(slf, err))?)
     }
 
     fn __hash__(slf: &Bound<'_, Self>) -> PyResult<isize> {
@@ -455,7 +473,11 @@ impl Sealed {
         let key = Self::import(slf, Self::authority(slf).as_ref(), key);
         let inner = slf.get().inner.bind(slf.py());
         let item = inner.get_item(key).map_err(|err| Self::error(slf, err))?;
-        Self::export(slf, item)
+        match slf.get().view {
+            // `C[int]` is a generic alias whose `__origin__` is the raw class.
+            View::Class => seal(&item, slf.get().deep),
+            _ => Self::export(slf, item),
+        }
     }
 
     fn __iter__<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyAny>> {
@@ -710,14 +732,15 @@ impl Sealed {
     fn __invert__<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyAny>> {
         Self::unary(slf, "__invert__")
     }
+    // The conversions return exact `int` and `float` (CPython converts a subclass result).
     fn __int__<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyAny>> {
-        Self::unary(slf, "__int__")
+        Self::convert(slf, ffi::PyNumber_Long)
     }
     fn __float__<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyAny>> {
-        Self::unary(slf, "__float__")
+        Self::convert(slf, ffi::PyNumber_Float)
     }
     fn __index__<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyAny>> {
-        Self::unary(slf, "__index__")
+        Self::convert(slf, ffi::PyNumber_Index)
     }
 
     /// `isinstance(x, S)` for a sealed class `S`: by `x`'s real type, a sealed `x` by its
@@ -758,20 +781,6 @@ impl Sealed {
             View::Unbound { class } => visit.call(class),
             View::Object | View::Class => Ok(()),
         }
-    }
-}
-
-unsafe extern "C" fn getattro(
-    obj: *mut ffi::PyObject,
-    name: *mut ffi::PyObject,
-) -> *mut ffi::PyObject {
-    // SAFETY: installed as the `tp_getattro` of `Sealed`: the interpreter calls it with the
-    // GIL held and two live borrowed references, the first to a `Sealed`.
-    unsafe {
-        slots::guard(|py| {
-            let slf = Borrowed::from_ptr(py, obj).cast_unchecked::<Sealed>();
-            Sealed::getattribute(&slf, &Borrowed::from_ptr(py, name))
-        })
     }
 }
 
@@ -864,7 +873,7 @@ impl Sealed {
 
 /// Installs the hand-written slots of `Sealed`; called once when the module is created.
 pub(super) fn install_slots(py: Python<'_>) -> PyResult<()> {
-    slots::install_getattro::<Sealed>(py, getattro);
+    slots::install_getattro::<Sealed>(py);
     let sample = Bound::new(py, Sealed::with_view(py.None(), false, View::Object))?;
     slots::install_vectorcall(&sample, &raw const sample.get().vectorcall);
     Ok(())
@@ -920,11 +929,13 @@ unsafe extern "C" {
     ) -> std::ffi::c_int;
 }
 
+#[inline]
 fn has_type(value: &Bound<'_, PyAny>, class: *mut ffi::PyTypeObject) -> bool {
     // SAFETY: only compares the value's type pointer.
     unsafe { ffi::Py_TYPE(value.as_ptr()) == class }
 }
 
+#[inline]
 fn is_bound_method(value: &Bound<'_, PyAny>) -> bool {
     has_type(value, &raw mut PyMethod_Type)
 }
@@ -934,12 +945,27 @@ fn is_builtin_function(value: &Bound<'_, PyAny>) -> bool {
     has_type(value, &raw mut ffi::PyCFunction_Type) || has_type(value, &raw mut PyCMethod_Type)
 }
 
-/// Functions, bound methods and descriptors: values that reach what they are bound to,
-/// their module's globals, their closure cells or their accessors through attributes.
+/// Functions, bound methods, descriptors, and the objects that carry a frame, code or
+/// cells (generators, coroutines, frames, tracebacks ...): values that reach what they are
+/// bound to, their module's globals, their closure cells, the locals of a running call or
+/// their accessors through attributes.
 fn carries_edges(value: &Bound<'_, PyAny>) -> bool {
-    // SAFETY: reads a slot of the value's (live) type.
-    let is_descriptor = unsafe { (*ffi::Py_TYPE(value.as_ptr())).tp_descr_get.is_some() };
-    is_descriptor || is_bound_method(value)
+    // SAFETY: reads a slot of the value's (live) type, and takes the addresses of the
+    // interpreter's static types.
+    let (is_descriptor, class) = unsafe {
+        let class = ffi::Py_TYPE(value.as_ptr());
+        ((*class).tp_descr_get.is_some(), class)
+    };
+    let execution_state = [
+        &raw mut ffi::PyGen_Type,
+        &raw mut ffi::PyCoro_Type,
+        &raw mut ffi::PyAsyncGen_Type,
+        &raw mut ffi::PyFrame_Type,
+        &raw mut ffi::PyTraceBack_Type,
+        &raw mut ffi::PyCode_Type,
+        &raw mut ffi::PyCell_Type,
+    ];
+    is_descriptor || is_bound_method(value) || execution_state.contains(&class)
 }
 
 /// `name` found on `class` through its MRO, without running descriptors.
