@@ -915,3 +915,62 @@ def test_every_claim_of_the_threat_model_names_a_test() -> None:
     }
     assert len(named) >= 20
     assert named <= defined, sorted(named - defined)
+
+
+STDLIB_PLUGIN = '''
+from typing import Generic, TypeVar, Optional
+from collections import OrderedDict, defaultdict, deque, Counter
+import base64, bisect, datetime, decimal, difflib, fractions, functools, hashlib, heapq
+import itertools, json, operator, re, statistics, string, textwrap
+
+T = TypeVar("T")
+
+
+class Box(Generic[T]):
+    def __init__(self, item: T):
+        self.item = item
+
+    def get(self) -> Optional[T]:
+        return self.item
+
+
+@functools.lru_cache(maxsize=None)
+def fib(n):
+    return n if n < 2 else fib(n - 1) + fib(n - 2)
+
+
+def demo():
+    heap = [3, 1, 2]
+    heapq.heapify(heap)
+    return [
+        Box[int](3).get(),
+        fib(20),
+        statistics.mean([1, 2, 3]),
+        string.Template("hi $name").substitute(name="x"),
+        textwrap.wrap("aaa bbb ccc ddd", 10),
+        re.sub("a", "b", "aaa"),
+        datetime.date(2020, 1, 2).isoformat(),
+        str(decimal.Decimal("1.5") * 2),
+        hashlib.sha256(b"x").hexdigest()[:8],
+        base64.b64encode(b"x"),
+        list(itertools.islice(itertools.count(), 3)),
+        OrderedDict(a=1)["a"],
+        list(deque([1])),
+        defaultdict(int)["k"],
+        Counter("aab").most_common(1),
+        heap[0],
+        difflib.SequenceMatcher(None, "abc", "abd").ratio(),
+        bisect.bisect([1, 2, 3], 2),
+        sorted([(2, 1), (1, 2)], key=operator.itemgetter(1)),
+        json.dumps({"a": fractions.Fraction(1, 2).numerator}),
+    ]
+'''
+
+
+def test_every_facade_module_serves_an_ordinary_plugin() -> None:
+    modules = {name: importlib.import_module(name) for name in _native.module_facades()}
+    plugin = Compartment(modules=modules).run(STDLIB_PLUGIN)
+    assert plugin.demo() == [
+        3, 6765, 2, "hi x", ["aaa bbb", "ccc ddd"], "bbb", "2020-01-02", "3.0", "2d711642",
+        b"eA==", [0, 1, 2], 1, [1], 0, [("a", 2)], 1, 2 / 3, 2, [(2, 1), (1, 2)], '{"a": 1}',
+    ]
