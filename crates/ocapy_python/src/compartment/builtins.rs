@@ -10,7 +10,7 @@ use pyo3::ffi;
 use pyo3::prelude::*;
 use pyo3::types::{PyCFunction, PyDict, PyList, PyString, PySuper, PyTuple, PyType};
 
-use super::classes::{CheckedMethod, build_class};
+use super::classes::{CheckedMethod, build_class, is_instance_by_type};
 use super::{CapabilityError, check_public, host, is_public_name};
 
 /// The builtins of a new compartment, with `print` and `__import__` given.
@@ -158,11 +158,8 @@ fn tamed_super<'py>(py: Python<'py>, args: &Bound<'py, PyTuple>) -> PyResult<Bou
             let class = class
                 .cast::<PyType>()
                 .map_err(|_| PyTypeError::new_err("super() argument 1 must be a type"))?;
-            let strict_instance = object.is_instance_of::<PyType>()
-                || unsafe {
-                    // SAFETY: type check on live objects.
-                    ffi::PyObject_TypeCheck(object.as_ptr(), class.as_type_ptr()) != 0
-                };
+            let strict_instance =
+                object.is_instance_of::<PyType>() || is_instance_by_type(&object, class);
             if !strict_instance {
                 return Err(CapabilityError::new_err(format!(
                     "super({}, obj) is refused in a compartment: obj is a {}, not an instance \

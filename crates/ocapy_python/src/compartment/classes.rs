@@ -175,6 +175,13 @@ fn checked_method<'py>(
     Ok(made.into_any())
 }
 
+/// Whether `type(object)` is `class` or a subclass of it. Stricter than `isinstance`, which
+/// believes a `__class__` property, or an ABC a plugin registered a foreign class with.
+pub(crate) fn is_instance_by_type(object: &Bound<'_, PyAny>, class: &Bound<'_, PyType>) -> bool {
+    // SAFETY: a type check on live objects.
+    unsafe { ffi::PyObject_TypeCheck(object.as_ptr(), class.as_type_ptr()) != 0 }
+}
+
 /// A method read from its class: callable only with an instance of that class first.
 #[pyclass(frozen, module = "ocapy", name = "checked_method")]
 pub(crate) struct CheckedMethod {
@@ -193,12 +200,9 @@ impl CheckedMethod {
     ) -> PyResult<Bound<'py, PyAny>> {
         let owner = self.owner.bind(py);
         let first = args.get_item(0).ok();
-        // A strict type check: `isinstance` would believe a `__class__` property, or an ABC
-        // a plugin registered a foreign class with.
-        // SAFETY: type check on live objects.
-        let is_instance = first.as_ref().is_some_and(|first| unsafe {
-            ffi::PyObject_TypeCheck(first.as_ptr(), owner.as_type_ptr()) != 0
-        });
+        let is_instance = first
+            .as_ref()
+            .is_some_and(|first| is_instance_by_type(first, owner));
         if !is_instance {
             let got = match &first {
                 Some(first) => format!("an instance of {}", first.get_type().name()?),
