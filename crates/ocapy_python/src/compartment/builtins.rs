@@ -9,6 +9,7 @@ use pyo3::exceptions::PyTypeError;
 use pyo3::ffi;
 use pyo3::prelude::*;
 use pyo3::types::{PyCFunction, PyDict, PyList, PyString, PySuper, PyTuple, PyType};
+use pyo3::{PyTraverseError, PyVisit};
 
 use super::classes::{CheckedMethod, build_class, is_instance_by_type};
 use super::{CapabilityError, check_public, host, is_public_name};
@@ -201,6 +202,11 @@ struct ClassSuper {
 
 #[pymethods]
 impl ClassSuper {
+    fn __traverse__(&self, visit: PyVisit<'_>) -> Result<(), PyTraverseError> {
+        visit.call(&self.inner)?;
+        visit.call(&self.class)
+    }
+
     fn __getattribute__<'py>(
         &self,
         py: Python<'py>,
@@ -257,6 +263,10 @@ impl TamedPrint {
 
 #[pymethods]
 impl TamedPrint {
+    fn __traverse__(&self, visit: PyVisit<'_>) -> Result<(), PyTraverseError> {
+        visit.call(&self.sink)
+    }
+
     /// With a sink, calls `sink(line)` once per call: the text print would write, without
     /// its final newline. `file=` writes to the given object, as the real print does.
     #[pyo3(signature = (*args, sep = None, end = None, file = None, flush = None))]

@@ -17,6 +17,7 @@ use pyo3::ffi;
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyDict, PyString, PyTuple, PyType};
+use pyo3::{PyTraverseError, PyVisit};
 
 use super::{CapabilityError, ObjectCache, host, is_public_name, refused_name};
 
@@ -191,6 +192,11 @@ pub(crate) struct CheckedMethod {
 
 #[pymethods]
 impl CheckedMethod {
+    fn __traverse__(&self, visit: PyVisit<'_>) -> Result<(), PyTraverseError> {
+        visit.call(&self.owner)?;
+        visit.call(&self.function)
+    }
+
     #[pyo3(signature = (*args, **kwargs))]
     fn __call__<'py>(
         &self,
@@ -272,6 +278,11 @@ pub(crate) struct PropertyView {
 
 #[pymethods]
 impl PropertyView {
+    fn __traverse__(&self, visit: PyVisit<'_>) -> Result<(), PyTraverseError> {
+        visit.call(&self.owner)?;
+        visit.call(&self.property)
+    }
+
     #[getter]
     fn fget(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
         self.accessor(py, "fget")
@@ -331,6 +342,10 @@ impl ClassView {
 
 #[pymethods]
 impl ClassView {
+    fn __traverse__(&self, visit: PyVisit<'_>) -> Result<(), PyTraverseError> {
+        visit.call(&self.class)
+    }
+
     #[pyo3(signature = (*args, **kwargs))]
     fn __call__<'py>(
         &self,
