@@ -10,6 +10,7 @@ import datetime
 import decimal
 import enum
 import fractions
+import gc
 import importlib
 import json
 import math
@@ -974,3 +975,24 @@ def test_every_facade_module_serves_an_ordinary_plugin() -> None:
         3, 6765, 2, "hi x", ["aaa bbb", "ccc ddd"], "bbb", "2020-01-02", "3.0", "2d711642",
         b"eA==", [0, 1, 2], 1, [1], 0, [("a", 2)], 1, 2 / 3, 2, [(2, 1), (1, 2)], '{"a": 1}',
     ]
+
+
+def test_compartments_and_their_modules_are_collected() -> None:
+    def gates() -> int:
+        return sum(type(thing).__name__ == "import_gate" for thing in gc.get_objects())
+
+    gc.collect()
+    before = gates()
+    for _ in range(20):
+        Compartment(grants={"x": 1}).run("def f():\n    return x\nclass C:\n    pass\n").f()
+    gc.collect()
+    assert gates() == before
+
+
+def test_the_backstop_outlives_the_compartment_object() -> None:
+    plugin = run_unverified(
+        Compartment(grants={"opener": ocapy.raw(open)}), "def f():\n    return opener('/dev/null')\n"
+    )
+    gc.collect()  # the Compartment is gone; the module's globals and builtins are not
+    with pytest.raises(CapabilityError):
+        plugin.f()

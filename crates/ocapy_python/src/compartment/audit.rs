@@ -34,18 +34,35 @@ const ALLOWED_EVENTS: &[&str] = &[
     "time.sleep",
 ];
 
-/// What the registry holds for one dict: the object whose life decides the entry's (the
-/// builtins dict itself, or the marker stored in a module's globals) and the compartment's
-/// name for messages.
-struct Entry {
-    keepalive: Py<PyAny>,
-    compartment: Arc<str>,
-}
-
-type Registry = AddressMap<usize, Entry>;
+/// The compartment (its name, for messages) of each registered dict, by address.
+type Registry = AddressMap<usize, Arc<str>>;
 
 static REGISTRY: RwLock<Option<Registry>> = RwLock::new(None);
 static INSTALL: Once = Once::new();
+
+/// The key under which a registered dict holds its [`Registration`]: private and not an
+/// identifier, so no name in source reaches it and no listing shows it.
+const REGISTRATION_KEY: &str = "_ocapy compartment";
+
+/// Held by a registered dict, and by nothing else: when the dict goes, so does its entry.
+/// The entry is removed while the dict is being freed, before its address can serve another
+/// dict, and the registry keeps nothing alive, so compartments and their modules are
+/// collected as usual.
+#[pyclass(frozen, module = "ocapy", name = "registration")]
+struct Registration {
+    address: usize,
+}
+
+impl Drop for Registration {
+    fn drop(&mut self) {
+        let mut registry = REGISTRY
+            .write()
+            .unwrap_or_else(|poison| poison.into_inner());
+        if let Some(registry) = registry.as_mut() {
+            registry.remove(&self.address);
+        }
+    }
+}
 
 thread_local! {
     /// The file name of the module the compartment itself is compiling on this thread, for a
@@ -87,56 +104,18 @@ unsafe extern "C" {
     ) -> c_int;
 }
 
-/// Registers a compartment's builtins dict. The registry holds the dict, so its address
-/// cannot be reused while registered; the entry goes when nothing else holds the dict.
-pub(crate) fn register_builtins(builtins: &Bound<'_, PyDict>, compartment: &str) -> PyResult<()> {
-    install(builtins.py())?;
-    register(
-        builtins.as_any(),
-        builtins.clone().into_any().unbind(),
-        compartment,
-    );
-    Ok(())
-}
-
-/// Registers a loaded module's globals. The registry holds `marker`, which the globals hold
-/// under a key no identifier can name; when the marker is held by the registry alone, the
-/// globals are gone and the entry goes.
-pub(crate) fn register_globals(
-    globals: &Bound<'_, PyDict>,
-    marker: Py<PyAny>,
-    compartment: &str,
-) -> PyResult<()> {
-    install(globals.py())?;
-    register(globals.as_any(), marker, compartment);
-    Ok(())
-}
-
-fn register(dict: &Bound<'_, PyAny>, keepalive: Py<PyAny>, compartment: &str) {
-    // Dropped once the lock is released: freeing them may run finalizers, whose audit events
-    // come back to the registry.
-    let mut gone = Vec::new();
-    {
-        let mut registry = REGISTRY
-            .write()
-            .unwrap_or_else(|poison| poison.into_inner());
-        let registry = registry.get_or_insert_with(Registry::default);
-        // Entries whose keepalive only the registry holds describe dicts no code can run
-        // with.
-        // SAFETY: reading the reference count of a live object, with the GIL held.
-        let dead: Vec<usize> = registry
-            .iter()
-            .filter(|(_, entry)| unsafe { ffi::Py_REFCNT(entry.keepalive.as_ptr()) } <= 1)
-            .map(|(address, _)| *address)
-            .collect();
-        gone.extend(dead.iter().filter_map(|address| registry.remove(address)));
-        let entry = Entry {
-            keepalive,
-            compartment: compartment.into(),
-        };
-        gone.extend(registry.insert(dict.as_ptr() as usize, entry));
-    }
-    drop(gone);
+/// Registers `dict`, a compartment's builtins or a loaded module's globals, as compartment
+/// code's, until it is freed. Code that can reach the dict itself (unverified code reading
+/// `__builtins__` or `__globals__`) could delete the registration; the verifier rejects both.
+pub(crate) fn register(dict: &Bound<'_, PyDict>, compartment: &str) -> PyResult<()> {
+    install(dict.py())?;
+    let address = dict.as_ptr() as usize;
+    REGISTRY
+        .write()
+        .unwrap_or_else(|poison| poison.into_inner())
+        .get_or_insert_with(Registry::default)
+        .insert(address, compartment.into());
+    dict.set_item(REGISTRATION_KEY, Registration { address })
 }
 
 fn install(py: Python<'_>) -> PyResult<()> {
@@ -165,7 +144,7 @@ fn innermost_compartment() -> Option<Arc<str>> {
     registry
         .get(&(builtins as usize))
         .or_else(|| registry.get(&(globals as usize)))
-        .map(|entry| Arc::clone(&entry.compartment))
+        .map(Arc::clone)
 }
 
 unsafe extern "C" fn hook(event: *const c_char, args: *mut ffi::PyObject, _: *mut c_void) -> c_int {

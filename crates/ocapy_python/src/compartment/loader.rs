@@ -19,10 +19,6 @@ use pyo3::types::{PyCFunction, PyDict, PyString};
 use super::{Shared, audit, host, is_public_name};
 use crate::verifier::diagnostics_for_python;
 
-/// The globals key of the marker that keeps a module's audit registration: not an
-/// identifier, so no name in source reaches it, and private, so no listing shows it.
-const MARKER_KEY: &str = "_ocapy compartment";
-
 // From CPython's compile.h (pyo3-ffi leaves them out); stable since Python 3.0.
 const PYCF_SOURCE_IS_UTF8: c_int = 0x0100;
 const PYCF_IGNORE_COOKIE: c_int = 0x0800;
@@ -207,9 +203,7 @@ fn execute<'py>(
         globals.set_item("__package__", package)?;
     }
     globals.update(shared.grants.bind(py).as_mapping())?;
-    let marker = PyDict::new(py).into_any().unbind();
-    globals.set_item(MARKER_KEY, &marker)?;
-    audit::register_globals(&globals, marker, &shared.name)?;
+    audit::register(&globals, &shared.name)?;
     // A module of the root is importable while it runs, as in `sys.modules`: its own
     // submodules import it back, and an import cycle sees it partly initialised.
     let loaded = shared.loaded.bind(py);

@@ -415,7 +415,7 @@ impl Compartment {
         let print = Bound::new(py, builtins::TamedPrint::new(print))?.into_any();
         let gate = Bound::new(py, imports::ImportGate::new(Arc::clone(&shared)))?.into_any();
         let compartment_builtins = builtins::compartment_builtins(py, print, gate)?;
-        audit::register_builtins(&compartment_builtins, &shared.name)?;
+        audit::register(&compartment_builtins, &shared.name)?;
         let _ = shared.builtins.set(compartment_builtins.unbind());
         Ok(Compartment { shared })
     }
