@@ -49,7 +49,7 @@ class Log:
 # --- the API ---------------------------------------------------------------------------
 
 
-WEATHER = '''
+WEATHER = """
 import math
 from json import dumps
 
@@ -58,7 +58,7 @@ def forecast(city):
     log.write("asked for " + city)
     print("forecast", city, sep=": ")
     return dumps({"city": city, "temperature": math.floor(21.7)})
-'''
+"""
 
 
 def test_run_returns_a_sealed_view_of_the_public_names() -> None:
@@ -239,7 +239,11 @@ def test_the_import_gate_serves_only_the_module_map() -> None:
             run_unverified(compartment, source)
     assert "antigravity" not in sys.modules
     # Imported by the host (C code may need it): an empty facade, no name of it.
-    for source in ["import os\nos.system\n", "from os import system\n", "import json\njson.loads\n"]:
+    for source in [
+        "import os\nos.system\n",
+        "from os import system\n",
+        "import json\njson.loads\n",
+    ]:
         with pytest.raises((AttributeError, ImportError)):
             run_unverified(compartment, source)
     assert run_unverified(compartment, "import math\nx = math.pi\n").x == math.pi
@@ -247,7 +251,7 @@ def test_the_import_gate_serves_only_the_module_map() -> None:
 
 
 def test_facade_classes_keep_working_and_their_methods_are_checked() -> None:
-    source = '''
+    source = """
 import collections
 import fractions
 import json
@@ -292,7 +296,7 @@ def parse(text):
 
 def limit(value):
     return fractions.Fraction.limit_denominator(value, 10)
-'''
+"""
     modules = {
         "collections": collections,
         "fractions": fractions,
@@ -329,8 +333,24 @@ def test_c_code_importing_at_plugin_time_gets_only_what_the_host_imported() -> N
 
 @pytest.mark.parametrize(
     "name",
-    ["eval", "exec", "compile", "open", "globals", "locals", "vars", "type", "id", "input",
-     "breakpoint", "help", "memoryview", "exit", "quit", "license"],
+    [
+        "eval",
+        "exec",
+        "compile",
+        "open",
+        "globals",
+        "locals",
+        "vars",
+        "type",
+        "id",
+        "input",
+        "breakpoint",
+        "help",
+        "memoryview",
+        "exit",
+        "quit",
+        "license",
+    ],
 )
 def test_denied_builtins_are_absent(name: str) -> None:
     assert _native.builtin_policy(name) == "deny"
@@ -406,7 +426,7 @@ def test_two_compartments_do_not_share_builtins_or_classes() -> None:
 # --- classes: checked unbound methods ----------------------------------------------------
 
 
-CLASSES = '''
+CLASSES = """
 class Account:
     def __init__(self, owner):
         self._balance = 0
@@ -436,17 +456,17 @@ class Savings(Account):
 
 def open_account(owner):
     return Savings(owner)
-'''
+"""
 
 # What the verifier rejects (OC102, OC201), for the runtime layer on its own.
-ATTACKS = '''
+ATTACKS = """
 def steal(victim):
     return Account.deposit(victim, 0)
 
 
 def raw_reader():
     return Account.balance.fget
-'''
+"""
 
 
 def test_instances_behave_as_usual() -> None:
@@ -464,7 +484,9 @@ def test_methods_read_from_the_class_are_checked() -> None:
     class Victim:
         _balance = "secret"
 
-    with pytest.raises(TypeError, match=r"Account.deposit\(\) read from its class needs an instance of Account"):
+    with pytest.raises(
+        TypeError, match=r"Account.deposit\(\) read from its class needs an instance of Account"
+    ):
         plugin.steal(Victim())
     account = plugin.open_account("ann")
     assert plugin.steal(account) == 0  # a real instance passes
@@ -495,7 +517,7 @@ claims = isinstance(Liar(), Account)
 
 def test_zero_argument_super_and_the_class_cell_keep_working() -> None:
     plugin = Compartment().run(
-        '''
+        """
 class Base:
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
@@ -514,7 +536,7 @@ class Child(Base):
     @classmethod
     def make(cls):
         return super().__new__(cls)
-'''
+"""
     )
     child = plugin.Child()
     assert child.name() == "child of base"
@@ -589,7 +611,7 @@ def test_a_metaclass_that_cannot_be_combined_fails_clearly() -> None:
 
 def test_generators_and_async_functions_driven_by_the_host() -> None:
     plugin = Compartment().run(
-        '''
+        """
 def count(n):
     for i in range(n):
         yield i * i
@@ -602,7 +624,7 @@ async def total(values):
     for value in values:
         result += await double(value)
     return result
-'''
+"""
     )
     assert list(plugin.count(4)) == [0, 1, 4, 9]
     # The view hands out coroutines sealed; a sealed coroutine is driven through its public
@@ -630,7 +652,7 @@ def test_exceptions_cross_the_boundary_both_ways() -> None:
         return amount
 
     plugin = Compartment(grants={"spend": spend, "QuotaExceeded": ocapy.raw(QuotaExceeded)}).run(
-        '''
+        """
 class PluginError(Exception):
     pass
 
@@ -642,7 +664,7 @@ def careful(amount):
 
 def fail():
     raise PluginError("broken")
-'''
+"""
     )
     assert plugin.careful(5) == 5
     assert plugin.careful(50) == -1
@@ -823,7 +845,10 @@ def write(path: Path, text: str) -> None:
 def test_packages_load_from_the_root_with_relative_imports(tmp_path: Path) -> None:
     root = tmp_path / "plugins"
     write(root / "weather" / "__init__.py", "from .units import celsius\nNAME = 'weather'\n")
-    write(root / "weather" / "units.py", "loaded.write('units')\ndef celsius(f):\n    return (f - 32) * 5 / 9\n")
+    write(
+        root / "weather" / "units.py",
+        "loaded.write('units')\ndef celsius(f):\n    return (f - 32) * 5 / 9\n",
+    )
     write(
         root / "weather" / "report.py",
         "from . import units\nfrom .units import celsius\nfrom weather import NAME\n"
@@ -912,13 +937,15 @@ def test_every_claim_of_the_threat_model_names_a_test() -> None:
     defined = {
         match
         for path in tests_dir.glob("test_*.py")
-        for match in re.findall(r"^def (test_[a-z0-9_]+)", path.read_text(encoding="utf-8"), re.M)
+        for match in re.findall(
+            r"^def (test_[a-z0-9_]+)", path.read_text(encoding="utf-8"), re.MULTILINE
+        )
     }
     assert len(named) >= 20
     assert named <= defined, sorted(named - defined)
 
 
-STDLIB_PLUGIN = '''
+STDLIB_PLUGIN = """
 from typing import Generic, TypeVar, Optional
 from collections import OrderedDict, defaultdict, deque, Counter
 import base64, bisect, datetime, decimal, difflib, fractions, functools, hashlib, heapq
@@ -965,15 +992,33 @@ def demo():
         sorted([(2, 1), (1, 2)], key=operator.itemgetter(1)),
         json.dumps({"a": fractions.Fraction(1, 2).numerator}),
     ]
-'''
+"""
 
 
 def test_every_facade_module_serves_an_ordinary_plugin() -> None:
     modules = {name: importlib.import_module(name) for name in _native.module_facades()}
     plugin = Compartment(modules=modules).run(STDLIB_PLUGIN)
     assert plugin.demo() == [
-        3, 6765, 2, "hi x", ["aaa bbb", "ccc ddd"], "bbb", "2020-01-02", "3.0", "2d711642",
-        b"eA==", [0, 1, 2], 1, [1], 0, [("a", 2)], 1, 2 / 3, 2, [(2, 1), (1, 2)], '{"a": 1}',
+        3,
+        6765,
+        2,
+        "hi x",
+        ["aaa bbb", "ccc ddd"],
+        "bbb",
+        "2020-01-02",
+        "3.0",
+        "2d711642",
+        b"eA==",
+        [0, 1, 2],
+        1,
+        [1],
+        0,
+        [("a", 2)],
+        1,
+        2 / 3,
+        2,
+        [(2, 1), (1, 2)],
+        '{"a": 1}',
     ]
 
 
@@ -991,7 +1036,8 @@ def test_compartments_and_their_modules_are_collected() -> None:
 
 def test_the_backstop_outlives_the_compartment_object() -> None:
     plugin = run_unverified(
-        Compartment(grants={"opener": ocapy.raw(open)}), "def f():\n    return opener('/dev/null')\n"
+        Compartment(grants={"opener": ocapy.raw(open)}),
+        "def f():\n    return opener('/dev/null')\n",
     )
     gc.collect()  # the Compartment is gone; the module's globals and builtins are not
     with pytest.raises(CapabilityError):
