@@ -1031,7 +1031,8 @@ def test_compartments_and_their_modules_are_collected() -> None:
     for _ in range(20):
         Compartment(grants={"x": 1}).run("def f():\n    return x\nclass C:\n    pass\n").f()
     gc.collect()
-    assert gates() == before
+    # Earlier tests' compartments may go in the same collection: none of these stays.
+    assert gates() <= before
 
 
 def test_the_backstop_outlives_the_compartment_object() -> None:
