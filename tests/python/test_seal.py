@@ -560,6 +560,25 @@ def test_deep_membrane_round_trips_into_host_functions() -> None:
     assert received == [host.child] and received[0] is host.child
 
 
+def test_deep_membrane_unwraps_methods_handed_back() -> None:
+    class Host:
+        def __init__(self) -> None:
+            self.handlers: list[object] = []
+
+        def handler(self) -> str:
+            return "handled"
+
+        def subscribe(self, handler: object) -> bool:
+            self.handlers.append(handler)
+            return handler == self.handler
+
+    host = Host()
+    h = harden(host)
+    assert h.subscribe(h.handler) is True
+    (registered,) = host.handlers
+    assert not isinstance(registered, Sealed) and registered() == "handled"
+
+
 def test_deep_results_items_and_iteration_are_sealed() -> None:
     data = {"items": [Account(1), Account(2)]}
     h = harden(data)
