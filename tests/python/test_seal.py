@@ -150,8 +150,9 @@ def test_introspection_and_class_assignment_do_not_reach_the_inner_object() -> N
     s = seal(account)
     with pytest.raises(TypeError):
         object.__setattr__(s, "__class__", Account)
-    with pytest.raises(TypeError):
+    with pytest.raises((TypeError, AttributeError)):  # 3.13 says AttributeError
         object.__setattr__(s, "owner", "eve")
+    assert account.owner == "ann" and s.owner == "ann"
     with pytest.raises(AttributeError):
         inspect.getattr_static(s, "_balance")
     assert [name for name, _ in inspect.getmembers(s)] == dir(s)
@@ -558,6 +559,25 @@ def test_deep_membrane_round_trips_into_host_functions() -> None:
     assert child.balance() == 3
     assert h.accept(child) is True
     assert received == [host.child] and received[0] is host.child
+
+
+def test_deep_membrane_unwraps_methods_handed_back() -> None:
+    class Host:
+        def __init__(self) -> None:
+            self.handlers: list[object] = []
+
+        def handler(self) -> str:
+            return "handled"
+
+        def subscribe(self, handler: object) -> bool:
+            self.handlers.append(handler)
+            return handler == self.handler
+
+    host = Host()
+    h = harden(host)
+    assert h.subscribe(h.handler) is True
+    (registered,) = host.handlers
+    assert not isinstance(registered, Sealed) and registered() == "handled"
 
 
 def test_deep_results_items_and_iteration_are_sealed() -> None:

@@ -4,7 +4,7 @@
 use std::sync::atomic::{AtomicPtr, Ordering};
 
 use ocapy_verifier::tables::attributes::hidden_edge;
-use pyo3::exceptions::PyAttributeError;
+use pyo3::exceptions::{PyAttributeError, PyTypeError};
 use pyo3::ffi;
 use pyo3::prelude::*;
 use pyo3::types::PyString;
@@ -49,36 +49,33 @@ pub(super) fn exact_str<'py>(name: &Bound<'py, PyAny>) -> PyResult<Bound<'py, Py
         // SAFETY: `PyUnicode_FromObject` returns an exact `str`.
         return Ok(unsafe { copy.cast_into_unchecked() });
     }
-    Err(pyo3::exceptions::PyTypeError::new_err(format!(
+    Err(PyTypeError::new_err(format!(
         "attribute name must be a string, not '{}'",
         name.get_type().name()?
     )))
 }
 
 fn check(name: &Bound<'_, PyString>) -> PyResult<()> {
-    let Ok(text) = name.to_str() else {
-        return Err(refused(name, "is not valid text"));
+    let why = match name.to_str() {
+        Ok(text) => why_hidden(text),
+        Err(_) => Some("is not valid text".to_owned()),
     };
-    if text.starts_with('_') {
-        return Err(refused(
-            name,
-            "is private: a sealed object exposes public attributes only",
-        ));
+    match why {
+        Some(why) => Err(PyAttributeError::new_err(format!(
+            "attribute {} {why}: a sealed object exposes public attributes only",
+            repr_of(name)
+        ))),
+        None => Ok(()),
     }
-    if let Some(edge) = hidden_edge(text) {
-        return Err(refused(
-            name,
-            &format!(
-                "is a hidden edge (it reaches {}): a sealed object never exposes it",
-                edge.reaches
-            ),
-        ));
-    }
-    Ok(())
 }
 
-fn refused(name: &Bound<'_, PyString>, why: &str) -> PyErr {
-    PyAttributeError::new_err(format!("attribute {} {why}", repr_of(name)))
+/// Why the attribute `name` is never exposed (private, or a hidden edge), or None.
+pub(super) fn why_hidden(name: &str) -> Option<String> {
+    if name.starts_with('_') {
+        Some("is private".to_owned())
+    } else {
+        hidden_edge(name).map(|edge| format!("is a hidden edge (it reaches {})", edge.reaches))
+    }
 }
 
 /// `repr` of a name for messages, without failing on odd text.

@@ -2,7 +2,6 @@
 
 use std::collections::BTreeMap;
 
-use ocapy_verifier::tables::attributes::hidden_edge;
 use pyo3::exceptions::{PyAttributeError, PyTypeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::PyString;
@@ -40,21 +39,17 @@ fn check_member_name(py: Python<'_>, name: &str) -> PyResult<()> {
     let is_identifier = PyString::new(py, name)
         .call_method0("isidentifier")?
         .is_truthy()?;
-    let problem = if !is_identifier {
-        "is not an identifier".to_owned()
-    } else if name.starts_with('_') {
-        "is private: a namespace exposes public names only".to_owned()
-    } else if let Some(edge) = hidden_edge(name) {
-        format!(
-            "is a hidden-edge name (it reaches {}), which ocapy never lets code read",
-            edge.reaches
-        )
+    let problem = if is_identifier {
+        names::why_hidden(name)
     } else {
-        return Ok(());
+        Some("is not an identifier".to_owned())
     };
-    Err(PyValueError::new_err(format!(
-        "namespace member name {name:?} {problem}"
-    )))
+    match problem {
+        Some(problem) => Err(PyValueError::new_err(format!(
+            "namespace member name {name:?} {problem}: a namespace exposes public names only"
+        ))),
+        None => Ok(()),
+    }
 }
 
 impl slots::Getattribute for Namespace {

@@ -121,10 +121,19 @@ impl Sealed {
         };
         let wrapped = wrapper.get();
         let inner = wrapped.inner.bind(slf.py());
-        let same_membrane = slf.get().deep && wrapped.deep && wrapped.is_memoized();
+        if slf.get().deep && wrapped.deep {
+            return match &wrapped.view {
+                // The host gets a bound method of its own object back (equal to the one it
+                // bound, as bound methods compare), not the bare function.
+                View::Method { this } => {
+                    bind_method(inner, this.bind(slf.py())).unwrap_or_else(|_| value.clone())
+                }
+                _ => inner.clone(),
+            };
+        }
         let own_instance = wrapped.is_memoized()
             && authority.is_some_and(|class| is_instance_by_type(inner, class));
-        if same_membrane || own_instance {
+        if own_instance {
             inner.clone()
         } else {
             value.clone()
@@ -914,6 +923,7 @@ unsafe extern "C" {
     static mut PyCMethod_Type: ffi::PyTypeObject;
     fn PyMethod_Self(method: *mut ffi::PyObject) -> *mut ffi::PyObject;
     fn PyMethod_Function(method: *mut ffi::PyObject) -> *mut ffi::PyObject;
+    fn PyMethod_New(function: *mut ffi::PyObject, this: *mut ffi::PyObject) -> *mut ffi::PyObject;
     /// The attribute `name` of a type, found through its MRO without calling descriptors,
     /// as the interpreter's own attribute lookup finds it (a borrowed reference or NULL,
     /// no exception).
@@ -936,6 +946,21 @@ fn has_type(value: &Bound<'_, PyAny>, class: *mut ffi::PyTypeObject) -> bool {
 }
 
 #[inline]
+/// `types.MethodType(function, this)`.
+fn bind_method<'py>(
+    function: &Bound<'py, PyAny>,
+    this: &Bound<'py, PyAny>,
+) -> PyResult<Bound<'py, PyAny>> {
+    // SAFETY: both are live; `PyMethod_New` returns a new reference or NULL with an
+    // exception set.
+    unsafe {
+        Bound::from_owned_ptr_or_err(
+            function.py(),
+            PyMethod_New(function.as_ptr(), this.as_ptr()),
+        )
+    }
+}
+
 fn is_bound_method(value: &Bound<'_, PyAny>) -> bool {
     has_type(value, &raw mut PyMethod_Type)
 }

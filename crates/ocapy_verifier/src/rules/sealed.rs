@@ -117,6 +117,16 @@ impl<'a> EscapeFinder<'a> {
                 item.key.as_ref().is_some_and(|key| self.holds_self(key))
                     || self.holds_self(&item.value)
             }),
+            Expr::ListComp(ast::ExprListComp { elt, .. })
+            | Expr::SetComp(ast::ExprSetComp { elt, .. })
+            | Expr::Generator(ast::ExprGenerator { elt, .. }) => self.holds_self(elt),
+            Expr::DictComp(comprehension) => {
+                comprehension
+                    .key
+                    .as_ref()
+                    .is_some_and(|key| self.holds_self(key))
+                    || self.holds_self(&comprehension.value)
+            }
             Expr::Starred(starred) => self.holds_self(&starred.value),
             Expr::Named(named) => self.holds_self(&named.value),
             Expr::If(conditional) => {
@@ -161,12 +171,37 @@ impl<'a> EscapeFinder<'a> {
         }
     }
 
-    /// Visits a nested function or lambda, where its own parameters shadow `self`.
+    fn bind_loop_target(&mut self, target: &'a Expr) {
+        match target {
+            Expr::Name(name) => {
+                self.selves.insert(name.id.as_str());
+            }
+            Expr::Tuple(ast::ExprTuple { elts, .. }) | Expr::List(ast::ExprList { elts, .. }) => {
+                for element in elts {
+                    self.bind_loop_target(element);
+                }
+            }
+            Expr::Starred(starred) => self.bind_loop_target(&starred.value),
+            _ => self.escape(target.range(), "stored by a for loop"),
+        }
+    }
+
+    /// Visits a nested function or lambda, where its own parameters shadow `self`; a
+    /// default value that holds `self` lets it out with the function.
     fn visit_nested(
         &mut self,
         parameters: Option<&'a ast::Parameters>,
         visit: impl FnOnce(&mut Self),
     ) {
+        for default in parameters
+            .into_iter()
+            .flat_map(|p| p.iter())
+            .filter_map(|p| p.default())
+        {
+            if self.holds_self(default) {
+                self.escape(default.range(), "bound as a default argument");
+            }
+        }
         let saved = self.selves.clone();
         for parameter in parameters.into_iter().flat_map(|p| p.iter()) {
             self.selves.remove(parameter.name().as_str());
@@ -208,6 +243,10 @@ impl<'a> Visitor<'a> for EscapeFinder<'a> {
                     && !matches!(&**target, Expr::Attribute(a) if self.holds_self(&a.value) && is_private(a.attr.as_str())) =>
             {
                 self.escape(value.range(), "added to another object in place");
+            }
+            // `for x in (self, other)` binds `x` to `self`.
+            Stmt::For(ast::StmtFor { target, iter, .. }) if self.holds_self(iter) => {
+                self.bind_loop_target(target);
             }
             Stmt::Global(ast::StmtGlobal { names, .. })
             | Stmt::Nonlocal(ast::StmtNonlocal { names, .. }) => {
@@ -311,6 +350,10 @@ mod tests {
             "    def glob(self):\n        global LAST\n        LAST = self\n",
             "    @classmethod\n    def make(cls):\n        return cls\n",
             "    def raise_it(self):\n        raise ValueError(self)\n",
+            "    def many(self):\n        return [self for _ in range(3)]\n",
+            "    def lazily(self):\n        return (self for _ in range(3))\n",
+            "    def later(self, registry):\n        registry.add(lambda me=self: me)\n",
+            "    def each(self, registry):\n        for item in (self, 1):\n            registry.add(item)\n",
         ] {
             assert_eq!(sealed_class_codes(body), ["OC106"], "{body}");
         }
