@@ -193,6 +193,8 @@ impl Shared {
             .ok_or_else(|| PyValueError::new_err("the compartment is not initialised"))
     }
 
+    /// Visits the references the compartment's parts share; only the import gate calls it
+    /// (see [`Compartment`]).
     fn traverse(&self, visit: &PyVisit<'_>) -> Result<(), PyTraverseError> {
         visit.call(&self.grants)?;
         visit.call(&self.modules)?;
@@ -354,6 +356,9 @@ fn os_error(error: &std::io::Error, path: &Path) -> PyErr {
 #[pyclass(frozen, module = "ocapy", name = "Compartment")]
 pub(crate) struct Compartment {
     shared: Arc<Shared>,
+    /// For the collector, the import gate owns the references the compartment's parts share
+    /// (they must be visited once, by one owner): the compartment keeps the gate alive.
+    gate: Py<imports::ImportGate>,
 }
 
 #[pymethods]
@@ -413,11 +418,15 @@ impl Compartment {
             builtins: OnceLock::new(),
         });
         let print = Bound::new(py, builtins::TamedPrint::new(print))?.into_any();
-        let gate = Bound::new(py, imports::ImportGate::new(Arc::clone(&shared)))?.into_any();
-        let compartment_builtins = builtins::compartment_builtins(py, print, gate)?;
+        let gate = Bound::new(py, imports::ImportGate::new(Arc::clone(&shared)))?;
+        let compartment_builtins =
+            builtins::compartment_builtins(py, print, gate.clone().into_any())?;
         audit::register(&compartment_builtins, &shared.name)?;
         let _ = shared.builtins.set(compartment_builtins.unbind());
-        Ok(Compartment { shared })
+        Ok(Compartment {
+            shared,
+            gate: gate.unbind(),
+        })
     }
 
     /// The compartment's name, as errors and tracebacks show it.
@@ -471,7 +480,7 @@ impl Compartment {
     }
 
     fn __traverse__(&self, visit: PyVisit<'_>) -> Result<(), PyTraverseError> {
-        self.shared.traverse(&visit)
+        visit.call(&self.gate)
     }
 }
 
