@@ -103,6 +103,11 @@ def test_print_sink_gets_lines_without_their_newline() -> None:
     assert printed == ["x 1", "y.", ""]
 
 
+def test_print_takes_a_callable() -> None:
+    with pytest.raises(TypeError, match="print= takes a callable"):
+        Compartment(print="stdout")  # type: ignore[arg-type]
+
+
 def test_name_shows_in_tracebacks() -> None:
     compartment = Compartment(name="weather-plugin")
     with pytest.raises(ValueError, match="no sun") as raised:

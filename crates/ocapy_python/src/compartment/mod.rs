@@ -18,7 +18,7 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
 
 use ocapy_verifier::tables::attributes::hidden_edge;
-use pyo3::exceptions::{PyException, PyModuleNotFoundError, PyOSError, PyValueError};
+use pyo3::exceptions::{PyException, PyModuleNotFoundError, PyOSError, PyTypeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyDict, PyMapping, PyModule, PyString};
@@ -375,6 +375,13 @@ impl Compartment {
         root: Option<PathBuf>,
     ) -> PyResult<Self> {
         let host = host(py)?;
+        if let Some(sink) = &print
+            && !sink.bind(py).is_callable()
+        {
+            return Err(PyTypeError::new_err(
+                "print= takes a callable, called with each printed line",
+            ));
+        }
         let name = name.unwrap_or_else(|| "compartment".to_owned());
         let granted = PyDict::new(py);
         for (key, value) in entries(grants)? {
