@@ -36,10 +36,10 @@ pub fn discover(start: &Path) -> Result<Option<(PathBuf, Config)>, String> {
             return load(&dedicated).map(|config| Some((dedicated, config)));
         }
         let pyproject = directory.join("pyproject.toml");
-        if pyproject.is_file() {
-            if let Some(config) = load_pyproject(&pyproject)? {
-                return Ok(Some((pyproject, config)));
-            }
+        if pyproject.is_file()
+            && let Some(config) = load_pyproject(&pyproject)?
+        {
+            return Ok(Some((pyproject, config)));
         }
     }
     Ok(None)

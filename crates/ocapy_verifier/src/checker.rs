@@ -308,11 +308,11 @@ impl<'a> Checker<'a> {
 
     fn visit_decorator(&mut self, decorator: &'a ast::Decorator) {
         // `@p.setter` on a method extends the property `p`; `p` itself is still checked.
-        if self.model.scope(self.scope).kind == ScopeKind::Class {
-            if let Some(base) = crate::semantic::accessor_decorator_base(&decorator.expression) {
-                self.visit_name(base, Usage::AttributeBase);
-                return;
-            }
+        if self.model.scope(self.scope).kind == ScopeKind::Class
+            && let Some(base) = crate::semantic::accessor_decorator_base(&decorator.expression)
+        {
+            self.visit_name(base, Usage::AttributeBase);
+            return;
         }
         self.visit_expr(&decorator.expression);
     }

@@ -7,7 +7,7 @@
 //! body, comprehensions and annotation scopes are function-like, and what no scope binds is a
 //! builtin.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 use ruff_python_ast::visitor::{self, Visitor};
 use ruff_python_ast::{self as ast, Expr, ExprContext, Pattern, Stmt};
@@ -99,9 +99,9 @@ impl<'a> Scope<'a> {
         Scope {
             kind,
             parent,
-            bindings: HashMap::new(),
-            globals: HashMap::new(),
-            nonlocals: HashMap::new(),
+            bindings: HashMap::default(),
+            globals: HashMap::default(),
+            nonlocals: HashMap::default(),
             method: None,
             class: (kind == ScopeKind::Class).then(ClassBody::default),
         }
@@ -128,7 +128,7 @@ impl<'a> SemanticModel<'a> {
     pub fn build(module: &'a ast::ModModule) -> Self {
         let mut collector = Collector {
             scopes: vec![Scope::new(ScopeKind::Module, None)],
-            node_scopes: HashMap::new(),
+            node_scopes: HashMap::default(),
             current: MODULE_SCOPE,
             statement: None,
             through_nonlocal: Vec::new(),

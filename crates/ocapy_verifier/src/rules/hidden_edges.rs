@@ -28,19 +28,19 @@ pub fn check_attribute(checker: &mut Checker<'_>, attribute: &ast::ExprAttribute
     if reflection::is_format_method(name) {
         return;
     }
-    if checker.enabled(Rule::HiddenEdgeAttribute) {
-        if let Some(edge) = hidden_edge(name) {
-            let receiver = checker.text(attribute.value.range());
-            checker.report(
-                Rule::HiddenEdgeAttribute,
-                format!(
-                    "`{receiver}.{name}` follows a hidden edge: `{name}` leads to {}",
-                    edge.reaches
-                ),
-                attribute.attr.range,
-            );
-            return;
-        }
+    if checker.enabled(Rule::HiddenEdgeAttribute)
+        && let Some(edge) = hidden_edge(name)
+    {
+        let receiver = checker.text(attribute.value.range());
+        checker.report(
+            Rule::HiddenEdgeAttribute,
+            format!(
+                "`{receiver}.{name}` follows a hidden edge: `{name}` leads to {}",
+                edge.reaches
+            ),
+            attribute.attr.range,
+        );
+        return;
     }
     if is_private(name) {
         private_access::check_private_attribute(checker, attribute);
