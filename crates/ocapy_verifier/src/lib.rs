@@ -9,6 +9,7 @@ mod limits;
 mod rule;
 pub mod rules;
 mod semantic;
+mod semantic_syntax;
 mod settings;
 mod source;
 pub mod tables;
