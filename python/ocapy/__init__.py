@@ -2,15 +2,36 @@
 
 ``ocapy.verify`` checks source against a capability-safe subset of Python 3 (the
 ``capability`` profile) or only its private-access rules (``encapsulation``).
+``ocapy.seal``, ``@ocapy.sealed``, ``ocapy.harden`` and ``ocapy.namespace`` hand out
+objects whose holders see only their public surface.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 
-from ocapy._native import Diagnostic, verify
+from ocapy._native import (
+    Diagnostic,
+    Namespace,
+    Sealed,
+    harden,
+    namespace,
+    seal,
+    sealed,
+    verify,
+)
 
-__all__ = ["Diagnostic", "VerificationError", "verify"]
+__all__ = [
+    "Diagnostic",
+    "Namespace",
+    "Sealed",
+    "VerificationError",
+    "harden",
+    "namespace",
+    "seal",
+    "sealed",
+    "verify",
+]
 
 
 class VerificationError(Exception):

@@ -1,4 +1,5 @@
-from typing import final
+from collections.abc import Callable
+from typing import Any, TypeVar, final
 
 @final
 class Diagnostic:
@@ -40,3 +41,37 @@ def builtin_policy(name: str) -> str | None: ...
 def module_facades() -> dict[str, dict[str, str]]: ...
 def refused_modules() -> dict[str, str]: ...
 def rules_markdown() -> str: ...
+
+_T = TypeVar("_T")
+
+@final
+class Sealed:
+    """A read-only view of one object's public surface (see ``ocapy.seal``).
+
+    Attribute reads, calls and protocols are forwarded to the sealed object; private and
+    hidden-edge names are refused, and nothing sets, deletes, copies or pickles it.
+    """
+
+    def __getattr__(self, name: str) -> Any: ...
+    def __call__(self, *args: Any, **kwargs: Any) -> Any: ...
+
+@final
+class Namespace:
+    """An immutable record of sealed members (see ``ocapy.namespace``)."""
+
+    def __getattr__(self, name: str) -> Any: ...
+
+def seal(obj: _T, /, *, deep: bool = False) -> _T | Sealed:
+    """Seal ``obj``: primitives and sealed objects come back as they are.
+
+    With ``deep=True`` the wrapper is a membrane: everything it hands out is sealed too.
+    """
+
+def harden(obj: _T, /) -> _T | Sealed:
+    """Deep, transitive sealing: ``seal(obj, deep=True)``."""
+
+def sealed(cls: type[_T], /) -> type[_T]:
+    """Class decorator: the class comes back sealed, and so do its instances."""
+
+def namespace(*functions: Callable[..., Any], **members: Any) -> Namespace:
+    """An immutable record: functions by their ``__name__``, then keyword members, sealed."""

@@ -36,6 +36,7 @@ KNOWN_CODES = frozenset(
         "OC103",  # private-name-by-string
         "OC104",  # vars-call
         "OC105",  # private-import
+        "OC106",  # sealed-self-escape
         "OC201",  # hidden-edge-attribute
         "OC301",  # format-call
         "OC302",  # format-field

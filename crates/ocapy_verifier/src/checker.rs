@@ -11,7 +11,7 @@ use ruff_text_size::{Ranged, TextRange};
 
 use crate::diagnostic::Diagnostic;
 use crate::rule::Rule;
-use crate::rules::{classes, hidden_edges, imports, names, private_access, reflection};
+use crate::rules::{classes, hidden_edges, imports, names, private_access, reflection, sealed};
 use crate::semantic::{MODULE_SCOPE, ScopeId, ScopeKind, SemanticModel};
 use crate::settings::Settings;
 
@@ -404,6 +404,7 @@ impl<'a> Checker<'a> {
             self.visit_expr(&decorator.expression);
         }
         names::check_binding(self, class.name.as_str(), class.name.range);
+        sealed::check_sealed_class(self, class);
         let outer = self.scope;
         if let Some(type_params) = &class.type_params {
             self.scope = self.model.scope_of(&**type_params);

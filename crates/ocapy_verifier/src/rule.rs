@@ -86,6 +86,7 @@ rules! {
     PrivateNameByString = "OC103" "private-name-by-string" Private rules::private_access::PRIVATE_NAME_BY_STRING;
     VarsCall = "OC104" "vars-call" Private rules::private_access::VARS_CALL;
     PrivateImport = "OC105" "private-import" Private rules::private_access::PRIVATE_IMPORT;
+    SealedSelfEscape = "OC106" "sealed-self-escape" Private rules::sealed::SEALED_SELF_ESCAPE;
     HiddenEdgeAttribute = "OC201" "hidden-edge-attribute" HiddenEdge rules::hidden_edges::HIDDEN_EDGE_ATTRIBUTE;
     FormatCall = "OC301" "format-call" Reflection rules::reflection::FORMAT_CALL;
     FormatField = "OC302" "format-field" Reflection rules::reflection::FORMAT_FIELD;

@@ -8,6 +8,7 @@ pub mod input;
 pub mod names;
 pub mod private_access;
 pub mod reflection;
+pub mod sealed;
 
 /// `_x`, `__x`, `__x__`: every name with a leading underscore is private to its object.
 pub fn is_private(name: &str) -> bool {

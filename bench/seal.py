@@ -1,0 +1,122 @@
+"""Time a sealed object against the plain object and a pure-Python Bastion wrapper.
+
+Every statement is timed in the same run, the rounds interleaved, and the best round of
+each kept (the least disturbed by other work on the machine). The ratios sealed / plain
+are the figures to watch (goals: `s.x` <= 1.3, `s.m()` <= 1.5); the Bastion column is the
+2009 baseline a native seal replaces. Build the extension in release mode first:
+
+    maturin develop --release
+    python bench/seal.py [--rounds 9] [--number 200000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import timeit
+from collections.abc import Callable
+from typing import Any
+
+from ocapy import harden, seal
+
+
+class Point:
+    def __init__(self) -> None:
+        self.x = 1
+        self._secret = 2
+
+    def m(self) -> int:
+        return self.x
+
+
+class Bastion:
+    """The 2009 recipe: a Python wrapper that forwards public names from a closure.
+
+    It is what a native seal replaces: every read runs Python code, and the wrapper is an
+    ordinary, mutable object.
+    """
+
+    __slots__ = ("_Bastion__read",)
+
+    def __init__(self, obj: object) -> None:
+        def read(name: str) -> Any:
+            if name.startswith("_"):
+                raise AttributeError(name)
+            value = getattr(obj, name)
+            if callable(value):
+                return lambda *args, **kwargs: value(*args, **kwargs)
+            return value
+
+        object.__setattr__(self, "_Bastion__read", read)
+
+    def __getattr__(self, name: str) -> Any:
+        return object.__getattribute__(self, "_Bastion__read")(name)
+
+
+def best_times(statements: dict[str, str], names: dict[str, object], rounds: int, number: int) -> dict[str, float]:
+    """Best ns per execution of each statement over `rounds` interleaved rounds."""
+    timers = {label: timeit.Timer(statement, globals=names) for label, statement in statements.items()}
+    best = dict.fromkeys(statements, float("inf"))
+    for _ in range(rounds):
+        for label, timer in timers.items():
+            best[label] = min(best[label], timer.timeit(number) / number * 1e9)
+    return best
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("--rounds", type=int, default=9)
+    parser.add_argument("--number", type=int, default=200_000)
+    arguments = parser.parse_args()
+
+    plain = Point()
+    names: dict[str, object] = {
+        "o": plain,
+        "s": seal(plain),
+        "h": harden(Point()),
+        "b": Bastion(plain),
+        "seal": seal,
+        "already": seal(Point()),
+        "memoized": Point(),
+    }
+    keep = seal(names["memoized"])  # the live wrapper the memo hands back
+    statements = {
+        "o.x": "o.x",
+        "s.x": "s.x",
+        "h.x": "h.x",
+        "b.x": "b.x",
+        "o.m()": "o.m()",
+        "s.m()": "s.m()",
+        "h.m()": "h.m()",
+        "b.m()": "b.m()",
+        "seal(sealed)": "seal(already)",
+        "seal(x) memo hit": "seal(memoized)",
+        "seal(1)": "seal(1)",
+        "pass": "pass",
+    }
+    times = best_times(statements, names, arguments.rounds, arguments.number)
+    assert keep is seal(names["memoized"])
+
+    def row(label: str, baseline: str | None = None, note: str = "") -> None:
+        ratio = f"{times[label] / times[baseline]:6.2f}x {baseline}" if baseline else ""
+        print(f"{label:18} {times[label]:8.1f} ns  {ratio:16} {note}")
+
+    print(f"python {sys.version.split()[0]}, best of {arguments.rounds} rounds of {arguments.number}")
+    print(f"(an empty statement costs {times['pass']:.1f} ns of loop; it is not subtracted)")
+    row("o.x")
+    row("s.x", "o.x", "goal <= 1.3")
+    row("h.x", "o.x", "harden: deep membrane")
+    row("b.x", "o.x", "pure-Python Bastion")
+    row("o.m()")
+    row("s.m()", "o.m()", "goal <= 1.5")
+    row("h.m()", "o.m()", "harden: deep membrane")
+    row("b.m()", "o.m()", "pure-Python Bastion")
+    row("seal(sealed)")
+    row("seal(x) memo hit")
+    row("seal(1)")
+    speedup: Callable[[str, str], float] = lambda sealed, bastion: times[bastion] / times[sealed]
+    print(f"sealed vs Bastion: s.x {speedup('s.x', 'b.x'):.1f}x faster, s.m() {speedup('s.m()', 'b.m()'):.1f}x faster")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,166 @@
+//! Exceptions crossing the seal. An exception raised inside the inner object would hand its
+//! holder the inner object's frames (`__traceback__`), the exceptions it was handling
+//! (`__context__`, `__cause__`) and, for an `AttributeError`, the object itself (`.obj`).
+//!
+//! - shallow: the same exception, without traceback, context and cause, its `.obj` the
+//!   wrapper (or None when it was some other object), an argument that is the inner object
+//!   replaced by the wrapper; other arguments stay as they are, like every value a shallow
+//!   seal hands out;
+//! - deep: a new exception of the same class, built from the sealed arguments and with the
+//!   public instance attributes sealed, so nothing of the inside reaches the holder raw.
+
+use pyo3::exceptions::{PyAttributeError, PyRuntimeError};
+use pyo3::ffi;
+use pyo3::intern;
+use pyo3::prelude::*;
+use pyo3::types::{PyDict, PyList, PyString, PyTuple};
+
+use super::{Sealed, names, seal};
+
+/// `err`, raised inside the object `wrapper` seals, as the wrapper's holder may see it. An
+/// exception that cannot be made safe is replaced by a `RuntimeError` that says so.
+pub(super) fn sanitize(wrapper: &Bound<'_, Sealed>, err: PyErr) -> PyErr {
+    let py = wrapper.py();
+    let exc = err.into_value(py).into_bound(py).into_any();
+    let safe = if wrapper.get().deep {
+        rebuild(wrapper, &exc)
+    } else {
+        strip(wrapper, &exc).map(|()| exc.clone())
+    };
+    match safe {
+        Ok(safe) => PyErr::from_value(safe),
+        Err(_) => PyRuntimeError::new_err(format!(
+            "{} raised inside a sealed object could not be made safe to pass on",
+            class_name(&exc)
+        )),
+    }
+}
+
+/// Cuts a shallow seal's exception off from the frames and exceptions of the inside, and
+/// puts the wrapper where the exception held the inner object.
+fn strip(wrapper: &Bound<'_, Sealed>, exc: &Bound<'_, PyAny>) -> PyResult<()> {
+    let py = wrapper.py();
+    // SAFETY: `exc` is a live exception instance. `PyException_SetTraceback` takes a borrowed
+    // traceback or None and can only fail for a non-traceback argument; `SetContext` and
+    // `SetCause` steal their argument, and NULL clears the field.
+    unsafe {
+        ffi::PyException_SetTraceback(exc.as_ptr(), ffi::Py_None());
+        ffi::PyException_SetContext(exc.as_ptr(), std::ptr::null_mut());
+        ffi::PyException_SetCause(exc.as_ptr(), std::ptr::null_mut());
+    }
+    let subject = wrapper.get().subject(py);
+    let args = exc.getattr("args")?.cast_into::<PyTuple>()?;
+    if args.iter().any(|arg| arg.is(subject)) {
+        let holder_view = Sealed::subject_wrapper(wrapper)?;
+        let args = args.iter().map(|arg| {
+            if arg.is(subject) {
+                holder_view.clone()
+            } else {
+                arg
+            }
+        });
+        exc.setattr("args", PyTuple::new(py, args.collect::<Vec<_>>())?)?;
+    }
+    if exc.is_instance_of::<PyAttributeError>() {
+        let obj = exc.getattr("obj")?;
+        let replacement = if obj.is(subject) {
+            Sealed::subject_wrapper(wrapper)?
+        } else {
+            py.None().into_bound(py)
+        };
+        exc.setattr("obj", replacement)?;
+    }
+    Ok(())
+}
+
+/// The `AttributeError` for reading `name` through `slf` when the inner object raised `err`.
+pub(super) fn attribute_error(
+    slf: &Bound<'_, Sealed>,
+    name: &Bound<'_, PyString>,
+    err: PyErr,
+) -> PyErr {
+    let py = slf.py();
+    if !err.is_instance_of::<PyAttributeError>(py) {
+        return sanitize(slf, err);
+    }
+    let subject = slf.get().subject(py);
+    let value = err.value(py);
+    let missing = value.getattr("obj").is_ok_and(|obj| obj.is(subject))
+        && value
+            .getattr("name")
+            .is_ok_and(|raised| raised.eq(name).unwrap_or(false));
+    let name = names::repr_of(name);
+    if missing {
+        PyAttributeError::new_err(format!("sealed object has no attribute {name}"))
+    } else {
+        PyAttributeError::new_err(format!(
+            "reading attribute {name} of a sealed object raised AttributeError inside it"
+        ))
+    }
+}
+
+/// Whether `exc` is a `BaseExceptionGroup` (which Python 3.10 does not have).
+fn is_exception_group(exc: &Bound<'_, PyAny>) -> PyResult<bool> {
+    let builtins = PyModule::import(exc.py(), intern!(exc.py(), "builtins"))?;
+    match builtins.getattr(intern!(exc.py(), "BaseExceptionGroup")) {
+        Ok(group) => exc.is_instance(&group),
+        Err(_) => Ok(false),
+    }
+}
+
+fn class_name(exc: &Bound<'_, PyAny>) -> String {
+    exc.get_type()
+        .qualname()
+        .map_or_else(|_| "an exception".to_owned(), |name| name.to_string())
+}
+
+/// A new exception of `exc`'s class, with what the holder may see of it, sealed deep.
+fn rebuild<'py>(
+    wrapper: &Bound<'py, Sealed>,
+    exc: &Bound<'py, PyAny>,
+) -> PyResult<Bound<'py, PyAny>> {
+    let py = exc.py();
+    let class = exc.get_type();
+    let args = exc.getattr("args")?.cast_into::<PyTuple>()?;
+    let args = if is_exception_group(exc)? {
+        // A group's arguments are its message and sub-exceptions, which stay exceptions.
+        let message = seal(&args.get_item(0)?, true)?;
+        let mut members = Vec::new();
+        for member in exc.getattr("exceptions")?.try_iter()? {
+            members.push(rebuild(wrapper, &member?)?);
+        }
+        PyTuple::new(py, [message, PyList::new(py, members)?.into_any()])?
+    } else {
+        let sealed: PyResult<Vec<_>> = args.iter().map(|arg| seal(&arg, true)).collect();
+        PyTuple::new(py, sealed?)?
+    };
+    let mut new_args = vec![class.clone().into_any()];
+    new_args.extend(args.iter());
+    let rebuilt = class
+        .getattr("__new__")?
+        .call1(PyTuple::new(py, new_args)?)?;
+    if !rebuilt.get_type().is(&class) {
+        return Err(PyRuntimeError::new_err("__new__ returned another class"));
+    }
+    rebuilt.setattr("args", &args)?;
+    if let Ok(dict) = exc.getattr("__dict__")
+        && let Ok(dict) = dict.cast::<PyDict>()
+    {
+        for (key, value) in dict {
+            if names::is_public(&key) {
+                rebuilt.setattr(key.cast::<PyString>()?, seal(&value, true)?)?;
+            }
+        }
+    }
+    if exc.is_instance_of::<PyAttributeError>() {
+        rebuilt.setattr("name", seal(&exc.getattr("name")?, true)?)?;
+        let obj = exc.getattr("obj")?;
+        let obj = if obj.is(wrapper.get().subject(py)) {
+            Sealed::subject_wrapper(wrapper)?
+        } else {
+            seal(&obj, true)?
+        };
+        rebuilt.setattr("obj", obj)?;
+    }
+    Ok(rebuilt)
+}

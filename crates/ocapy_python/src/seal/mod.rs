@@ -1,0 +1,130 @@
+//! Layer 3, seal: `seal(obj)`, `@sealed`, `harden(obj)` and `namespace(...)`.
+//!
+//! A `Sealed` wrapper shows its holder the public surface of one object and nothing else;
+//! `deep=True` makes it a membrane that seals everything it hands out. A `Namespace` is an
+//! immutable record of sealed members. Both are native types that are immutable, final and
+//! without a `__dict__`, so a holder can neither use them as a channel nor redirect them.
+
+mod cache;
+mod errors;
+mod memo;
+mod names;
+mod namespace;
+mod slots;
+mod wrapper;
+
+use pyo3::exceptions::PyTypeError;
+use pyo3::ffi;
+use pyo3::prelude::*;
+use pyo3::types::{PyDict, PyTuple, PyType};
+
+pub(crate) use namespace::Namespace;
+pub(crate) use wrapper::Sealed;
+
+/// Seals `obj`: primitives, `Sealed` and `Namespace` objects come back as they are; anything
+/// else as the one live `Sealed` of `obj` at this depth (a new one if there is none).
+pub(crate) fn seal<'py>(obj: &Bound<'py, PyAny>, deep: bool) -> PyResult<Bound<'py, PyAny>> {
+    if needs_no_seal(obj) {
+        return Ok(obj.clone());
+    }
+    if let Some(wrapper) = memo::lookup(obj, deep) {
+        return Ok(wrapper.into_any());
+    }
+    let wrapper = Bound::new(obj.py(), Sealed::new(obj, deep))?;
+    memo::insert(&wrapper);
+    Ok(wrapper.into_any())
+}
+
+/// Builds a `Namespace` of `members`, each sealed; a private, hidden-edge, non-identifier or
+/// repeated name is a `ValueError`.
+pub(crate) fn namespace<'py>(
+    py: Python<'py>,
+    members: Vec<(String, Bound<'py, PyAny>)>,
+) -> PyResult<Bound<'py, PyAny>> {
+    Ok(Bound::new(py, Namespace::new(py, members)?)?.into_any())
+}
+
+/// Objects that carry no authority (immutable, no reachable state) or are sealed already.
+#[inline]
+pub(super) fn needs_no_seal(obj: &Bound<'_, PyAny>) -> bool {
+    let ptr = obj.as_ptr();
+    // SAFETY: compares the object and its type with the interpreter's static singletons
+    // and types; nothing is dereferenced but the object's type field.
+    let primitive = unsafe {
+        let class = ffi::Py_TYPE(ptr);
+        class == &raw mut ffi::PyLong_Type
+            || class == &raw mut ffi::PyUnicode_Type
+            || class == &raw mut ffi::PyFloat_Type
+            || class == &raw mut ffi::PyBool_Type
+            || class == &raw mut ffi::PyBytes_Type
+            || class == &raw mut ffi::PyComplex_Type
+            || ptr == ffi::Py_None()
+            || ptr == ffi::Py_NotImplemented()
+            || ptr == ffi::Py_Ellipsis()
+    };
+    primitive || obj.is_exact_instance_of::<Sealed>() || obj.is_exact_instance_of::<Namespace>()
+}
+
+/// Seals `obj` for its holder: only its public attributes, and its public protocols.
+#[pyfunction(name = "seal")]
+#[pyo3(signature = (obj, /, *, deep = false))]
+fn seal_py<'py>(obj: &Bound<'py, PyAny>, deep: bool) -> PyResult<Bound<'py, PyAny>> {
+    seal(obj, deep)
+}
+
+/// Deep, transitive sealing: `seal(obj, deep=True)`.
+#[pyfunction]
+fn harden<'py>(obj: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
+    seal(obj, true)
+}
+
+/// Class decorator: the class, sealed; calling it returns sealed instances.
+#[pyfunction(name = "sealed")]
+fn sealed_class<'py>(cls: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
+    if !cls.is_instance_of::<PyType>() {
+        return Err(PyTypeError::new_err(format!(
+            "@sealed decorates a class, not a '{}' object",
+            cls.get_type().name()?
+        )));
+    }
+    seal(cls, false)
+}
+
+/// `namespace(*functions, **members)`: functions by their `__name__`, then the keywords.
+#[pyfunction(name = "namespace")]
+#[pyo3(signature = (*functions, **members))]
+fn namespace_py<'py>(
+    py: Python<'py>,
+    functions: &Bound<'py, PyTuple>,
+    members: Option<&Bound<'py, PyDict>>,
+) -> PyResult<Bound<'py, PyAny>> {
+    let mut all = Vec::with_capacity(functions.len() + members.map_or(0, |members| members.len()));
+    for function in functions {
+        let name = function
+            .getattr("__name__")
+            .and_then(|name| name.extract::<String>())
+            .map_err(|_| {
+                PyTypeError::new_err(
+                    "namespace() takes functions positionally (named by their __name__) and \
+                     other members as keywords",
+                )
+            })?;
+        all.push((name, function));
+    }
+    for (name, member) in members.into_iter().flatten() {
+        all.push((name.extract::<String>()?, member));
+    }
+    namespace(py, all)
+}
+
+pub(crate) fn register(module: &Bound<'_, PyModule>) -> PyResult<()> {
+    module.add_class::<Sealed>()?;
+    module.add_class::<Namespace>()?;
+    wrapper::install_slots(module.py())?;
+    namespace::install_slots(module.py());
+    module.add_function(wrap_pyfunction!(seal_py, module)?)?;
+    module.add_function(wrap_pyfunction!(harden, module)?)?;
+    module.add_function(wrap_pyfunction!(sealed_class, module)?)?;
+    module.add_function(wrap_pyfunction!(namespace_py, module)?)?;
+    Ok(())
+}

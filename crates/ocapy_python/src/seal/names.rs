@@ -1,0 +1,123 @@
+//! Which attribute names a sealed object lets through: exact `str`, not private, not a hidden
+//! edge of the verifier's table (the one source of truth, shared with `ocapy check`).
+
+use std::sync::atomic::{AtomicPtr, Ordering};
+
+use ocapy_verifier::tables::attributes::hidden_edge;
+use pyo3::exceptions::{PyAttributeError, PyTypeError};
+use pyo3::ffi;
+use pyo3::prelude::*;
+use pyo3::types::PyString;
+
+/// `name` as an exact `str` the holder may read, or the `AttributeError` that refuses it.
+///
+/// A `str` subclass is copied to a plain `str` first: its own `__eq__`, `__hash__` or
+/// `startswith` would otherwise decide the check, and the inner object's lookup would then
+/// see a different name than the one checked.
+#[inline]
+pub(super) fn public_name<'py>(name: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyString>> {
+    let name = exact_str(name)?;
+    if ALLOWED.contains(&name) {
+        return Ok(name);
+    }
+    check(&name)?;
+    ALLOWED.remember(&name);
+    Ok(name)
+}
+
+/// Whether `name` is a public attribute name: what `dir()` of a sealed object lists.
+pub(super) fn is_public(name: &Bound<'_, PyAny>) -> bool {
+    name.cast::<PyString>()
+        .is_ok_and(|name| name.is_exact_instance_of::<PyString>() && check(name).is_ok())
+}
+
+/// `name` as an exact `str`: itself, or a copy of a `str` subclass (no method of the subclass
+/// runs); a `TypeError` for anything else.
+#[inline]
+pub(super) fn exact_str<'py>(name: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyString>> {
+    if name.is_exact_instance_of::<PyString>() {
+        // SAFETY: just checked to be exactly `str`.
+        return Ok(unsafe { name.clone().cast_into_unchecked() });
+    }
+    if name.is_instance_of::<PyString>() {
+        // SAFETY: `PyUnicode_FromObject` copies a `str` subclass into a new exact `str`
+        // without calling any of the subclass's methods; it returns a new reference or NULL
+        // with an exception set, which `from_owned_ptr_or_err` turns into the `PyErr`.
+        let copy = unsafe {
+            Bound::from_owned_ptr_or_err(name.py(), ffi::PyUnicode_FromObject(name.as_ptr()))?
+        };
+        // SAFETY: `PyUnicode_FromObject` returns an exact `str`.
+        return Ok(unsafe { copy.cast_into_unchecked() });
+    }
+    Err(PyTypeError::new_err(format!(
+        "attribute name must be a string, not '{}'",
+        name.get_type().name()?
+    )))
+}
+
+fn check(name: &Bound<'_, PyString>) -> PyResult<()> {
+    let why = match name.to_str() {
+        Ok(text) => why_hidden(text),
+        Err(_) => Some("is not valid text".to_owned()),
+    };
+    match why {
+        Some(why) => Err(PyAttributeError::new_err(format!(
+            "attribute {} {why}: a sealed object exposes public attributes only",
+            repr_of(name)
+        ))),
+        None => Ok(()),
+    }
+}
+
+/// Why the attribute `name` is never exposed (private, or a hidden edge), or None.
+pub(super) fn why_hidden(name: &str) -> Option<String> {
+    if name.starts_with('_') {
+        Some("is private".to_owned())
+    } else {
+        hidden_edge(name).map(|edge| format!("is a hidden edge (it reaches {})", edge.reaches))
+    }
+}
+
+/// `repr` of a name for messages, without failing on odd text.
+pub(super) fn repr_of(name: &Bound<'_, PyString>) -> String {
+    name.repr().map_or_else(
+        |_| "<name>".to_owned(),
+        |repr| repr.to_string_lossy().into_owned(),
+    )
+}
+
+/// Names recently found public, by identity: attribute names in code are interned, so the
+/// same `str` object comes back on every `s.x` and one pointer comparison replaces the
+/// table lookup. Each slot owns a strong reference to its name, so a slot's address is
+/// always that live string and never a reused one.
+struct AllowedNames {
+    slots: [AtomicPtr<ffi::PyObject>; 256],
+}
+
+static ALLOWED: AllowedNames = AllowedNames {
+    slots: [const { AtomicPtr::new(std::ptr::null_mut()) }; 256],
+};
+
+impl AllowedNames {
+    #[inline]
+    fn slot(&self, name: &Bound<'_, PyString>) -> &AtomicPtr<ffi::PyObject> {
+        // Objects are at least 16-byte aligned: the low bits carry no information.
+        &self.slots[(name.as_ptr() as usize >> 4) % self.slots.len()]
+    }
+
+    #[inline]
+    fn contains(&self, name: &Bound<'_, PyString>) -> bool {
+        self.slot(name).load(Ordering::Acquire) == name.as_ptr()
+    }
+
+    fn remember(&self, name: &Bound<'_, PyString>) {
+        let new = name.clone().into_ptr();
+        let old = self.slot(name).swap(new, Ordering::AcqRel);
+        if !old.is_null() {
+            // SAFETY: `old` was stored by `remember` with a strong reference this slot owned;
+            // the GIL is held (this runs inside a Python call), and the module declares that
+            // it needs the GIL, so no other thread compares against the slot meanwhile.
+            unsafe { ffi::Py_DECREF(old) };
+        }
+    }
+}

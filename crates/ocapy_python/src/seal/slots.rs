@@ -1,0 +1,92 @@
+//! Slots written by hand for `Sealed` and `Namespace`: attribute reads (`tp_getattro`) and,
+//! for `Sealed`, vectorcall.
+//!
+//! PyO3's generated `tp_getattro` falls back to a default `__getattr__` when
+//! `__getattribute__` raises `AttributeError`, and that default replaces the message with
+//! the bare name. And attribute reads and method calls are the hot path of a sealed object,
+//! where PyO3's argument tuples and dicts show. The slots are installed once, right after
+//! the type is created and before Python code can see it.
+
+use std::panic::{AssertUnwindSafe, catch_unwind};
+
+use pyo3::exceptions::PyRuntimeError;
+use pyo3::prelude::*;
+use pyo3::type_object::PyTypeInfo;
+use pyo3::{Borrowed, PyClass, ffi};
+
+/// A class whose attribute reads are its own `getattribute`, installed by
+/// [`install_getattro`].
+pub(super) trait Getattribute: PyClass {
+    fn getattribute<'py>(
+        slf: &Bound<'py, Self>,
+        name: &Bound<'py, PyAny>,
+    ) -> PyResult<Bound<'py, PyAny>>;
+}
+
+/// The `tp_getattro` of a [`Getattribute`] class.
+unsafe extern "C" fn getattro<T: Getattribute>(
+    obj: *mut ffi::PyObject,
+    name: *mut ffi::PyObject,
+) -> *mut ffi::PyObject {
+    // SAFETY: installed as the `tp_getattro` of `T` only: the interpreter calls it with the
+    // GIL held and two live borrowed references, the first to a `T`.
+    unsafe {
+        guard(|py| {
+            let slf = Borrowed::from_ptr(py, obj).cast_unchecked::<T>();
+            T::getattribute(&slf, &Borrowed::from_ptr(py, name))
+        })
+    }
+}
+
+/// Makes `T::getattribute` the `tp_getattro` of `T`'s type.
+pub(super) fn install_getattro<T: Getattribute>(py: Python<'_>) {
+    let class = T::type_object_raw(py);
+    // SAFETY: `class` is the live, fully initialized type object of `T`, created by PyO3 a
+    // moment ago while the module is being initialized with the GIL held, before any
+    // Python code can use it. `PyType_Modified` drops what the interpreter cached about it.
+    unsafe {
+        (*class).tp_getattro = Some(getattro::<T>);
+        ffi::PyType_Modified(class);
+    }
+}
+
+/// Makes instances of `T` callable by vectorcall through the function pointer each one
+/// holds at `field`, a field of `instance`'s Rust value (the same offset in every instance).
+pub(super) fn install_vectorcall<T: PyTypeInfo>(
+    instance: &Bound<'_, T>,
+    field: *const ffi::vectorcallfunc,
+) {
+    let offset = field as usize - instance.as_ptr() as usize;
+    let class = T::type_object_raw(instance.py());
+    // SAFETY: as in `install_getattro`. `offset` is where every instance of `T` keeps its
+    // (never null) `vectorcallfunc`: PyO3 lays out all instances of a class alike.
+    unsafe {
+        (*class).tp_vectorcall_offset = offset as ffi::Py_ssize_t;
+        (*class).tp_flags |= ffi::Py_TPFLAGS_HAVE_VECTORCALL;
+        ffi::PyType_Modified(class);
+    }
+}
+
+/// Runs `body` for a C slot: converts its result, and a panic, to what the interpreter
+/// expects (a new reference, or NULL with an exception set).
+///
+/// # Safety
+/// Called only from a slot, which the interpreter calls with the GIL held.
+pub(super) unsafe fn guard(
+    body: impl FnOnce(Python<'_>) -> PyResult<Bound<'_, PyAny>>,
+) -> *mut ffi::PyObject {
+    // SAFETY: slots run with the GIL held (caller's contract).
+    let py = unsafe { Python::assume_attached() };
+    let result = catch_unwind(AssertUnwindSafe(|| body(py))).unwrap_or_else(|_| {
+        Err(PyRuntimeError::new_err(
+            "ocapy: internal error in a sealed object",
+        ))
+    });
+    match result {
+        Ok(value) => value.into_ptr(),
+        Err(err) => {
+            err.restore(py);
+            std::ptr::null_mut()
+        }
+    }
+}
