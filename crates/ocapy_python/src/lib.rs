@@ -5,10 +5,12 @@
 
 use pyo3::prelude::*;
 
+mod access;
 mod verifier;
 
 #[pymodule]
 fn _native(module: &Bound<'_, PyModule>) -> PyResult<()> {
     verifier::register(module)?;
+    access::register(module)?;
     Ok(())
 }

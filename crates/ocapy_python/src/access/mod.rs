@@ -1,0 +1,433 @@
+//! `access_checked`: a class's private members used only by the class's own code, checked
+//! at run time by the caller's code object (layer 4 of the design).
+//!
+//! `@access_checked` and `class A(AccessChecked)` both end in `protect`: the class gets a
+//! `ClassAccess` (its code objects), a `Guard` descriptor for each private member, and its own
+//! attribute-protocol methods wrapped. Both leave the class's type a subclass of
+//! `AccessCheckedMeta`, whose `__new__` protects every subclass as it is created and whose
+//! `__setattr__` checks class-level assignment and deletion.
+
+mod caller;
+mod collect;
+mod guard;
+mod names;
+
+use std::ffi::{c_int, c_uint, c_void};
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::ptr::{addr_of_mut, null_mut};
+
+use pyo3::create_exception;
+use pyo3::exceptions::{PyAttributeError, PyTypeError};
+use pyo3::ffi;
+use pyo3::intern;
+use pyo3::panic::PanicException;
+use pyo3::prelude::*;
+use pyo3::sync::PyOnceLock;
+use pyo3::types::{PyDict, PyString, PyTuple, PyType};
+
+use collect::ClassCode;
+use guard::{Audience, ClassAccess, Guard, ProtocolGuard, guard_for, own_access, set_class_attribute};
+use names::{is_private, mangle, private_prefix};
+
+create_exception!(
+    ocapy,
+    AccessViolation,
+    PyAttributeError,
+    "A private member of an access-checked class was used by code that is not the class's.\n\n\
+     `member` is the member's name, `owner` the class holding it and `caller` the code that \
+     used it, as `function at file:line`."
+);
+
+/// The environment variable that, set to `0` when a class is created, leaves it unchecked.
+const SWITCH: &str = "OCAPY_ACCESS_CHECKS";
+
+static METACLASS: PyOnceLock<Py<PyType>> = PyOnceLock::new();
+static ACCESS_CHECKED: PyOnceLock<Py<PyType>> = PyOnceLock::new();
+/// `AccessChecked<M>` for each foreign metaclass `M` a decorated class had.
+static COMBINED_METACLASSES: PyOnceLock<Py<PyDict>> = PyOnceLock::new();
+
+fn checks_enabled() -> bool {
+    std::env::var_os(SWITCH).is_none_or(|value| value != "0")
+}
+
+/// `type.__setattr__(cls, name, value)`, or `type.__delattr__` for `None`, past the checked
+/// metaclass's own `__setattr__`.
+fn type_setattr(cls: &Bound<'_, PyType>, name: &Bound<'_, PyAny>, value: Option<&Bound<'_, PyAny>>) -> PyResult<()> {
+    let value = value.map_or(null_mut(), Bound::as_ptr);
+    // SAFETY: `type`'s own setattro, called with a live class, a live name and a live value
+    // (or null to delete); it returns -1 with an error set on failure.
+    let status = unsafe {
+        match (*addr_of_mut!(ffi::PyType_Type)).tp_setattro {
+            Some(set) => set(cls.as_ptr(), name.as_ptr(), value),
+            None => return Err(PyTypeError::new_err("type has no __setattr__")),
+        }
+    };
+    if status < 0 {
+        Err(PyErr::fetch(cls.py()))
+    } else {
+        Ok(())
+    }
+}
+
+/// `type.__new__(metaclass, *args, **kwargs)`.
+fn type_new<'py>(
+    py: Python<'py>,
+    metaclass: *mut ffi::PyTypeObject,
+    args: &Bound<'py, PyTuple>,
+    kwargs: Option<&Bound<'py, PyDict>>,
+) -> PyResult<Bound<'py, PyAny>> {
+    let kwargs = kwargs.map_or(null_mut(), Bound::as_ptr);
+    // SAFETY: `type`'s own tp_new, with a live metaclass (a subtype of type), an argument
+    // tuple and a keyword dict or null; new reference or null with an error set.
+    unsafe {
+        match (*addr_of_mut!(ffi::PyType_Type)).tp_new {
+            Some(new) => Bound::from_owned_ptr_or_err(py, new(metaclass, args.as_ptr(), kwargs)),
+            None => Err(PyTypeError::new_err("type has no __new__")),
+        }
+    }
+}
+
+/// Makes `cls` access-checked; does nothing to a class that already is.
+fn protect(cls: &Bound<'_, PyType>) -> PyResult<()> {
+    let py = cls.py();
+    if own_access(py, cls.as_type_ptr()).is_some() {
+        return Ok(());
+    }
+    let namespace = cls.getattr(intern!(py, "__dict__"))?.call_method0("copy")?.cast_into::<PyDict>()?;
+    let (mut code, protocol_methods) = ClassCode::of(py, &namespace)?;
+    let class_name = cls.name()?.to_string();
+    if let Some(slots) = namespace.get_item(intern!(py, "__slots__"))? {
+        let slots = if slots.is_instance_of::<PyString>() {
+            vec![slots]
+        } else {
+            slots.try_iter()?.collect::<PyResult<Vec<_>>>()?
+        };
+        for slot in slots {
+            let mangled = mangle(&class_name, &slot.cast_into::<PyString>()?.to_cow()?);
+            if is_private(&mangled) {
+                code.private_names.insert(mangled);
+            }
+        }
+    }
+    let access = Bound::new(
+        py,
+        ClassAccess::new(code.code_objects, &code.forwarders, private_prefix(&class_name)),
+    )?;
+    type_setattr(cls, intern!(py, "__ocapy_access__"), Some(access.as_any()))?;
+    for (name, function) in protocol_methods {
+        let wrapped = Bound::new(py, ProtocolGuard::new(function))?;
+        type_setattr(cls, name.bind(py), Some(wrapped.as_any()))?;
+    }
+    for name in &code.private_names {
+        let name = PyString::intern(py, name);
+        let Some(audience) = audience_of(cls, &access, &name)? else {
+            continue;
+        };
+        let own_value = namespace.get_item(&name)?;
+        // A protected name a base class already guards stays guarded by the base's guard,
+        // which also lets this class's code in (its code is in the MRO of its instances).
+        if own_value.is_none()
+            && matches!(audience, Audience::Protected)
+            && guard_for(py, cls.as_type_ptr(), &name).is_some()
+        {
+            continue;
+        }
+        let guard = Guard::new(
+            name.clone().unbind(),
+            audience,
+            cls.clone().unbind(),
+            own_value.map(Bound::unbind),
+        );
+        type_setattr(cls, &name, Some(Bound::new(py, guard)?.as_any()))?;
+    }
+    Ok(())
+}
+
+/// Who may use `name` in `cls`: `None` when it is another checked class's private name
+/// (that class guards it).
+fn audience_of(
+    cls: &Bound<'_, PyType>,
+    access: &Bound<'_, ClassAccess>,
+    name: &Bound<'_, PyString>,
+) -> PyResult<Option<Audience>> {
+    let py = cls.py();
+    let name = name.to_cow()?;
+    for base in cls.mro().iter() {
+        let Some(base_access) = own_access(py, base.cast::<PyType>()?.as_type_ptr()) else {
+            continue;
+        };
+        let owns_name = base_access
+            .get()
+            .private_prefix
+            .as_deref()
+            .is_some_and(|prefix| name.len() > prefix.len() && name.starts_with(prefix));
+        if owns_name {
+            return Ok(base_access.is(access).then(|| Audience::Private(access.clone().unbind())));
+        }
+    }
+    Ok(Some(Audience::Protected))
+}
+
+/// Runs the body of a type slot: turns errors and panics into a Python exception and the
+/// slot's error value.
+fn slot_call<R>(on_error: R, body: impl FnOnce(Python<'_>) -> PyResult<R>) -> R {
+    // SAFETY: CPython calls type slots with the GIL held.
+    let py = unsafe { Python::assume_attached() };
+    match catch_unwind(AssertUnwindSafe(|| body(py))) {
+        Ok(Ok(result)) => result,
+        Ok(Err(error)) => {
+            error.restore(py);
+            on_error
+        }
+        Err(_) => {
+            PanicException::new_err("ocapy: internal error in an access check").restore(py);
+            on_error
+        }
+    }
+}
+
+/// `AccessCheckedMeta.__new__`: creates the class, then protects it, or with the switch off
+/// creates it as if `AccessChecked` were not among its bases.
+unsafe extern "C" fn metaclass_new(
+    metaclass: *mut ffi::PyTypeObject,
+    args: *mut ffi::PyObject,
+    kwargs: *mut ffi::PyObject,
+) -> *mut ffi::PyObject {
+    slot_call(null_mut(), |py| {
+        // SAFETY: CPython passes a live argument tuple and a keyword dict or null.
+        let (args, kwargs) = unsafe {
+            (
+                Bound::from_borrowed_ptr(py, args).cast_into::<PyTuple>()?,
+                Bound::from_borrowed_ptr_or_opt(py, kwargs)
+                    .map(Bound::cast_into::<PyDict>)
+                    .transpose()?,
+            )
+        };
+        if !checks_enabled() {
+            return Ok(create_unchecked(py, metaclass, &args, kwargs.as_ref())?.into_ptr());
+        }
+        let cls = type_new(py, metaclass, &args, kwargs.as_ref())?;
+        if let Ok(cls) = cls.cast::<PyType>()
+            && cls.get_type().is_subclass(METACLASS.get(py).map(|m| m.bind(py)).ok_or_else(not_ready)?)?
+        {
+            protect(cls)?;
+        }
+        Ok(cls.into_ptr())
+    })
+}
+
+fn not_ready() -> PyErr {
+    PyTypeError::new_err("ocapy access checks are not initialized")
+}
+
+/// With the switch off: `class A(AccessChecked)` becomes a plain class with `AccessChecked`
+/// dropped from its bases, when nothing else among them is checked.
+fn create_unchecked<'py>(
+    py: Python<'py>,
+    metaclass: *mut ffi::PyTypeObject,
+    args: &Bound<'py, PyTuple>,
+    kwargs: Option<&Bound<'py, PyDict>>,
+) -> PyResult<Bound<'py, PyAny>> {
+    let ours = METACLASS.get(py).ok_or_else(not_ready)?.bind(py);
+    let base = ACCESS_CHECKED.get(py).ok_or_else(not_ready)?.bind(py);
+    if args.len() == 3 && std::ptr::eq(metaclass, ours.as_type_ptr()) {
+        let bases = args.get_item(1)?;
+        let bases = bases.cast::<PyTuple>()?;
+        let kept: Vec<Bound<'py, PyAny>> = bases.iter().filter(|b| !b.is(base)).collect();
+        let checked_base = kept
+            .iter()
+            .map(|b| b.get_type().is_subclass(ours))
+            .collect::<PyResult<Vec<bool>>>()?
+            .contains(&true);
+        if kept.len() != bases.len() && !checked_base {
+            let plain_args = (args.get_item(0)?, PyTuple::new(py, kept)?, args.get_item(2)?);
+            return py.get_type::<PyType>().call(plain_args, kwargs);
+        }
+    }
+    type_new(py, metaclass, args, kwargs)
+}
+
+/// `AccessCheckedMeta.__setattr__`/`__delattr__`: class-level writes of private members.
+unsafe extern "C" fn metaclass_setattro(
+    cls: *mut ffi::PyObject,
+    name: *mut ffi::PyObject,
+    value: *mut ffi::PyObject,
+) -> c_int {
+    slot_call(-1, |py| {
+        // SAFETY: CPython passes a live class (an instance of this metaclass), a live name
+        // and a live value or null (delete).
+        let (cls, name, value) = unsafe {
+            (
+                Bound::from_borrowed_ptr(py, cls).cast_into::<PyType>()?,
+                Bound::from_borrowed_ptr(py, name),
+                Bound::from_borrowed_ptr_or_opt(py, value),
+            )
+        };
+        let Ok(name) = name.cast::<PyString>() else {
+            type_setattr(&cls, &name, value.as_ref())?;
+            return Ok(0);
+        };
+        if name.to_cow()? == "__ocapy_access__" && own_access(py, cls.as_type_ptr()).is_some() {
+            return Err(PyAttributeError::new_err(
+                "the __ocapy_access__ record of an access-checked class cannot be replaced or deleted",
+            ));
+        }
+        set_class_attribute(py, &cls, name, value.as_ref())?;
+        Ok(0)
+    })
+}
+
+fn create_metaclass(py: Python<'_>) -> PyResult<Py<PyType>> {
+    let mut slots = [
+        ffi::PyType_Slot {
+            slot: ffi::Py_tp_new,
+            pfunc: metaclass_new as *mut c_void,
+        },
+        ffi::PyType_Slot {
+            slot: ffi::Py_tp_setattro,
+            pfunc: metaclass_setattro as *mut c_void,
+        },
+        ffi::PyType_Slot {
+            slot: ffi::Py_tp_doc,
+            pfunc: c"The metaclass of access-checked classes: protects each new subclass and checks class-level writes of private members.".as_ptr() as *mut c_void,
+        },
+        ffi::PyType_Slot {
+            slot: 0,
+            pfunc: null_mut(),
+        },
+    ];
+    let mut spec = ffi::PyType_Spec {
+        // The type keeps pointing into this name: it must be static.
+        name: c"ocapy.AccessCheckedMeta".as_ptr(),
+        basicsize: 0,
+        itemsize: 0,
+        flags: (ffi::Py_TPFLAGS_DEFAULT | ffi::Py_TPFLAGS_BASETYPE) as c_uint,
+        slots: slots.as_mut_ptr(),
+    };
+    let bases = PyTuple::new(py, [py.get_type::<PyType>()])?;
+    // SAFETY: a valid spec (static name, slots ending in a zero entry) and a tuple of bases;
+    // CPython copies the slots; new reference or null with an error set.
+    let metaclass =
+        unsafe { Bound::from_owned_ptr_or_err(py, ffi::PyType_FromSpecWithBases(&mut spec, bases.as_ptr()))? };
+    Ok(metaclass.cast_into::<PyType>()?.unbind())
+}
+
+/// `AccessChecked`, the base class of the metaclass form; created past the switch, so that it
+/// is the same class whatever the environment said when ocapy was imported.
+fn create_base(py: Python<'_>, metaclass: &Bound<'_, PyType>) -> PyResult<Py<PyType>> {
+    let namespace = PyDict::new(py);
+    namespace.set_item("__module__", "ocapy")?;
+    namespace.set_item("__qualname__", "AccessChecked")?;
+    namespace.set_item("__slots__", PyTuple::empty(py))?;
+    namespace.set_item(
+        "__doc__",
+        "Base class of access-checked classes: `class A(AccessChecked)` checks, at run time, \
+         that A's private members (`__x`) are used only by A's code and its protected ones \
+         (`_x`) only by code of A and its subclasses.",
+    )?;
+    let args = PyTuple::new(
+        py,
+        [
+            PyString::new(py, "AccessChecked").into_any(),
+            PyTuple::empty(py).into_any(),
+            namespace.into_any(),
+        ],
+    )?;
+    Ok(type_new(py, metaclass.as_type_ptr(), &args, None)?.cast_into::<PyType>()?.unbind())
+}
+
+/// The checked metaclass to give a class whose metaclass is `current`.
+fn checked_metaclass_for<'py>(py: Python<'py>, current: &Bound<'py, PyType>) -> PyResult<Bound<'py, PyType>> {
+    let ours = METACLASS.get(py).ok_or_else(not_ready)?.bind(py);
+    if current.is(&py.get_type::<PyType>()) {
+        return Ok(ours.clone());
+    }
+    let cache = COMBINED_METACLASSES.get_or_init(py, || PyDict::new(py).unbind()).bind(py);
+    if let Some(combined) = cache.get_item(current)? {
+        return Ok(combined.cast_into::<PyType>()?);
+    }
+    let namespace = PyDict::new(py);
+    namespace.set_item("__module__", "ocapy")?;
+    let name = format!("AccessChecked{}", current.name()?);
+    let combined = py
+        .get_type::<PyType>()
+        .call1((name, (current, ours), namespace))?
+        .cast_into::<PyType>()?;
+    cache.set_item(current, &combined)?;
+    Ok(combined)
+}
+
+/// Makes `metaclass` the type of `cls`, as `cls.__class__ = metaclass` would if Python
+/// allowed it for classes whose metaclass is `type`.
+fn set_metaclass(cls: &Bound<'_, PyType>, current: &Bound<'_, PyType>, metaclass: &Bound<'_, PyType>) -> PyResult<()> {
+    // SAFETY: reading the flags and sizes of live types.
+    let (flags, same_layout) = unsafe {
+        let (from, to) = (current.as_type_ptr(), metaclass.as_type_ptr());
+        (
+            ffi::PyType_GetFlags(cls.as_type_ptr()),
+            (*from).tp_basicsize == (*to).tp_basicsize && (*from).tp_itemsize == (*to).tp_itemsize,
+        )
+    };
+    if flags & ffi::Py_TPFLAGS_HEAPTYPE == 0 || flags & ffi::Py_TPFLAGS_IMMUTABLETYPE != 0 {
+        return Err(PyTypeError::new_err(format!(
+            "access_checked cannot check {}: built-in and immutable classes cannot be changed",
+            cls.fully_qualified_name()?
+        )));
+    }
+    if !same_layout {
+        return Err(PyTypeError::new_err(format!(
+            "access_checked cannot check {}: its metaclass {} lays out classes differently from \
+             type; derive a metaclass from it and type(ocapy.AccessChecked) instead",
+            cls.fully_qualified_name()?,
+            current.fully_qualified_name()?
+        )));
+    }
+    // SAFETY: `cls` is a mutable heap class and the two metaclasses lay out their instances
+    // identically (checked above), so swapping the type pointer is what `__class__`
+    // assignment does for compatible layouts: the new type gains a reference, the old one
+    // loses the one `cls` held. `PyType_Modified` drops caches keyed on the old type.
+    unsafe {
+        let object = cls.as_ptr();
+        ffi::Py_INCREF(metaclass.as_ptr());
+        (*object).ob_type = metaclass.as_type_ptr();
+        ffi::Py_DECREF(current.as_ptr());
+        ffi::PyType_Modified(cls.as_type_ptr());
+    }
+    Ok(())
+}
+
+/// Class decorator: check, at run time, that the class's private members (`__x`) are used
+/// only by its own code and its protected ones (`_x`) only by code of it and its subclasses.
+/// With `OCAPY_ACCESS_CHECKS=0` in the environment, returns the class untouched.
+#[pyfunction]
+fn access_checked<'py>(cls: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
+    let py = cls.py();
+    let Ok(class) = cls.cast::<PyType>() else {
+        return Err(PyTypeError::new_err(format!(
+            "access_checked decorates classes, not {} objects",
+            cls.get_type().name()?
+        )));
+    };
+    if !checks_enabled() {
+        return Ok(cls.clone());
+    }
+    let current = class.get_type();
+    if !current.is_subclass(METACLASS.get(py).ok_or_else(not_ready)?.bind(py))? {
+        let checked = checked_metaclass_for(py, &current)?;
+        set_metaclass(class, &current, &checked)?;
+    }
+    protect(class)?;
+    Ok(cls.clone())
+}
+
+pub(crate) fn register(module: &Bound<'_, PyModule>) -> PyResult<()> {
+    let py = module.py();
+    caller::verify_frame_layout()?;
+    module.add("AccessViolation", py.get_type::<AccessViolation>())?;
+    let metaclass = METACLASS.get_or_try_init(py, || create_metaclass(py))?.bind(py);
+    module.add("AccessCheckedMeta", metaclass)?;
+    let base = ACCESS_CHECKED.get_or_try_init(py, || create_base(py, metaclass))?;
+    module.add("AccessChecked", base)?;
+    module.add_function(wrap_pyfunction!(access_checked, module)?)?;
+    Ok(())
+}
