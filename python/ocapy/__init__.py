@@ -2,15 +2,34 @@
 
 ``ocapy.verify`` checks source against a capability-safe subset of Python 3 (the
 ``capability`` profile) or only its private-access rules (``encapsulation``).
+
+``ocapy.access_checked`` (or ``class A(ocapy.AccessChecked)``) enforces a class's private
+members at run time: ``__x`` only for the class's own code, ``_x`` for code of the class and
+its subclasses; other code gets ``ocapy.AccessViolation``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 
-from ocapy._native import Diagnostic, verify
+from ocapy._native import (
+    AccessChecked,
+    AccessCheckedMeta,
+    AccessViolation,
+    Diagnostic,
+    access_checked,
+    verify,
+)
 
-__all__ = ["Diagnostic", "VerificationError", "verify"]
+__all__ = [
+    "AccessChecked",
+    "AccessCheckedMeta",
+    "AccessViolation",
+    "Diagnostic",
+    "VerificationError",
+    "access_checked",
+    "verify",
+]
 
 
 class VerificationError(Exception):

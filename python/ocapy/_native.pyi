@@ -1,4 +1,6 @@
-from typing import final
+from typing import TypeVar, final
+
+_C = TypeVar("_C", bound=type)
 
 @final
 class Diagnostic:
@@ -40,3 +42,28 @@ def builtin_policy(name: str) -> str | None: ...
 def module_facades() -> dict[str, dict[str, str]]: ...
 def refused_modules() -> dict[str, str]: ...
 def rules_markdown() -> str: ...
+
+class AccessViolation(AttributeError):
+    """A private member of an access-checked class was used by code that is not the class's."""
+
+    member: str
+    """The member's name, as looked up (mangled: ``_A__x``)."""
+    owner: str
+    """The qualified name of the class holding the member."""
+    caller: str
+    """The code that used it, as ``function at file:line``."""
+
+class AccessCheckedMeta(type):
+    """The metaclass of access-checked classes; protects each new subclass."""
+
+class AccessChecked(metaclass=AccessCheckedMeta):
+    """Base class of access-checked classes (``class A(AccessChecked)``)."""
+
+    __slots__ = ()
+
+def access_checked(cls: _C) -> _C:
+    """Class decorator: check private (``__x``) and protected (``_x``) members at run time.
+
+    With ``OCAPY_ACCESS_CHECKS=0`` in the environment when the class is created, returns
+    the class untouched.
+    """

@@ -4,7 +4,7 @@
 //! `@access_checked` and `class A(AccessChecked)` both end in `protect`: the class gets a
 //! `ClassAccess` (its code objects), a `Guard` descriptor for each private member, and its own
 //! attribute-protocol methods wrapped. Both leave the class's type a subclass of
-//! `AccessCheckedMeta`, whose `__new__` protects every subclass as it is created and whose
+//! `AccessCheckedMeta`, whose `__init__` protects every subclass as it is created and whose
 //! `__setattr__` checks class-level assignment and deletion.
 
 mod caller;
@@ -42,7 +42,6 @@ create_exception!(
 const SWITCH: &str = "OCAPY_ACCESS_CHECKS";
 
 static METACLASS: PyOnceLock<Py<PyType>> = PyOnceLock::new();
-static ACCESS_CHECKED: PyOnceLock<Py<PyType>> = PyOnceLock::new();
 /// `AccessChecked<M>` for each foreign metaclass `M` a decorated class had.
 static COMBINED_METACLASSES: PyOnceLock<Py<PyDict>> = PyOnceLock::new();
 
@@ -186,65 +185,39 @@ fn slot_call<R>(on_error: R, body: impl FnOnce(Python<'_>) -> PyResult<R>) -> R 
     }
 }
 
-/// `AccessCheckedMeta.__new__`: creates the class, then protects it, or with the switch off
-/// creates it as if `AccessChecked` were not among its bases.
-unsafe extern "C" fn metaclass_new(
-    metaclass: *mut ffi::PyTypeObject,
+/// `AccessCheckedMeta.__init__`: protects the class once every `__new__` along the
+/// metaclass's MRO has run (so `ABCMeta`'s bookkeeping is in place), unless the switch is off.
+///
+/// `__init__` rather than `__new__`: a C-level `__new__` makes `type.__new__`'s safety check
+/// refuse metaclasses that combine this one with a Python metaclass defining `__new__`.
+unsafe extern "C" fn metaclass_init(
+    cls: *mut ffi::PyObject,
     args: *mut ffi::PyObject,
     kwargs: *mut ffi::PyObject,
-) -> *mut ffi::PyObject {
-    slot_call(null_mut(), |py| {
-        // SAFETY: CPython passes a live argument tuple and a keyword dict or null.
-        let (args, kwargs) = unsafe {
-            (
-                Bound::from_borrowed_ptr(py, args).cast_into::<PyTuple>()?,
-                Bound::from_borrowed_ptr_or_opt(py, kwargs)
-                    .map(Bound::cast_into::<PyDict>)
-                    .transpose()?,
-            )
+) -> c_int {
+    slot_call(-1, |py| {
+        // SAFETY: `type`'s own tp_init with the arguments CPython passed us (it validates
+        // their number); returns -1 with an error set on failure.
+        let status = unsafe {
+            match (*addr_of_mut!(ffi::PyType_Type)).tp_init {
+                Some(init) => init(cls, args, kwargs),
+                None => 0,
+            }
         };
-        if !checks_enabled() {
-            return Ok(create_unchecked(py, metaclass, &args, kwargs.as_ref())?.into_ptr());
+        if status < 0 {
+            return Err(PyErr::fetch(py));
         }
-        let cls = type_new(py, metaclass, &args, kwargs.as_ref())?;
-        if let Ok(cls) = cls.cast::<PyType>()
-            && cls.get_type().is_subclass(METACLASS.get(py).map(|m| m.bind(py)).ok_or_else(not_ready)?)?
-        {
-            protect(cls)?;
+        if checks_enabled() {
+            // SAFETY: CPython passes the live class being initialized.
+            let cls = unsafe { Bound::from_borrowed_ptr(py, cls) };
+            protect(cls.cast::<PyType>()?)?;
         }
-        Ok(cls.into_ptr())
+        Ok(0)
     })
 }
 
 fn not_ready() -> PyErr {
     PyTypeError::new_err("ocapy access checks are not initialized")
-}
-
-/// With the switch off: `class A(AccessChecked)` becomes a plain class with `AccessChecked`
-/// dropped from its bases, when nothing else among them is checked.
-fn create_unchecked<'py>(
-    py: Python<'py>,
-    metaclass: *mut ffi::PyTypeObject,
-    args: &Bound<'py, PyTuple>,
-    kwargs: Option<&Bound<'py, PyDict>>,
-) -> PyResult<Bound<'py, PyAny>> {
-    let ours = METACLASS.get(py).ok_or_else(not_ready)?.bind(py);
-    let base = ACCESS_CHECKED.get(py).ok_or_else(not_ready)?.bind(py);
-    if args.len() == 3 && std::ptr::eq(metaclass, ours.as_type_ptr()) {
-        let bases = args.get_item(1)?;
-        let bases = bases.cast::<PyTuple>()?;
-        let kept: Vec<Bound<'py, PyAny>> = bases.iter().filter(|b| !b.is(base)).collect();
-        let checked_base = kept
-            .iter()
-            .map(|b| b.get_type().is_subclass(ours))
-            .collect::<PyResult<Vec<bool>>>()?
-            .contains(&true);
-        if kept.len() != bases.len() && !checked_base {
-            let plain_args = (args.get_item(0)?, PyTuple::new(py, kept)?, args.get_item(2)?);
-            return py.get_type::<PyType>().call(plain_args, kwargs);
-        }
-    }
-    type_new(py, metaclass, args, kwargs)
 }
 
 /// `AccessCheckedMeta.__setattr__`/`__delattr__`: class-level writes of private members.
@@ -280,8 +253,8 @@ unsafe extern "C" fn metaclass_setattro(
 fn create_metaclass(py: Python<'_>) -> PyResult<Py<PyType>> {
     let mut slots = [
         ffi::PyType_Slot {
-            slot: ffi::Py_tp_new,
-            pfunc: metaclass_new as *mut c_void,
+            slot: ffi::Py_tp_init,
+            pfunc: metaclass_init as *mut c_void,
         },
         ffi::PyType_Slot {
             slot: ffi::Py_tp_setattro,
@@ -312,9 +285,8 @@ fn create_metaclass(py: Python<'_>) -> PyResult<Py<PyType>> {
     Ok(metaclass.cast_into::<PyType>()?.unbind())
 }
 
-/// `AccessChecked`, the base class of the metaclass form; created past the switch, so that it
-/// is the same class whatever the environment said when ocapy was imported.
-fn create_base(py: Python<'_>, metaclass: &Bound<'_, PyType>) -> PyResult<Py<PyType>> {
+/// `AccessChecked`, the base class of the metaclass form (nothing of its own to protect).
+fn create_base<'py>(py: Python<'py>, metaclass: &Bound<'py, PyType>) -> PyResult<Bound<'py, PyType>> {
     let namespace = PyDict::new(py);
     namespace.set_item("__module__", "ocapy")?;
     namespace.set_item("__qualname__", "AccessChecked")?;
@@ -333,7 +305,7 @@ fn create_base(py: Python<'_>, metaclass: &Bound<'_, PyType>) -> PyResult<Py<PyT
             namespace.into_any(),
         ],
     )?;
-    Ok(type_new(py, metaclass.as_type_ptr(), &args, None)?.cast_into::<PyType>()?.unbind())
+    Ok(type_new(py, metaclass.as_type_ptr(), &args, None)?.cast_into::<PyType>()?)
 }
 
 /// The checked metaclass to give a class whose metaclass is `current`.
@@ -426,8 +398,7 @@ pub(crate) fn register(module: &Bound<'_, PyModule>) -> PyResult<()> {
     module.add("AccessViolation", py.get_type::<AccessViolation>())?;
     let metaclass = METACLASS.get_or_try_init(py, || create_metaclass(py))?.bind(py);
     module.add("AccessCheckedMeta", metaclass)?;
-    let base = ACCESS_CHECKED.get_or_try_init(py, || create_base(py, metaclass))?;
-    module.add("AccessChecked", base)?;
+    module.add("AccessChecked", create_base(py, metaclass)?)?;
     module.add_function(wrap_pyfunction!(access_checked, module)?)?;
     Ok(())
 }
