@@ -9,6 +9,7 @@
 //! by `object.__getattribute__` and `object.__setattr__`, which skip any slot.
 
 use std::ffi::c_int;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::ptr::null_mut;
 
 use pyo3::exceptions::{PyAttributeError, PyTypeError};
@@ -20,12 +21,20 @@ use pyo3::{PyTraverseError, intern};
 
 use super::caller::{current_code, describe_caller};
 use super::names::is_private;
-use super::{AccessViolation, type_setattr};
+use super::{AccessViolation, slot_call, type_setattr};
 
 unsafe extern "C" {
     /// Looks `name` up along the MRO of `tp` through the type attribute cache; borrowed
     /// result, null when absent, never sets an error. Exported by CPython 3.10 to 3.13.
     fn _PyType_Lookup(tp: *mut ffi::PyTypeObject, name: *mut ffi::PyObject) -> *mut ffi::PyObject;
+    /// The generic getattr with an explicit dict (null: the object's own); with `suppress`
+    /// a missing attribute returns null without setting an error. Exported 3.7 to 3.13.
+    fn _PyObject_GenericGetAttrWithDict(
+        obj: *mut ffi::PyObject,
+        name: *mut ffi::PyObject,
+        dict: *mut ffi::PyObject,
+        suppress: c_int,
+    ) -> *mut ffi::PyObject;
     /// `types.MethodType(func, obj)` (Include/cpython/classobject.h).
     fn PyMethod_New(func: *mut ffi::PyObject, obj: *mut ffi::PyObject) -> *mut ffi::PyObject;
 }
@@ -149,40 +158,57 @@ impl Audience {
 
 /// A private member of a checked class, standing in the class dict under the member's name
 /// and holding what the class body put there (if anything).
-#[pyclass(frozen, module = "ocapy", name = "_PrivateMember")]
+#[pyclass(frozen, immutable_type, module = "ocapy", name = "_PrivateMember")]
 pub(super) struct Guard {
+    /// Where CPython finds how to call the guard (`tp_vectorcall_offset` points here).
+    vectorcall: ffi::vectorcallfunc,
     name: Py<PyString>,
+    /// The key the member's value has in an instance's `__dict__` (see `storage_key`).
+    stored_as: Py<PyString>,
     audience: Audience,
     /// The class whose dict holds this guard.
     owner: Py<PyType>,
     /// The value the class itself holds under this name; `None` for a name only its
     /// instances hold, or that a base class further up the MRO defines.
     value: Option<Py<PyAny>>,
+    /// False while no instance can hold a value of its own for this member: a private
+    /// method's guard then skips the instance lookup on every call.
+    instances_may_hold: AtomicBool,
 }
 
 impl Guard {
     pub(super) fn new(
+        py: Python<'_>,
         name: Py<PyString>,
         audience: Audience,
         owner: Py<PyType>,
         value: Option<Py<PyAny>>,
     ) -> Self {
+        let stored_as = storage_key(name.bind(py));
+        let instances_may_hold = AtomicBool::new(value.is_none());
         Self {
+            vectorcall: guard_vectorcall,
             name,
+            stored_as,
             audience,
             owner,
             value,
+            instances_may_hold,
         }
     }
 
-    /// The same member with another class-level value, held by `owner`.
+    /// The same member with another class-level value, held by `owner`. Instances may
+    /// already hold values of it, stored through this guard or another one.
     fn with_value(&self, py: Python<'_>, owner: Py<PyType>, value: Option<Py<PyAny>>) -> Self {
-        Self::new(
+        let guard = Self::new(
+            py,
             self.name.clone_ref(py),
             self.audience.clone_ref(py),
             owner,
             value,
-        )
+        );
+        guard.instances_may_hold.store(true, Ordering::Relaxed);
+        guard
     }
 
     /// Refuses the running Python code unless it may use this member of `target`, an object
@@ -294,17 +320,146 @@ fn data_setter(value: &Bound<'_, PyAny>) -> Option<ffi::descrsetfunc> {
     unsafe { (*ffi::Py_TYPE(value.as_ptr())).tp_descr_set }
 }
 
-/// The instance dict of `obj`, if its type gives instances one.
-fn instance_dict<'py>(py: Python<'py>, obj: &Bound<'py, PyAny>) -> PyResult<Option<Bound<'py, PyDict>>> {
-    // SAFETY: `obj` is live; `tp_dictoffset` is zero exactly when instances have no dict
-    // (managed dicts use a negative offset). `PyObject_GenericGetDict` returns a new
-    // reference to the (possibly just materialized) dict, or null with an error set.
-    unsafe {
-        if (*ffi::Py_TYPE(obj.as_ptr())).tp_dictoffset == 0 {
+/// The key under which an instance keeps a guarded member: the name itself cannot be the
+/// key, because reading or writing it through the instance dict would need the dict
+/// materialized, and on 3.11 an instance whose dict was materialized loses the interpreter's
+/// attribute specializations (every public read of it slows down 2.5x). A key that is no
+/// identifier keeps the value in the instance's inline values, out of reach of `a.name`.
+fn storage_key(name: &Bound<'_, PyString>) -> Py<PyString> {
+    PyString::intern(name.py(), &format!("{name} (access-checked)")).unbind()
+}
+
+/// Whether instances of `obj`'s type have a `__dict__` to keep members in.
+fn has_instance_dict(obj: &Bound<'_, PyAny>) -> bool {
+    // SAFETY: reading a slot of a live object's type; zero exactly when there is no dict
+    // (managed dicts use a negative offset).
+    unsafe { (*ffi::Py_TYPE(obj.as_ptr())).tp_dictoffset != 0 }
+}
+
+impl Guard {
+    /// The instance's own value of this member, if it has one.
+    fn instance_value<'py>(&self, obj: &Bound<'py, PyAny>) -> PyResult<Option<Bound<'py, PyAny>>> {
+        let py = obj.py();
+        if !has_instance_dict(obj) || !self.instances_may_hold.load(Ordering::Relaxed) {
             return Ok(None);
         }
-        let dict = Bound::from_owned_ptr_or_err(py, ffi::PyObject_GenericGetDict(obj.as_ptr(), null_mut()))?;
-        Ok(Some(dict.cast_into::<PyDict>()?))
+        // SAFETY: live object and name; with `suppress` a missing key returns null with no
+        // error set, any other failure returns null with an error set.
+        let found = unsafe {
+            _PyObject_GenericGetAttrWithDict(obj.as_ptr(), self.stored_as.as_ptr(), null_mut(), 1)
+        };
+        // SAFETY: `found` is a new reference or null.
+        match unsafe { Bound::from_owned_ptr_or_opt(py, found) } {
+            Some(value) => Ok(Some(value)),
+            None => PyErr::take(py).map_or(Ok(None), Err),
+        }
+    }
+
+    /// Sets (or with `None` deletes) the instance's own value of this member.
+    fn store_instance_value(&self, obj: &Bound<'_, PyAny>, value: Option<&Bound<'_, PyAny>>) -> PyResult<()> {
+        let py = obj.py();
+        if !has_instance_dict(obj) {
+            return Err(self.missing(py, obj, false));
+        }
+        self.instances_may_hold.store(true, Ordering::Relaxed);
+        let value_ptr = value.map_or(null_mut(), Bound::as_ptr);
+        // SAFETY: the generic setattr with live arguments (null value: delete); the key has
+        // no descriptor in any class, so this stores into the instance's own attributes.
+        if unsafe { ffi::PyObject_GenericSetAttr(obj.as_ptr(), self.stored_as.as_ptr(), value_ptr) } == 0 {
+            return Ok(());
+        }
+        let error = PyErr::fetch(py);
+        if error.is_instance_of::<PyAttributeError>(py) {
+            Err(self.missing(py, obj, false))
+        } else {
+            Err(error)
+        }
+    }
+}
+
+/// What `obj.name` is once the caller passed the check.
+enum Resolved<'py> {
+    /// A method-like class value, to be called with the object first (or bound to it).
+    Unbound(Bound<'py, PyAny>),
+    Value(Bound<'py, PyAny>),
+}
+
+/// Whether `value` behaves as an unbound method (functions, method descriptors).
+fn is_method_like(value: &Bound<'_, PyAny>) -> bool {
+    // SAFETY: reading the flags of a live object's type.
+    unsafe { ffi::PyType_HasFeature(ffi::Py_TYPE(value.as_ptr()), ffi::Py_TPFLAGS_METHOD_DESCRIPTOR) != 0 }
+}
+
+impl Guard {
+    /// Checks the caller, then looks the member up on the instance `obj` as the generic
+    /// getattr would: data descriptor of the class, then the instance's own value, then the
+    /// class value.
+    fn resolve<'py>(&self, obj: &Bound<'py, PyAny>) -> PyResult<Resolved<'py>> {
+        let py = obj.py();
+        let tp = ffi_type(obj);
+        self.check(py, tp)?;
+        let class_value = self.class_value(py, tp);
+        if let Some(value) = &class_value
+            && data_setter(value).is_some()
+        {
+            return Ok(Resolved::Value(bind(py, value.clone(), obj.as_ptr(), tp)?));
+        }
+        if let Some(item) = self.instance_value(obj)? {
+            return Ok(Resolved::Value(item));
+        }
+        match class_value {
+            Some(value) if is_method_like(&value) => Ok(Resolved::Unbound(value)),
+            Some(value) => Ok(Resolved::Value(bind(py, value, obj.as_ptr(), tp)?)),
+            None => Err(self.missing(py, obj, false)),
+        }
+    }
+}
+
+/// Calling the guard as an unbound method, `guard(obj, *args)`: what the interpreter does
+/// for `obj.name(*args)` once the guard's type says it behaves as a method descriptor.
+/// That path allocates no bound method, which is what keeps a private call cheap.
+unsafe extern "C" fn guard_vectorcall(
+    callable: *mut ffi::PyObject,
+    args: *const *mut ffi::PyObject,
+    nargsf: usize,
+    kwnames: *mut ffi::PyObject,
+) -> *mut ffi::PyObject {
+    slot_call(null_mut(), |py| {
+        // SAFETY: CPython passes the guard itself (this function is only reachable through
+        // the guard type's vectorcall offset), `nargs` live positional arguments and a
+        // tuple of keyword names or null.
+        unsafe {
+            let nargs = ffi::PyVectorcall_NARGS(nargsf);
+            if nargs < 1 {
+                return Err(PyTypeError::new_err("a private member called unbound needs the object first"));
+            }
+            let guard = Bound::from_borrowed_ptr(py, callable).cast_into_unchecked::<Guard>();
+            let obj = Bound::from_borrowed_ptr(py, *args);
+            let result = match guard.get().resolve(&obj)? {
+                Resolved::Unbound(method) => ffi::PyObject_Vectorcall(method.as_ptr(), args, nargs as usize, kwnames),
+                Resolved::Value(value) => {
+                    ffi::PyObject_Vectorcall(value.as_ptr(), args.add(1), (nargs - 1) as usize, kwnames)
+                }
+            };
+            Bound::from_owned_ptr_or_err(py, result).map(Bound::into_ptr)
+        }
+    })
+}
+
+/// Makes the guard type callable as an unbound method: `obj.name(...)` then calls
+/// `guard(obj, ...)` through `guard_vectorcall` instead of building a bound method first.
+pub(super) fn enable_method_calls(guard: &Bound<'_, Guard>) {
+    let offset = (&raw const guard.get().vectorcall) as isize - guard.as_ptr() as isize;
+    let tp = guard.get_type().as_type_ptr();
+    // SAFETY: patching our own type object before any guard is called: the vectorcall
+    // offset points at the `vectorcall` field of every guard (same layout for all
+    // instances), `PyVectorcall_Call` serves `tp_call` from it, and `PyType_Modified`
+    // drops anything cached about the type.
+    unsafe {
+        (*tp).tp_vectorcall_offset = offset as ffi::Py_ssize_t;
+        (*tp).tp_call = Some(ffi::PyVectorcall_Call);
+        (*tp).tp_flags |= ffi::Py_TPFLAGS_HAVE_VECTORCALL | ffi::Py_TPFLAGS_METHOD_DESCRIPTOR;
+        ffi::PyType_Modified(tp);
     }
 }
 
@@ -318,25 +473,10 @@ impl Guard {
         let py = slf.py();
         let guard = slf.get();
         match obj {
-            Some(obj) => {
-                let tp = ffi_type(obj);
-                guard.check(py, tp)?;
-                let class_value = guard.class_value(py, tp);
-                if let Some(value) = &class_value
-                    && data_setter(value).is_some()
-                {
-                    return bind(py, value.clone(), obj.as_ptr(), tp);
-                }
-                if let Some(dict) = instance_dict(py, obj)?
-                    && let Some(item) = dict.get_item(guard.name.bind(py))?
-                {
-                    return Ok(item);
-                }
-                match class_value {
-                    Some(value) => bind(py, value, obj.as_ptr(), tp),
-                    None => Err(guard.missing(py, obj, false)),
-                }
-            }
+            Some(obj) => match guard.resolve(obj)? {
+                Resolved::Unbound(method) => bind(py, method, obj.as_ptr(), ffi_type(obj)),
+                Resolved::Value(value) => Ok(value),
+            },
             None => {
                 let cls = cls
                     .ok_or_else(|| PyTypeError::new_err("__get__(None, None) is invalid"))?
@@ -387,15 +527,7 @@ fn store(slf: &Bound<'_, Guard>, obj: &Bound<'_, PyAny>, value: Option<&Bound<'_
         let status: c_int = unsafe { set(descriptor.as_ptr(), obj.as_ptr(), value) };
         return if status < 0 { Err(PyErr::fetch(py)) } else { Ok(()) };
     }
-    let Some(dict) = instance_dict(py, obj)? else {
-        return Err(guard.missing(py, obj, false));
-    };
-    let name = guard.name.bind(py);
-    match value {
-        Some(value) => dict.set_item(name, value),
-        None if dict.contains(name)? => dict.del_item(name),
-        None => Err(guard.missing(py, obj, false)),
-    }
+    guard.store_instance_value(obj, value)
 }
 
 /// Which guard (if any) stands for `name` in lookups starting at `tp`.

@@ -132,6 +132,7 @@ fn protect(cls: &Bound<'_, PyType>) -> PyResult<()> {
             continue;
         }
         let guard = Guard::new(
+            py,
             name.clone().unbind(),
             audience,
             cls.clone().unbind(),
@@ -398,6 +399,14 @@ pub(crate) fn register(module: &Bound<'_, PyModule>) -> PyResult<()> {
     module.add("AccessViolation", py.get_type::<AccessViolation>())?;
     let metaclass = METACLASS.get_or_try_init(py, || create_metaclass(py))?.bind(py);
     module.add("AccessCheckedMeta", metaclass)?;
+    let sample = Guard::new(
+        py,
+        PyString::new(py, "_sample").unbind(),
+        Audience::Protected,
+        metaclass.clone().unbind(),
+        None,
+    );
+    guard::enable_method_calls(&Bound::new(py, sample)?);
     module.add("AccessChecked", create_base(py, metaclass)?)?;
     module.add_function(wrap_pyfunction!(access_checked, module)?)?;
     Ok(())
