@@ -94,8 +94,16 @@ def test_a_class_of_the_same_name_is_not_the_class(form):
         def poke(self, other: Any) -> None:
             other.__internalAdd(1)  # mangled to _A__internalAdd, like the real A's
 
-    with pytest.raises(ocapy.AccessViolation):
+        def poke_by_name(self, other: Any) -> None:
+            getattr(other, "_A__internalAdd")(1)
+
+    # The impostor's own code reaches its own class's members only: on the real A the
+    # member it names does not exist.
+    with pytest.raises(AttributeError, match="private to"):
         A().poke(real)
+    with pytest.raises(ocapy.AccessViolation):
+        A().poke_by_name(real)
+    assert real.add(0) == 0
 
 
 def test_functions_attached_after_creation_are_not_the_class(form):
@@ -151,7 +159,7 @@ def test_protocol_members_are_not_checked(form):
     a = make_article_class(form)()
     # Dunders are protocol (the verifier covers __dict__); members are kept under a key that
     # is no identifier, so that `a._A__total` cannot reach them past the check.
-    assert vars(a) == {"_A__total (access-checked)": 0}
+    assert vars(a) == {f"_A__total (private to {type(a).__module__}.{type(a).__qualname__})": 0}
     assert type(a).__init__ is not None
     assert repr(a).startswith("<")
 

@@ -78,6 +78,9 @@ pub(super) struct ClassCode {
     pub(super) private_names: BTreeSet<String>,
     /// Code of the class's own attribute-protocol methods (see `ClassAccess::forwarders`).
     pub(super) forwarders: Vec<Py<PyAny>>,
+    /// The functions the class body defined (by qualified name), whose code `rewrite` may
+    /// compile again; others found in the class dict count as its code but stay as they are.
+    pub(super) own_functions: Vec<Py<PyAny>>,
 }
 
 /// Methods that receive an attribute name and make the lookup themselves.
@@ -86,15 +89,24 @@ const PROTOCOL_METHODS: [&str; 4] = ["__getattribute__", "__getattr__", "__setat
 impl ClassCode {
     /// Reads the class dict `namespace` (a snapshot of it); also returns the class's own
     /// attribute-protocol methods, by name, for wrapping.
-    pub(super) fn of(py: Python<'_>, namespace: &Bound<'_, PyDict>) -> PyResult<(Self, Vec<(Py<PyString>, Py<PyAny>)>)> {
+    pub(super) fn of(
+        py: Python<'_>,
+        class_qualname: &str,
+        namespace: &Bound<'_, PyDict>,
+    ) -> PyResult<(Self, Vec<(Py<PyString>, Py<PyAny>)>)> {
         let wrappers = Wrappers::new(py)?;
         let mut code = Self::default();
         let mut protocol = Vec::new();
+        let body_prefix = format!("{class_qualname}.");
         for (key, value) in namespace.iter() {
             let mut functions = Vec::new();
             wrappers.functions_of(&value, 0, &mut functions)?;
             for function in &functions {
                 code.add(&function.getattr("__code__")?)?;
+                let qualname: String = function.getattr("__qualname__")?.extract()?;
+                if qualname.starts_with(&body_prefix) {
+                    code.own_functions.push(function.clone().unbind());
+                }
             }
             let Ok(key) = key.cast_into::<PyString>() else {
                 continue;

@@ -7,9 +7,13 @@
 //! the check. A data descriptor in the class dict is consulted only for its own name, before
 //! the instance dict, for reads, writes and deletes, on instances and on the class, and also
 //! by `object.__getattribute__` and `object.__setattr__`, which skip any slot.
+//!
+//! A member's value lives under its storage key (`storage_key`), in the instance's
+//! attributes and the class dict; the guard stands under the member's own name. The class's
+//! own code is compiled to use the storage key directly (`rewrite`), so it runs at full
+//! speed; every other way to the member goes through the guard.
 
 use std::ffi::c_int;
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::ptr::null_mut;
 
 use pyo3::exceptions::{PyAttributeError, PyTypeError};
@@ -21,7 +25,7 @@ use pyo3::{PyTraverseError, intern};
 
 use super::caller::{current_code, describe_caller};
 use super::names::is_private;
-use super::{AccessViolation, slot_call, type_setattr};
+use super::{AccessViolation, type_setattr};
 
 unsafe extern "C" {
     /// Looks `name` up along the MRO of `tp` through the type attribute cache; borrowed
@@ -147,72 +151,62 @@ pub(super) enum Audience {
     Protected,
 }
 
-impl Audience {
-    fn clone_ref(&self, py: Python<'_>) -> Self {
-        match self {
-            Self::Private(access) => Self::Private(access.clone_ref(py)),
-            Self::Protected => Self::Protected,
-        }
-    }
+/// The key under which instances and classes keep the value of a guarded member:
+/// `_A__x (private to mod.A)` for a member private to class `mod.A`, `_x (protected)` for a
+/// protected one (shared along the class hierarchy).
+///
+/// Not the name itself: a data descriptor under a name hides the instance's value under that
+/// name from everyone, including the descriptor (it could only reach it through a
+/// materialized `__dict__`, and on 3.11 an instance whose dict is materialized loses the
+/// interpreter's attribute specializations: every public read of it would slow down 2.5x).
+/// A key that is no identifier keeps the value in the instance's inline values and out of
+/// reach of `obj.name` syntax; only the class's own (rewritten) code and the guard use it.
+/// Naming the class keeps another class of the same name (and so the same mangling) off it.
+pub(super) fn storage_key<'py>(
+    name: &Bound<'py, PyString>,
+    private_to: Option<&Bound<'py, PyType>>,
+) -> PyResult<Bound<'py, PyString>> {
+    let key = match private_to {
+        Some(cls) => format!("{name} (private to {})", cls.fully_qualified_name()?),
+        None => format!("{name} (protected)"),
+    };
+    Ok(PyString::intern(name.py(), &key))
 }
 
-/// A private member of a checked class, standing in the class dict under the member's name
-/// and holding what the class body put there (if anything).
-#[pyclass(frozen, immutable_type, module = "ocapy", name = "_PrivateMember")]
+/// The member a storage key stands for (`_x` for `_x (protected)`), if it is one.
+fn member_of_key(key: &str) -> Option<&str> {
+    let (name, rest) = key.split_once(" (")?;
+    let is_key = rest == "protected)" || (rest.starts_with("private to ") && rest.ends_with(')'));
+    is_key.then_some(name)
+}
+
+/// A private member of a checked class, standing in the class dict under the member's name.
+#[pyclass(frozen, module = "ocapy", name = "_PrivateMember")]
 pub(super) struct Guard {
-    /// Where CPython finds how to call the guard (`tp_vectorcall_offset` points here).
-    vectorcall: ffi::vectorcallfunc,
     name: Py<PyString>,
-    /// The key the member's value has in an instance's `__dict__` (see `storage_key`).
     stored_as: Py<PyString>,
     audience: Audience,
     /// The class whose dict holds this guard.
     owner: Py<PyType>,
-    /// The value the class itself holds under this name; `None` for a name only its
-    /// instances hold, or that a base class further up the MRO defines.
-    value: Option<Py<PyAny>>,
-    /// False while no instance can hold a value of its own for this member: a private
-    /// method's guard then skips the instance lookup on every call.
-    instances_may_hold: AtomicBool,
 }
 
 impl Guard {
     pub(super) fn new(
-        py: Python<'_>,
-        name: Py<PyString>,
+        name: &Bound<'_, PyString>,
+        stored_as: &Bound<'_, PyString>,
         audience: Audience,
         owner: Py<PyType>,
-        value: Option<Py<PyAny>>,
     ) -> Self {
-        let stored_as = storage_key(name.bind(py));
-        let instances_may_hold = AtomicBool::new(value.is_none());
         Self {
-            vectorcall: guard_vectorcall,
-            name,
-            stored_as,
+            name: name.clone().unbind(),
+            stored_as: stored_as.clone().unbind(),
             audience,
             owner,
-            value,
-            instances_may_hold,
         }
     }
 
-    /// The same member with another class-level value, held by `owner`. Instances may
-    /// already hold values of it, stored through this guard or another one.
-    fn with_value(&self, py: Python<'_>, owner: Py<PyType>, value: Option<Py<PyAny>>) -> Self {
-        let guard = Self::new(
-            py,
-            self.name.clone_ref(py),
-            self.audience.clone_ref(py),
-            owner,
-            value,
-        );
-        guard.instances_may_hold.store(true, Ordering::Relaxed);
-        guard
-    }
-
-    /// Refuses the running Python code unless it may use this member of `target`, an object
-    /// of type `tp` (or the class `tp` itself).
+    /// Refuses the running Python code unless it may use this member of an object of type
+    /// `tp` (or of the class `tp` itself).
     fn check(&self, py: Python<'_>, tp: *mut ffi::PyTypeObject) -> PyResult<()> {
         let code = current_code() as usize;
         let permitted = code != 0
@@ -262,15 +256,11 @@ impl Guard {
         error
     }
 
-    /// The class-level value for lookups starting at `tp`: the guard's own, or the next one
-    /// along `tp`'s MRO after the class holding the guard.
-    fn class_value<'py>(
-        &self,
-        py: Python<'py>,
-        tp: *mut ffi::PyTypeObject,
-    ) -> Option<Bound<'py, PyAny>> {
-        if let Some(value) = &self.value {
-            return Some(value.bind(py).clone());
+    /// The class-level value for lookups starting at `tp`: a checked class's, under the
+    /// storage key, or else an unchecked base's after the class holding the guard.
+    fn class_value<'py>(&self, py: Python<'py>, tp: *mut ffi::PyTypeObject) -> Option<Bound<'py, PyAny>> {
+        if let Some(value) = type_lookup(py, tp, self.stored_as.bind(py)) {
+            return Some(value);
         }
         let owner = self.owner.as_ptr().cast::<ffi::PyTypeObject>();
         mro(py, tp)
@@ -295,6 +285,63 @@ impl Guard {
         };
         PyAttributeError::new_err(message)
     }
+
+    /// The instance's own value of this member, if it has one.
+    fn instance_value<'py>(&self, obj: &Bound<'py, PyAny>) -> PyResult<Option<Bound<'py, PyAny>>> {
+        let py = obj.py();
+        if !has_instance_dict(obj) {
+            return Ok(None);
+        }
+        // SAFETY: live object and name; with `suppress` a missing key returns null with no
+        // error set, any other failure returns null with an error set.
+        let found = unsafe {
+            _PyObject_GenericGetAttrWithDict(obj.as_ptr(), self.stored_as.as_ptr(), null_mut(), 1)
+        };
+        // SAFETY: `found` is a new reference or null.
+        match unsafe { Bound::from_owned_ptr_or_opt(py, found) } {
+            Some(value) => Ok(Some(value)),
+            None => PyErr::take(py).map_or(Ok(None), Err),
+        }
+    }
+
+    /// `obj.name = value` (or `del obj.name` for `None`) on an instance, as the generic
+    /// setattr would do it, under the storage key.
+    fn store(&self, obj: &Bound<'_, PyAny>, value: Option<&Bound<'_, PyAny>>) -> PyResult<()> {
+        let py = obj.py();
+        let tp = ffi_type(obj);
+        self.check(py, tp)?;
+        let value_ptr = value.map_or(null_mut(), Bound::as_ptr);
+        if let Some(descriptor) = self.class_value(py, tp)
+            && let Some(set) = data_setter(&descriptor)
+        {
+            // SAFETY: `set` is the descriptor's own setter, called with live objects (a null
+            // value means delete); it returns -1 with an error set on failure.
+            let status: c_int = unsafe { set(descriptor.as_ptr(), obj.as_ptr(), value_ptr) };
+            return if status < 0 { Err(PyErr::fetch(py)) } else { Ok(()) };
+        }
+        if !has_instance_dict(obj) {
+            return Err(self.missing(py, obj, false));
+        }
+        // SAFETY: the generic setattr with live arguments (null value: delete); no class
+        // holds a data descriptor under the storage key (checked above), so this stores into
+        // the instance's own attributes.
+        if unsafe { ffi::PyObject_GenericSetAttr(obj.as_ptr(), self.stored_as.as_ptr(), value_ptr) } == 0 {
+            return Ok(());
+        }
+        let error = PyErr::fetch(py);
+        if error.is_instance_of::<PyAttributeError>(py) {
+            Err(self.missing(py, obj, false))
+        } else {
+            Err(error)
+        }
+    }
+}
+
+/// `name` looked up along `tp`'s MRO (the type attribute cache makes this cheap).
+fn type_lookup<'py>(py: Python<'py>, tp: *mut ffi::PyTypeObject, name: &Bound<'py, PyString>) -> Option<Bound<'py, PyAny>> {
+    // SAFETY: `tp` and `name` are live; `_PyType_Lookup` returns a borrowed reference (made
+    // strong at once) or null, and sets no error.
+    unsafe { Bound::from_borrowed_ptr_or_opt(py, _PyType_Lookup(tp, name.as_ptr())) }
 }
 
 /// `descr.__get__(obj, tp)` when `descr` is a descriptor, else `descr`.
@@ -320,147 +367,16 @@ fn data_setter(value: &Bound<'_, PyAny>) -> Option<ffi::descrsetfunc> {
     unsafe { (*ffi::Py_TYPE(value.as_ptr())).tp_descr_set }
 }
 
-/// The key under which an instance keeps a guarded member: the name itself cannot be the
-/// key, because reading or writing it through the instance dict would need the dict
-/// materialized, and on 3.11 an instance whose dict was materialized loses the interpreter's
-/// attribute specializations (every public read of it slows down 2.5x). A key that is no
-/// identifier keeps the value in the instance's inline values, out of reach of `a.name`.
-fn storage_key(name: &Bound<'_, PyString>) -> Py<PyString> {
-    PyString::intern(name.py(), &format!("{name} (access-checked)")).unbind()
-}
-
-/// Whether instances of `obj`'s type have a `__dict__` to keep members in.
+/// Whether instances of `obj`'s type have attributes of their own (a `__dict__`).
 fn has_instance_dict(obj: &Bound<'_, PyAny>) -> bool {
     // SAFETY: reading a slot of a live object's type; zero exactly when there is no dict
     // (managed dicts use a negative offset).
     unsafe { (*ffi::Py_TYPE(obj.as_ptr())).tp_dictoffset != 0 }
 }
 
-impl Guard {
-    /// The instance's own value of this member, if it has one.
-    fn instance_value<'py>(&self, obj: &Bound<'py, PyAny>) -> PyResult<Option<Bound<'py, PyAny>>> {
-        let py = obj.py();
-        if !has_instance_dict(obj) || !self.instances_may_hold.load(Ordering::Relaxed) {
-            return Ok(None);
-        }
-        // SAFETY: live object and name; with `suppress` a missing key returns null with no
-        // error set, any other failure returns null with an error set.
-        let found = unsafe {
-            _PyObject_GenericGetAttrWithDict(obj.as_ptr(), self.stored_as.as_ptr(), null_mut(), 1)
-        };
-        // SAFETY: `found` is a new reference or null.
-        match unsafe { Bound::from_owned_ptr_or_opt(py, found) } {
-            Some(value) => Ok(Some(value)),
-            None => PyErr::take(py).map_or(Ok(None), Err),
-        }
-    }
-
-    /// Sets (or with `None` deletes) the instance's own value of this member.
-    fn store_instance_value(&self, obj: &Bound<'_, PyAny>, value: Option<&Bound<'_, PyAny>>) -> PyResult<()> {
-        let py = obj.py();
-        if !has_instance_dict(obj) {
-            return Err(self.missing(py, obj, false));
-        }
-        self.instances_may_hold.store(true, Ordering::Relaxed);
-        let value_ptr = value.map_or(null_mut(), Bound::as_ptr);
-        // SAFETY: the generic setattr with live arguments (null value: delete); the key has
-        // no descriptor in any class, so this stores into the instance's own attributes.
-        if unsafe { ffi::PyObject_GenericSetAttr(obj.as_ptr(), self.stored_as.as_ptr(), value_ptr) } == 0 {
-            return Ok(());
-        }
-        let error = PyErr::fetch(py);
-        if error.is_instance_of::<PyAttributeError>(py) {
-            Err(self.missing(py, obj, false))
-        } else {
-            Err(error)
-        }
-    }
-}
-
-/// What `obj.name` is once the caller passed the check.
-enum Resolved<'py> {
-    /// A method-like class value, to be called with the object first (or bound to it).
-    Unbound(Bound<'py, PyAny>),
-    Value(Bound<'py, PyAny>),
-}
-
-/// Whether `value` behaves as an unbound method (functions, method descriptors).
-fn is_method_like(value: &Bound<'_, PyAny>) -> bool {
-    // SAFETY: reading the flags of a live object's type.
-    unsafe { ffi::PyType_HasFeature(ffi::Py_TYPE(value.as_ptr()), ffi::Py_TPFLAGS_METHOD_DESCRIPTOR) != 0 }
-}
-
-impl Guard {
-    /// Checks the caller, then looks the member up on the instance `obj` as the generic
-    /// getattr would: data descriptor of the class, then the instance's own value, then the
-    /// class value.
-    fn resolve<'py>(&self, obj: &Bound<'py, PyAny>) -> PyResult<Resolved<'py>> {
-        let py = obj.py();
-        let tp = ffi_type(obj);
-        self.check(py, tp)?;
-        let class_value = self.class_value(py, tp);
-        if let Some(value) = &class_value
-            && data_setter(value).is_some()
-        {
-            return Ok(Resolved::Value(bind(py, value.clone(), obj.as_ptr(), tp)?));
-        }
-        if let Some(item) = self.instance_value(obj)? {
-            return Ok(Resolved::Value(item));
-        }
-        match class_value {
-            Some(value) if is_method_like(&value) => Ok(Resolved::Unbound(value)),
-            Some(value) => Ok(Resolved::Value(bind(py, value, obj.as_ptr(), tp)?)),
-            None => Err(self.missing(py, obj, false)),
-        }
-    }
-}
-
-/// Calling the guard as an unbound method, `guard(obj, *args)`: what the interpreter does
-/// for `obj.name(*args)` once the guard's type says it behaves as a method descriptor.
-/// That path allocates no bound method, which is what keeps a private call cheap.
-unsafe extern "C" fn guard_vectorcall(
-    callable: *mut ffi::PyObject,
-    args: *const *mut ffi::PyObject,
-    nargsf: usize,
-    kwnames: *mut ffi::PyObject,
-) -> *mut ffi::PyObject {
-    slot_call(null_mut(), |py| {
-        // SAFETY: CPython passes the guard itself (this function is only reachable through
-        // the guard type's vectorcall offset), `nargs` live positional arguments and a
-        // tuple of keyword names or null.
-        unsafe {
-            let nargs = ffi::PyVectorcall_NARGS(nargsf);
-            if nargs < 1 {
-                return Err(PyTypeError::new_err("a private member called unbound needs the object first"));
-            }
-            let guard = Bound::from_borrowed_ptr(py, callable).cast_into_unchecked::<Guard>();
-            let obj = Bound::from_borrowed_ptr(py, *args);
-            let result = match guard.get().resolve(&obj)? {
-                Resolved::Unbound(method) => ffi::PyObject_Vectorcall(method.as_ptr(), args, nargs as usize, kwnames),
-                Resolved::Value(value) => {
-                    ffi::PyObject_Vectorcall(value.as_ptr(), args.add(1), (nargs - 1) as usize, kwnames)
-                }
-            };
-            Bound::from_owned_ptr_or_err(py, result).map(Bound::into_ptr)
-        }
-    })
-}
-
-/// Makes the guard type callable as an unbound method: `obj.name(...)` then calls
-/// `guard(obj, ...)` through `guard_vectorcall` instead of building a bound method first.
-pub(super) fn enable_method_calls(guard: &Bound<'_, Guard>) {
-    let offset = (&raw const guard.get().vectorcall) as isize - guard.as_ptr() as isize;
-    let tp = guard.get_type().as_type_ptr();
-    // SAFETY: patching our own type object before any guard is called: the vectorcall
-    // offset points at the `vectorcall` field of every guard (same layout for all
-    // instances), `PyVectorcall_Call` serves `tp_call` from it, and `PyType_Modified`
-    // drops anything cached about the type.
-    unsafe {
-        (*tp).tp_vectorcall_offset = offset as ffi::Py_ssize_t;
-        (*tp).tp_call = Some(ffi::PyVectorcall_Call);
-        (*tp).tp_flags |= ffi::Py_TPFLAGS_HAVE_VECTORCALL | ffi::Py_TPFLAGS_METHOD_DESCRIPTOR;
-        ffi::PyType_Modified(tp);
-    }
+fn ffi_type(obj: &Bound<'_, PyAny>) -> *mut ffi::PyTypeObject {
+    // SAFETY: reading the type of a live object.
+    unsafe { ffi::Py_TYPE(obj.as_ptr()) }
 }
 
 #[pymethods]
@@ -472,62 +388,45 @@ impl Guard {
     ) -> PyResult<Bound<'py, PyAny>> {
         let py = slf.py();
         let guard = slf.get();
-        match obj {
-            Some(obj) => match guard.resolve(obj)? {
-                Resolved::Unbound(method) => bind(py, method, obj.as_ptr(), ffi_type(obj)),
-                Resolved::Value(value) => Ok(value),
-            },
-            None => {
-                let cls = cls
-                    .ok_or_else(|| PyTypeError::new_err("__get__(None, None) is invalid"))?
-                    .cast::<PyType>()?;
-                let tp = cls.as_type_ptr();
-                guard.check(py, tp)?;
-                match guard.class_value(py, tp) {
-                    Some(value) => bind(py, value, null_mut(), tp),
-                    None => Err(guard.missing(py, cls, true)),
-                }
-            }
+        let Some(obj) = obj else {
+            let cls = cls
+                .ok_or_else(|| PyTypeError::new_err("__get__(None, None) is invalid"))?
+                .cast::<PyType>()?;
+            let tp = cls.as_type_ptr();
+            guard.check(py, tp)?;
+            return match guard.class_value(py, tp) {
+                Some(value) => bind(py, value, null_mut(), tp),
+                None => Err(guard.missing(py, cls, true)),
+            };
+        };
+        let tp = ffi_type(obj);
+        guard.check(py, tp)?;
+        let class_value = guard.class_value(py, tp);
+        if let Some(value) = &class_value
+            && data_setter(value).is_some()
+        {
+            return bind(py, value.clone(), obj.as_ptr(), tp);
+        }
+        if let Some(item) = guard.instance_value(obj)? {
+            return Ok(item);
+        }
+        match class_value {
+            Some(value) => bind(py, value, obj.as_ptr(), tp),
+            None => Err(guard.missing(py, obj, false)),
         }
     }
 
-    fn __set__(slf: &Bound<'_, Self>, obj: &Bound<'_, PyAny>, value: &Bound<'_, PyAny>) -> PyResult<()> {
-        store(slf, obj, Some(value))
+    fn __set__(&self, obj: &Bound<'_, PyAny>, value: &Bound<'_, PyAny>) -> PyResult<()> {
+        self.store(obj, Some(value))
     }
 
-    fn __delete__(slf: &Bound<'_, Self>, obj: &Bound<'_, PyAny>) -> PyResult<()> {
-        store(slf, obj, None)
+    fn __delete__(&self, obj: &Bound<'_, PyAny>) -> PyResult<()> {
+        self.store(obj, None)
     }
 
     fn __traverse__(&self, visit: PyVisit<'_>) -> Result<(), PyTraverseError> {
-        visit.call(&self.owner)?;
-        visit.call(&self.value)
+        visit.call(&self.owner)
     }
-}
-
-fn ffi_type(obj: &Bound<'_, PyAny>) -> *mut ffi::PyTypeObject {
-    // SAFETY: reading the type of a live object.
-    unsafe { ffi::Py_TYPE(obj.as_ptr()) }
-}
-
-/// `obj.name = value` (or `del obj.name` for `None`) on an instance, as the generic setattr
-/// would do it once the caller is allowed.
-fn store(slf: &Bound<'_, Guard>, obj: &Bound<'_, PyAny>, value: Option<&Bound<'_, PyAny>>) -> PyResult<()> {
-    let py = slf.py();
-    let guard = slf.get();
-    let tp = ffi_type(obj);
-    guard.check(py, tp)?;
-    let class_value = guard.class_value(py, tp);
-    if let Some(descriptor) = &class_value
-        && let Some(set) = data_setter(descriptor)
-    {
-        let value = value.map_or(null_mut(), Bound::as_ptr);
-        // SAFETY: `set` is the descriptor's own setter, called with live objects (a null
-        // value means delete); it returns -1 with an error set on failure.
-        let status: c_int = unsafe { set(descriptor.as_ptr(), obj.as_ptr(), value) };
-        return if status < 0 { Err(PyErr::fetch(py)) } else { Ok(()) };
-    }
-    guard.store_instance_value(obj, value)
 }
 
 /// Which guard (if any) stands for `name` in lookups starting at `tp`.
@@ -536,10 +435,7 @@ pub(super) fn guard_for<'py>(
     tp: *mut ffi::PyTypeObject,
     name: &Bound<'py, PyString>,
 ) -> Option<Bound<'py, Guard>> {
-    // SAFETY: `tp` and `name` are live; `_PyType_Lookup` returns a borrowed reference (made
-    // strong at once) or null, and sets no error.
-    let found = unsafe { Bound::from_borrowed_ptr_or_opt(py, _PyType_Lookup(tp, name.as_ptr())) };
-    found?.cast_into::<Guard>().ok()
+    type_lookup(py, tp, name)?.cast_into::<Guard>().ok()
 }
 
 /// Refuses the running code a lookup, assignment or deletion of `name` on the instance
@@ -593,10 +489,20 @@ impl ProtocolGuard {
         args: &Bound<'py, PyTuple>,
         kwargs: Option<&Bound<'py, PyDict>>,
     ) -> PyResult<Bound<'py, PyAny>> {
+        let mut args = args.clone();
         if args.len() >= 2
             && let Ok(name) = args.get_item(1)?.cast_into::<PyString>()
         {
+            // The class's rewritten code asks for its members by storage key; the method
+            // sees (and the check judges) the member's name, as written in the source.
+            let name = match member_of_key(&name.to_cow()?) {
+                Some(member) => PyString::intern(py, member),
+                None => name,
+            };
             check_name(py, &args.get_item(0)?, &name)?;
+            let mut items: Vec<Bound<'py, PyAny>> = args.iter().collect();
+            items[1] = name.into_any();
+            args = PyTuple::new(py, items)?;
         }
         self.function.bind(py).call(args, kwargs)
     }
@@ -606,8 +512,8 @@ impl ProtocolGuard {
     }
 }
 
-/// `cls.name = value` (or `del cls.name` for null) on a checked class: a guarded name needs
-/// the caller's right to it, and keeps its guard with the new value inside.
+/// `cls.name = value` (or `del cls.name` for `None`) on a checked class: a guarded name
+/// needs the caller's right to it, and its value goes under the storage key.
 pub(super) fn set_class_attribute(
     py: Python<'_>,
     cls: &Bound<'_, PyType>,
@@ -615,18 +521,29 @@ pub(super) fn set_class_attribute(
     value: Option<&Bound<'_, PyAny>>,
 ) -> PyResult<()> {
     let tp = cls.as_type_ptr();
-    if !is_private(&name.to_cow()?) {
-        return type_setattr(cls, name, value);
-    }
-    let Some(guard) = guard_for(py, tp, name) else {
+    let guard = if is_private(&name.to_cow()?) { guard_for(py, tp, name) } else { None };
+    let Some(guard) = guard else {
         return type_setattr(cls, name, value);
     };
     let guard = guard.get();
     guard.check(py, tp)?;
-    let holds_own = guard.owner.is(cls);
-    if value.is_none() && (!holds_own || guard.value.is_none()) {
-        return Err(guard.missing(py, cls, true));
+    match type_setattr(cls, guard.stored_as.bind(py), value) {
+        Err(error) if value.is_none() && error.is_instance_of::<PyAttributeError>(py) => {
+            Err(guard.missing(py, cls, true))
+        }
+        outcome => outcome,
     }
-    let replacement = guard.with_value(py, cls.clone().unbind(), value.map(|v| v.clone().unbind()));
-    type_setattr(cls, name, Some(&Bound::new(py, replacement)?.into_any()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::member_of_key;
+
+    #[test]
+    fn storage_keys_name_their_member() {
+        assert_eq!(member_of_key("_x (protected)"), Some("_x"));
+        assert_eq!(member_of_key("_A__x (private to mod.A)"), Some("_A__x"));
+        assert_eq!(member_of_key("_x"), None);
+        assert_eq!(member_of_key("_x (other)"), None);
+    }
 }

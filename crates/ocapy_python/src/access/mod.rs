@@ -2,8 +2,9 @@
 //! at run time by the caller's code object (layer 4 of the design).
 //!
 //! `@access_checked` and `class A(AccessChecked)` both end in `protect`: the class gets a
-//! `ClassAccess` (its code objects), a `Guard` descriptor for each private member, and its own
-//! attribute-protocol methods wrapped. Both leave the class's type a subclass of
+//! `ClassAccess` (its code objects), a `Guard` descriptor for each private member (whose
+//! value moves to a storage key), its own code compiled again to use those keys for its own
+//! private members, and its own attribute-protocol methods wrapped. Both leave the class's type a subclass of
 //! `AccessCheckedMeta`, whose `__init__` protects every subclass as it is created and whose
 //! `__setattr__` checks class-level assignment and deletion.
 
@@ -11,6 +12,7 @@ mod caller;
 mod collect;
 mod guard;
 mod names;
+mod rewrite;
 
 use std::ffi::{c_int, c_uint, c_void};
 use std::panic::{AssertUnwindSafe, catch_unwind};
@@ -26,8 +28,9 @@ use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyDict, PyString, PyTuple, PyType};
 
 use collect::ClassCode;
-use guard::{Audience, ClassAccess, Guard, ProtocolGuard, guard_for, own_access, set_class_attribute};
+use guard::{Audience, ClassAccess, Guard, ProtocolGuard, guard_for, own_access, set_class_attribute, storage_key};
 use names::{is_private, mangle, private_prefix};
+use rewrite::Rewriter;
 
 create_exception!(
     ocapy,
@@ -86,6 +89,16 @@ fn type_new<'py>(
     }
 }
 
+/// Who may use a private name found in a class's code or dict, before the class's own
+/// `ClassAccess` exists.
+enum NameOwner {
+    /// Private to this class (`__x` mangled with its name).
+    ThisClass,
+    /// Private to a checked base class, which guards it.
+    OtherClass,
+    Protected,
+}
+
 /// Makes `cls` access-checked; does nothing to a class that already is.
 fn protect(cls: &Bound<'_, PyType>) -> PyResult<()> {
     let py = cls.py();
@@ -93,7 +106,7 @@ fn protect(cls: &Bound<'_, PyType>) -> PyResult<()> {
         return Ok(());
     }
     let namespace = cls.getattr(intern!(py, "__dict__"))?.call_method0("copy")?.cast_into::<PyDict>()?;
-    let (mut code, protocol_methods) = ClassCode::of(py, &namespace)?;
+    let (mut code, protocol_methods) = ClassCode::of(py, &cls.qualname()?.to_cow()?, &namespace)?;
     let class_name = cls.name()?.to_string();
     if let Some(slots) = namespace.get_item(intern!(py, "__slots__"))? {
         let slots = if slots.is_instance_of::<PyString>() {
@@ -108,64 +121,88 @@ fn protect(cls: &Bound<'_, PyType>) -> PyResult<()> {
             }
         }
     }
-    let access = Bound::new(
-        py,
-        ClassAccess::new(code.code_objects, &code.forwarders, private_prefix(&class_name)),
-    )?;
+    let prefix = private_prefix(&class_name);
+
+    let mut members = Vec::new();
+    for name in &code.private_names {
+        let name = PyString::intern(py, name);
+        let owner = owner_of(cls, prefix.as_deref(), &name)?;
+        let own_value = namespace.get_item(&name)?;
+        // A protected name a base class already guards stays guarded by the base's guard,
+        // which also lets this class's code in (its code is in the MRO of its instances).
+        let inherited = own_value.is_none()
+            && matches!(owner, NameOwner::Protected)
+            && guard_for(py, cls.as_type_ptr(), &name).is_some();
+        if !matches!(owner, NameOwner::OtherClass) && !inherited {
+            members.push((name, owner, own_value));
+        }
+    }
+
+    let keys = members
+        .iter()
+        .filter(|(_, owner, _)| matches!(owner, NameOwner::ThisClass))
+        .map(|(name, _, _)| Ok((name.to_cow()?.into_owned(), storage_key(name, Some(cls))?)))
+        .collect::<PyResult<_>>()?;
+    let mut rewriter = Rewriter::new(py, keys)?;
+    let mut recompiled = Vec::new();
+    for function in &code.own_functions {
+        let function = function.bind(py);
+        let original = function.getattr(intern!(py, "__code__"))?;
+        let rewritten = rewriter.rewrite(&original)?;
+        if !rewritten.is(&original) {
+            recompiled.push((function.clone(), rewritten));
+        }
+    }
+    let mut forwarders = code.forwarders;
+    let rewritten_forwarders: Vec<Py<PyAny>> = forwarders
+        .iter()
+        .filter_map(|forwarder| rewriter.rewritten.get(&(forwarder.as_ptr() as usize)))
+        .map(|rewritten| rewritten.clone().unbind())
+        .collect();
+    forwarders.extend(rewritten_forwarders);
+    let mut code_objects = code.code_objects;
+    code_objects.extend(rewriter.rewritten.into_values().map(Bound::unbind));
+
+    let access = Bound::new(py, ClassAccess::new(code_objects, &forwarders, prefix))?;
     type_setattr(cls, intern!(py, "__ocapy_access__"), Some(access.as_any()))?;
     for (name, function) in protocol_methods {
         let wrapped = Bound::new(py, ProtocolGuard::new(function))?;
         type_setattr(cls, name.bind(py), Some(wrapped.as_any()))?;
     }
-    for name in &code.private_names {
-        let name = PyString::intern(py, name);
-        let Some(audience) = audience_of(cls, &access, &name)? else {
-            continue;
+    for (name, owner, own_value) in members {
+        let (audience, key) = match owner {
+            NameOwner::ThisClass => (Audience::Private(access.clone().unbind()), storage_key(&name, Some(cls))?),
+            NameOwner::OtherClass | NameOwner::Protected => (Audience::Protected, storage_key(&name, None)?),
         };
-        let own_value = namespace.get_item(&name)?;
-        // A protected name a base class already guards stays guarded by the base's guard,
-        // which also lets this class's code in (its code is in the MRO of its instances).
-        if own_value.is_none()
-            && matches!(audience, Audience::Protected)
-            && guard_for(py, cls.as_type_ptr(), &name).is_some()
-        {
-            continue;
+        if let Some(value) = own_value {
+            type_setattr(cls, &key, Some(&value))?;
         }
-        let guard = Guard::new(
-            py,
-            name.clone().unbind(),
-            audience,
-            cls.clone().unbind(),
-            own_value.map(Bound::unbind),
-        );
+        let guard = Guard::new(&name, &key, audience, cls.clone().unbind());
         type_setattr(cls, &name, Some(Bound::new(py, guard)?.as_any()))?;
+    }
+    for (function, rewritten) in recompiled {
+        function.setattr(intern!(py, "__code__"), rewritten)?;
     }
     Ok(())
 }
 
-/// Who may use `name` in `cls`: `None` when it is another checked class's private name
-/// (that class guards it).
-fn audience_of(
-    cls: &Bound<'_, PyType>,
-    access: &Bound<'_, ClassAccess>,
-    name: &Bound<'_, PyString>,
-) -> PyResult<Option<Audience>> {
+/// Whose `name` is, seen from `cls` (whose mangling prefix is `prefix`).
+fn owner_of(cls: &Bound<'_, PyType>, prefix: Option<&str>, name: &Bound<'_, PyString>) -> PyResult<NameOwner> {
     let py = cls.py();
     let name = name.to_cow()?;
-    for base in cls.mro().iter() {
-        let Some(base_access) = own_access(py, base.cast::<PyType>()?.as_type_ptr()) else {
+    let mangled_with = |prefix: &str| name.len() > prefix.len() && name.starts_with(prefix);
+    if prefix.is_some_and(mangled_with) {
+        return Ok(NameOwner::ThisClass);
+    }
+    for base in cls.mro().iter().skip(1) {
+        let Some(access) = own_access(py, base.cast::<PyType>()?.as_type_ptr()) else {
             continue;
         };
-        let owns_name = base_access
-            .get()
-            .private_prefix
-            .as_deref()
-            .is_some_and(|prefix| name.len() > prefix.len() && name.starts_with(prefix));
-        if owns_name {
-            return Ok(base_access.is(access).then(|| Audience::Private(access.clone().unbind())));
+        if access.get().private_prefix.as_deref().is_some_and(mangled_with) {
+            return Ok(NameOwner::OtherClass);
         }
     }
-    Ok(Some(Audience::Protected))
+    Ok(NameOwner::Protected)
 }
 
 /// Runs the body of a type slot: turns errors and panics into a Python exception and the
@@ -399,14 +436,6 @@ pub(crate) fn register(module: &Bound<'_, PyModule>) -> PyResult<()> {
     module.add("AccessViolation", py.get_type::<AccessViolation>())?;
     let metaclass = METACLASS.get_or_try_init(py, || create_metaclass(py))?.bind(py);
     module.add("AccessCheckedMeta", metaclass)?;
-    let sample = Guard::new(
-        py,
-        PyString::new(py, "_sample").unbind(),
-        Audience::Protected,
-        metaclass.clone().unbind(),
-        None,
-    );
-    guard::enable_method_calls(&Bound::new(py, sample)?);
     module.add("AccessChecked", create_base(py, metaclass)?)?;
     module.add_function(wrap_pyfunction!(access_checked, module)?)?;
     Ok(())
