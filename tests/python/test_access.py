@@ -10,7 +10,9 @@ import abc
 import asyncio
 import dataclasses
 import gc
+import copy
 import operator
+import pickle
 import sys
 import threading
 from collections.abc import Callable
@@ -620,3 +622,85 @@ def test_reference_counts_stay_put_over_many_checks(form):
     gc.collect()
     after = (sys.getrefcount(a), sys.getrefcount(type(a)), sys.getrefcount(marker))
     assert after == before
+
+
+class Library:
+    """An unchecked base class, as from a library."""
+
+    def __init__(self) -> None:
+        self._connection = "connection"
+
+    def _describe(self) -> str:
+        return f"library {self._connection}"
+
+
+def test_unchecked_base_code_keeps_its_protected_members(form):
+    base, decorate = form
+
+    @decorate
+    class Client(Library, base):  # type: ignore[misc, valid-type]
+        def use(self) -> str:
+            return self._connection + " / " + self._describe()
+
+    client = Client()
+    assert client.use() == "connection / library connection"
+    with pytest.raises(ocapy.AccessViolation):
+        client._connection  # noqa: B018
+
+
+def test_thread_subclass(form):
+    base, decorate = form
+    results: list[str] = []
+
+    @decorate
+    class Job(threading.Thread, base):  # type: ignore[misc, valid-type]
+        def run(self) -> None:
+            results.append(f"running {self._target is not None}")
+            super().run()
+
+    job = Job(target=lambda: results.append("target"))
+    job.start()
+    job.join()
+    assert results == ["running True", "target"]
+    with pytest.raises(ocapy.AccessViolation):
+        job._target  # noqa: B018
+
+
+_Mixed__limit = 10  # a module global spelled like a private member of Mixed
+
+
+def test_a_private_name_also_used_as_a_global_still_works(form):
+    base, decorate = form
+
+    @decorate
+    class Mixed(base):  # type: ignore[misc, valid-type]
+        def __init__(self) -> None:
+            self.__limit = 1
+
+        def total(self) -> int:
+            return self.__limit + __limit  # noqa: F821 (the global _Mixed__limit)
+
+    mixed = Mixed()
+    assert mixed.total() == 11
+    with pytest.raises(ocapy.AccessViolation):
+        mixed._Mixed__limit  # noqa: B018
+
+
+@ocapy.access_checked
+class Saved:
+    """Module level, so that pickle finds it."""
+
+    def __init__(self, value: int) -> None:
+        self.__value = value
+        self._note = "note"
+
+    def value(self) -> int:
+        return self.__value
+
+
+def test_copy_and_pickle_keep_members():
+    saved = Saved(3)
+    for clone in (copy.copy(saved), copy.deepcopy(saved), pickle.loads(pickle.dumps(saved))):
+        assert clone.value() == 3
+        with pytest.raises(ocapy.AccessViolation):
+            clone._Saved__value  # noqa: B018

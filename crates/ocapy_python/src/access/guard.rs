@@ -43,49 +43,53 @@ unsafe extern "C" {
     fn PyMethod_New(func: *mut ffi::PyObject, obj: *mut ffi::PyObject) -> *mut ffi::PyObject;
 }
 
+/// A set of code objects, by identity; holding them keeps their addresses from being reused
+/// by other code objects while the set exists.
+pub(super) struct CodeSet {
+    addresses: Vec<usize>,
+    _objects: Vec<Py<PyAny>>,
+}
+
+impl CodeSet {
+    pub(super) fn new(objects: Vec<Py<PyAny>>) -> Self {
+        let mut addresses: Vec<usize> = objects.iter().map(|o| o.as_ptr() as usize).collect();
+        addresses.sort_unstable();
+        addresses.dedup();
+        Self {
+            addresses,
+            _objects: objects,
+        }
+    }
+
+    fn contains(&self, code: usize) -> bool {
+        self.addresses.binary_search(&code).is_ok()
+    }
+}
+
 /// The code of one class: every code object defined in its body, found when it was created.
 /// Kept in the class dict under `__ocapy_access__`.
 #[pyclass(frozen, module = "ocapy", name = "_ClassAccess")]
 pub(super) struct ClassAccess {
-    /// Addresses of the class's code objects, sorted; `code_objects` keeps them alive so
-    /// an address is never reused by another code object while this set exists.
-    codes: Vec<usize>,
+    own: CodeSet,
     /// Code of the class's own `__getattribute__`/`__getattr__`/`__setattr__`/`__delattr__`:
     /// when one of these passes a name on (`super().__setattr__(name, value)`), the real
     /// caller was checked when it entered, so the lookup it forwards is allowed.
-    forwarders: Vec<usize>,
-    #[expect(dead_code, reason = "owns the code objects whose addresses `codes` holds")]
-    code_objects: Vec<Py<PyAny>>,
+    forwarders: CodeSet,
+    /// Code of the unchecked classes among its bases (`threading.Thread` for a checked
+    /// subclass of it): base-class code, so allowed the protected members.
+    unchecked_bases: CodeSet,
     /// `_A__` for class `A`: names starting with it are private to this class.
     pub(super) private_prefix: Option<String>,
 }
 
 impl ClassAccess {
-    pub(super) fn new(
-        code_objects: Vec<Py<PyAny>>,
-        forwarders: &[Py<PyAny>],
-        private_prefix: Option<String>,
-    ) -> Self {
-        let addresses = |objects: &[Py<PyAny>]| {
-            let mut addresses: Vec<usize> = objects.iter().map(|o| o.as_ptr() as usize).collect();
-            addresses.sort_unstable();
-            addresses.dedup();
-            addresses
-        };
+    pub(super) fn new(own: CodeSet, forwarders: CodeSet, unchecked_bases: CodeSet, private_prefix: Option<String>) -> Self {
         Self {
-            codes: addresses(&code_objects),
-            forwarders: addresses(forwarders),
-            code_objects,
+            own,
+            forwarders,
+            unchecked_bases,
             private_prefix,
         }
-    }
-
-    fn owns(&self, code: usize) -> bool {
-        self.codes.binary_search(&code).is_ok()
-    }
-
-    fn forwards(&self, code: usize) -> bool {
-        self.forwarders.binary_search(&code).is_ok()
     }
 }
 
@@ -134,12 +138,14 @@ fn mro<'py>(py: Python<'py>, tp: *mut ffi::PyTypeObject) -> Vec<*mut ffi::PyType
     }
 }
 
-/// The first checked class in `tp`'s MRO that owns (or forwards for) `code`.
+/// Whether a checked class in `tp`'s MRO forwards for `code` or, unless `forwarded_only`,
+/// counts it as its own or its unchecked bases' code.
 fn owned_in_mro(py: Python<'_>, tp: *mut ffi::PyTypeObject, code: usize, forwarded_only: bool) -> bool {
     mro(py, tp).into_iter().any(|cls| {
         own_access(py, cls).is_some_and(|access| {
             let access = access.get();
-            access.forwards(code) || (!forwarded_only && access.owns(code))
+            access.forwarders.contains(code)
+                || (!forwarded_only && (access.own.contains(code) || access.unchecked_bases.contains(code)))
         })
     })
 }
@@ -212,7 +218,7 @@ impl Guard {
         let permitted = code != 0
             && match &self.audience {
                 Audience::Private(access) => {
-                    access.get().owns(code) || owned_in_mro(py, tp, code, true)
+                    access.get().own.contains(code) || owned_in_mro(py, tp, code, true)
                 }
                 Audience::Protected => owned_in_mro(py, tp, code, false),
             };

@@ -28,7 +28,7 @@ use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyDict, PyString, PyTuple, PyType};
 
 use collect::ClassCode;
-use guard::{Audience, ClassAccess, Guard, ProtocolGuard, guard_for, own_access, set_class_attribute, storage_key};
+use guard::{Audience, ClassAccess, CodeSet, Guard, ProtocolGuard, guard_for, own_access, set_class_attribute, storage_key};
 use names::{is_private, mangle, private_prefix};
 use rewrite::Rewriter;
 
@@ -163,7 +163,13 @@ fn protect(cls: &Bound<'_, PyType>) -> PyResult<()> {
     let mut code_objects = code.code_objects;
     code_objects.extend(rewriter.rewritten.into_values().map(Bound::unbind));
 
-    let access = Bound::new(py, ClassAccess::new(code_objects, &forwarders, prefix))?;
+    let access = ClassAccess::new(
+        CodeSet::new(code_objects),
+        CodeSet::new(forwarders),
+        CodeSet::new(unchecked_base_code(cls)?),
+        prefix,
+    );
+    let access = Bound::new(py, access)?;
     type_setattr(cls, intern!(py, "__ocapy_access__"), Some(access.as_any()))?;
     for (name, function) in protocol_methods {
         let wrapped = Bound::new(py, ProtocolGuard::new(function))?;
@@ -184,6 +190,24 @@ fn protect(cls: &Bound<'_, PyType>) -> PyResult<()> {
         function.setattr(intern!(py, "__code__"), rewritten)?;
     }
     Ok(())
+}
+
+/// The code of the Python classes among `cls`'s bases that are not checked themselves.
+fn unchecked_base_code(cls: &Bound<'_, PyType>) -> PyResult<Vec<Py<PyAny>>> {
+    let py = cls.py();
+    let mut code_objects = Vec::new();
+    for base in cls.mro().iter().skip(1) {
+        let base = base.cast_into::<PyType>()?;
+        // SAFETY: reading the flags of a live type.
+        let is_python_class = unsafe { ffi::PyType_GetFlags(base.as_type_ptr()) } & ffi::Py_TPFLAGS_HEAPTYPE != 0;
+        if !is_python_class || own_access(py, base.as_type_ptr()).is_some() {
+            continue;
+        }
+        let namespace = base.getattr(intern!(py, "__dict__"))?.call_method0("copy")?.cast_into::<PyDict>()?;
+        let (code, _) = ClassCode::of(py, &base.qualname()?.to_cow()?, &namespace)?;
+        code_objects.extend(code.code_objects);
+    }
+    Ok(code_objects)
 }
 
 /// Whose `name` is, seen from `cls` (whose mangling prefix is `prefix`).
