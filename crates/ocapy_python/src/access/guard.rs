@@ -125,23 +125,26 @@ fn own_dict_item<'py>(
 }
 
 /// The classes of `tp.__mro__`.
-fn mro<'py>(py: Python<'py>, tp: *mut ffi::PyTypeObject) -> Vec<*mut ffi::PyTypeObject> {
-    // SAFETY: `tp` is a live, ready type: `tp_mro` is a tuple of types, which the type keeps
-    // alive; the pointers are used while `tp` is alive (within one check).
-    unsafe {
+fn mro(_py: Python<'_>, tp: *mut ffi::PyTypeObject) -> impl Iterator<Item = *mut ffi::PyTypeObject> {
+    // SAFETY: `tp` is a live, ready type (the GIL, proven by `_py`, is held): `tp_mro` is a
+    // tuple of types that the type keeps alive; the pointers are used while `tp` is alive
+    // (within one check), and the tuple is read in place.
+    let (tuple, length) = unsafe {
         let tuple = (*tp).tp_mro;
         if tuple.is_null() {
-            return vec![tp];
+            (tuple, 0)
+        } else {
+            (tuple, ffi::PyTuple_GET_SIZE(tuple))
         }
-        let tuple = Bound::from_borrowed_ptr(py, tuple).cast_into_unchecked::<PyTuple>();
-        tuple.iter().map(|cls| cls.as_ptr().cast()).collect()
-    }
+    };
+    // SAFETY: as above; `index` stays below the tuple's length.
+    (0..length).map(move |index| unsafe { ffi::PyTuple_GET_ITEM(tuple, index).cast::<ffi::PyTypeObject>() })
 }
 
 /// Whether a checked class in `tp`'s MRO forwards for `code` or, unless `forwarded_only`,
 /// counts it as its own or its unchecked bases' code.
 fn owned_in_mro(py: Python<'_>, tp: *mut ffi::PyTypeObject, code: usize, forwarded_only: bool) -> bool {
-    mro(py, tp).into_iter().any(|cls| {
+    mro(py, tp).any(|cls| {
         own_access(py, cls).is_some_and(|access| {
             let access = access.get();
             access.forwarders.contains(code)
@@ -262,15 +265,11 @@ impl Guard {
         error
     }
 
-    /// The class-level value for lookups starting at `tp`: a checked class's, under the
-    /// storage key, or else an unchecked base's after the class holding the guard.
-    fn class_value<'py>(&self, py: Python<'py>, tp: *mut ffi::PyTypeObject) -> Option<Bound<'py, PyAny>> {
-        if let Some(value) = type_lookup(py, tp, self.stored_as.bind(py)) {
-            return Some(value);
-        }
+    /// The value an unchecked base class further up `tp`'s MRO than the guard's class holds
+    /// under the member's own name (checked classes hold theirs under the storage key).
+    fn base_value<'py>(&self, py: Python<'py>, tp: *mut ffi::PyTypeObject) -> Option<Bound<'py, PyAny>> {
         let owner = self.owner.as_ptr().cast::<ffi::PyTypeObject>();
         mro(py, tp)
-            .into_iter()
             .skip_while(|&cls| cls != owner)
             .skip(1)
             .find_map(|cls| own_dict_item(py, cls, self.name.as_ptr()))
@@ -292,12 +291,10 @@ impl Guard {
         PyAttributeError::new_err(message)
     }
 
-    /// The instance's own value of this member, if it has one.
-    fn instance_value<'py>(&self, obj: &Bound<'py, PyAny>) -> PyResult<Option<Bound<'py, PyAny>>> {
+    /// `obj.<storage key>` by the generic getattr (data descriptors and values of the
+    /// classes, then the instance's own value), or `None` if there is none.
+    fn stored_value<'py>(&self, obj: &Bound<'py, PyAny>) -> PyResult<Option<Bound<'py, PyAny>>> {
         let py = obj.py();
-        if !has_instance_dict(obj) {
-            return Ok(None);
-        }
         // SAFETY: live object and name; with `suppress` a missing key returns null with no
         // error set, any other failure returns null with an error set.
         let found = unsafe {
@@ -317,20 +314,19 @@ impl Guard {
         let tp = ffi_type(obj);
         self.check(py, tp)?;
         let value_ptr = value.map_or(null_mut(), Bound::as_ptr);
-        if let Some(descriptor) = self.class_value(py, tp)
+        if type_lookup(py, tp, self.stored_as.bind(py)).is_none()
+            && let Some(descriptor) = self.base_value(py, tp)
             && let Some(set) = data_setter(&descriptor)
         {
-            // SAFETY: `set` is the descriptor's own setter, called with live objects (a null
-            // value means delete); it returns -1 with an error set on failure.
+            // SAFETY: `set` is the descriptor's own setter (an unchecked base's property or
+            // slot), called with live objects (a null value means delete); it returns -1
+            // with an error set on failure.
             let status: c_int = unsafe { set(descriptor.as_ptr(), obj.as_ptr(), value_ptr) };
             return if status < 0 { Err(PyErr::fetch(py)) } else { Ok(()) };
         }
-        if !has_instance_dict(obj) {
-            return Err(self.missing(py, obj, false));
-        }
-        // SAFETY: the generic setattr with live arguments (null value: delete); no class
-        // holds a data descriptor under the storage key (checked above), so this stores into
-        // the instance's own attributes.
+        // SAFETY: the generic setattr with live arguments (null value: delete): a data
+        // descriptor under the storage key (a slot) takes it, else the instance's own
+        // attributes.
         if unsafe { ffi::PyObject_GenericSetAttr(obj.as_ptr(), self.stored_as.as_ptr(), value_ptr) } == 0 {
             return Ok(());
         }
@@ -373,13 +369,6 @@ fn data_setter(value: &Bound<'_, PyAny>) -> Option<ffi::descrsetfunc> {
     unsafe { (*ffi::Py_TYPE(value.as_ptr())).tp_descr_set }
 }
 
-/// Whether instances of `obj`'s type have attributes of their own (a `__dict__`).
-fn has_instance_dict(obj: &Bound<'_, PyAny>) -> bool {
-    // SAFETY: reading a slot of a live object's type; zero exactly when there is no dict
-    // (managed dicts use a negative offset).
-    unsafe { (*ffi::Py_TYPE(obj.as_ptr())).tp_dictoffset != 0 }
-}
-
 fn ffi_type(obj: &Bound<'_, PyAny>) -> *mut ffi::PyTypeObject {
     // SAFETY: reading the type of a live object.
     unsafe { ffi::Py_TYPE(obj.as_ptr()) }
@@ -400,23 +389,18 @@ impl Guard {
                 .cast::<PyType>()?;
             let tp = cls.as_type_ptr();
             guard.check(py, tp)?;
-            return match guard.class_value(py, tp) {
+            let value = type_lookup(py, tp, guard.stored_as.bind(py)).or_else(|| guard.base_value(py, tp));
+            return match value {
                 Some(value) => bind(py, value, null_mut(), tp),
                 None => Err(guard.missing(py, cls, true)),
             };
         };
         let tp = ffi_type(obj);
         guard.check(py, tp)?;
-        let class_value = guard.class_value(py, tp);
-        if let Some(value) = &class_value
-            && data_setter(value).is_some()
-        {
-            return bind(py, value.clone(), obj.as_ptr(), tp);
+        if let Some(value) = guard.stored_value(obj)? {
+            return Ok(value);
         }
-        if let Some(item) = guard.instance_value(obj)? {
-            return Ok(item);
-        }
-        match class_value {
+        match guard.base_value(py, tp) {
             Some(value) => bind(py, value, obj.as_ptr(), tp),
             None => Err(guard.missing(py, obj, false)),
         }
