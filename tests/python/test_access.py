@@ -9,6 +9,7 @@ from __future__ import annotations
 import abc
 import asyncio
 import dataclasses
+import enum
 import gc
 import copy
 import operator
@@ -561,6 +562,42 @@ def test_decorator_refuses_what_it_cannot_check():
         ocapy.access_checked(len)  # type: ignore[type-var]
     with pytest.raises(TypeError, match="built-in"):
         ocapy.access_checked(int)
+
+    class Color(enum.Enum):
+        RED = 1
+
+        def _hex(self) -> int:
+            return self._value_
+
+    with pytest.raises(TypeError, match="enum"):
+        ocapy.access_checked(Color)
+    assert type(Color) is enum.EnumMeta, "a refused class is left as it was"
+    assert Color.RED._hex() == 1
+
+
+def test_a_metaclass_of_your_own_combines_with_the_metaclass_form():
+    class Meta(abc.ABCMeta, ocapy.AccessCheckedMeta):
+        pass
+
+    class Shape(ocapy.AccessChecked, metaclass=Meta):
+        def __init__(self) -> None:
+            self.__side = 2
+
+        @abc.abstractmethod
+        def area(self) -> int: ...
+
+        def _side(self) -> int:
+            return self.__side
+
+    class Square(Shape):
+        def area(self) -> int:
+            return self._side() ** 2
+
+    assert Square().area() == 4
+    with pytest.raises(TypeError):
+        Shape()  # type: ignore[abstract]
+    with pytest.raises(ocapy.AccessViolation):
+        Square()._Shape__side  # noqa: B018
 
 
 def test_switch_off_returns_the_class_untouched(monkeypatch):

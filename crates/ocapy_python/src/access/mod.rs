@@ -99,12 +99,26 @@ enum NameOwner {
     Protected,
 }
 
+/// Refuses classes the checks would break rather than protect.
+fn refuse_uncheckable(cls: &Bound<'_, PyType>) -> PyResult<()> {
+    let enum_type = cls.py().import("enum")?.getattr("EnumMeta")?;
+    if cls.get_type().is_subclass(&enum_type)? {
+        return Err(PyTypeError::new_err(format!(
+            "access_checked cannot check the enum {}: its members get their attributes before \
+             the class can be checked",
+            cls.fully_qualified_name()?
+        )));
+    }
+    Ok(())
+}
+
 /// Makes `cls` access-checked; does nothing to a class that already is.
 fn protect(cls: &Bound<'_, PyType>) -> PyResult<()> {
     let py = cls.py();
     if own_access(py, cls.as_type_ptr()).is_some() {
         return Ok(());
     }
+    refuse_uncheckable(cls)?;
     let namespace = cls.getattr(intern!(py, "__dict__"))?.call_method0("copy")?.cast_into::<PyDict>()?;
     let (mut code, protocol_methods) = ClassCode::of(py, &cls.qualname()?.to_cow()?, &namespace)?;
     let class_name = cls.name()?.to_string();
@@ -445,6 +459,7 @@ fn access_checked<'py>(cls: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
     if !checks_enabled() {
         return Ok(cls.clone());
     }
+    refuse_uncheckable(class)?;
     let current = class.get_type();
     if !current.is_subclass(METACLASS.get(py).ok_or_else(not_ready)?.bind(py))? {
         let checked = checked_metaclass_for(py, &current)?;
