@@ -26,14 +26,25 @@ impl<'py> Wrappers<'py> {
         let builtins = py.import("builtins")?;
         let functools = py.import("functools")?;
         Ok(Self {
-            static_or_class_method: [builtins.getattr("staticmethod")?, builtins.getattr("classmethod")?],
+            static_or_class_method: [
+                builtins.getattr("staticmethod")?,
+                builtins.getattr("classmethod")?,
+            ],
             property: builtins.getattr("property")?,
-            with_func: [functools.getattr("cached_property")?, functools.getattr("partialmethod")?],
+            with_func: [
+                functools.getattr("cached_property")?,
+                functools.getattr("partialmethod")?,
+            ],
         })
     }
 
     /// The plain functions `value` holds, in the order found.
-    fn functions_of(&self, value: &Bound<'py, PyAny>, depth: usize, out: &mut Vec<Bound<'py, PyAny>>) -> PyResult<()> {
+    fn functions_of(
+        &self,
+        value: &Bound<'py, PyAny>,
+        depth: usize,
+        out: &mut Vec<Bound<'py, PyAny>>,
+    ) -> PyResult<()> {
         if depth > MAX_WRAPPING {
             return Ok(());
         }
@@ -83,8 +94,16 @@ pub(super) struct ClassCode {
     pub(super) own_functions: Vec<Py<PyAny>>,
 }
 
+/// A class's own attribute-protocol methods, by name.
+pub(super) type ProtocolMethods = Vec<(Py<PyString>, Py<PyAny>)>;
+
 /// Methods that receive an attribute name and make the lookup themselves.
-const PROTOCOL_METHODS: [&str; 4] = ["__getattribute__", "__getattr__", "__setattr__", "__delattr__"];
+const PROTOCOL_METHODS: [&str; 4] = [
+    "__getattribute__",
+    "__getattr__",
+    "__setattr__",
+    "__delattr__",
+];
 
 impl ClassCode {
     /// Reads the class dict `namespace` (a snapshot of it); also returns the class's own
@@ -93,7 +112,7 @@ impl ClassCode {
         py: Python<'_>,
         class_qualname: &str,
         namespace: &Bound<'_, PyDict>,
-    ) -> PyResult<(Self, Vec<(Py<PyString>, Py<PyAny>)>)> {
+    ) -> PyResult<(Self, ProtocolMethods)> {
         let wrappers = Wrappers::new(py)?;
         let mut code = Self::default();
         let mut protocol = Vec::new();

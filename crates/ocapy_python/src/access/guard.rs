@@ -83,7 +83,12 @@ pub(super) struct ClassAccess {
 }
 
 impl ClassAccess {
-    pub(super) fn new(own: CodeSet, forwarders: CodeSet, unchecked_bases: CodeSet, private_prefix: Option<String>) -> Self {
+    pub(super) fn new(
+        own: CodeSet,
+        forwarders: CodeSet,
+        unchecked_bases: CodeSet,
+        private_prefix: Option<String>,
+    ) -> Self {
         Self {
             own,
             forwarders,
@@ -125,7 +130,10 @@ fn own_dict_item<'py>(
 }
 
 /// The classes of `tp.__mro__`.
-fn mro(_py: Python<'_>, tp: *mut ffi::PyTypeObject) -> impl Iterator<Item = *mut ffi::PyTypeObject> {
+fn mro(
+    _py: Python<'_>,
+    tp: *mut ffi::PyTypeObject,
+) -> impl Iterator<Item = *mut ffi::PyTypeObject> {
     // SAFETY: `tp` is a live, ready type (the GIL, proven by `_py`, is held): `tp_mro` is a
     // tuple of types that the type keeps alive; the pointers are used while `tp` is alive
     // (within one check), and the tuple is read in place.
@@ -138,17 +146,25 @@ fn mro(_py: Python<'_>, tp: *mut ffi::PyTypeObject) -> impl Iterator<Item = *mut
         }
     };
     // SAFETY: as above; `index` stays below the tuple's length.
-    (0..length).map(move |index| unsafe { ffi::PyTuple_GET_ITEM(tuple, index).cast::<ffi::PyTypeObject>() })
+    (0..length).map(move |index| unsafe {
+        ffi::PyTuple_GET_ITEM(tuple, index).cast::<ffi::PyTypeObject>()
+    })
 }
 
 /// Whether a checked class in `tp`'s MRO forwards for `code` or, unless `forwarded_only`,
 /// counts it as its own or its unchecked bases' code.
-fn owned_in_mro(py: Python<'_>, tp: *mut ffi::PyTypeObject, code: usize, forwarded_only: bool) -> bool {
+fn owned_in_mro(
+    py: Python<'_>,
+    tp: *mut ffi::PyTypeObject,
+    code: usize,
+    forwarded_only: bool,
+) -> bool {
     mro(py, tp).any(|cls| {
         own_access(py, cls).is_some_and(|access| {
             let access = access.get();
             access.forwarders.contains(code)
-                || (!forwarded_only && (access.own.contains(code) || access.unchecked_bases.contains(code)))
+                || (!forwarded_only
+                    && (access.own.contains(code) || access.unchecked_bases.contains(code)))
         })
     })
 }
@@ -247,8 +263,7 @@ impl Guard {
                 "only code of the object's class and of its base classes may use it".to_owned(),
             ),
         };
-        let message =
-            format!("{kind} member '{member}' of class {owner} used by {caller}: {rule}");
+        let message = format!("{kind} member '{member}' of class {owner} used by {caller}: {rule}");
         let error = AccessViolation::new_err(message);
         let value = error.value(py);
         let attributes = [
@@ -267,7 +282,11 @@ impl Guard {
 
     /// The value an unchecked base class further up `tp`'s MRO than the guard's class holds
     /// under the member's own name (checked classes hold theirs under the storage key).
-    fn base_value<'py>(&self, py: Python<'py>, tp: *mut ffi::PyTypeObject) -> Option<Bound<'py, PyAny>> {
+    fn base_value<'py>(
+        &self,
+        py: Python<'py>,
+        tp: *mut ffi::PyTypeObject,
+    ) -> Option<Bound<'py, PyAny>> {
         let owner = self.owner.as_ptr().cast::<ffi::PyTypeObject>();
         mro(py, tp)
             .skip_while(|&cls| cls != owner)
@@ -322,12 +341,18 @@ impl Guard {
             // slot), called with live objects (a null value means delete); it returns -1
             // with an error set on failure.
             let status: c_int = unsafe { set(descriptor.as_ptr(), obj.as_ptr(), value_ptr) };
-            return if status < 0 { Err(PyErr::fetch(py)) } else { Ok(()) };
+            return if status < 0 {
+                Err(PyErr::fetch(py))
+            } else {
+                Ok(())
+            };
         }
         // SAFETY: the generic setattr with live arguments (null value: delete): a data
         // descriptor under the storage key (a slot) takes it, else the instance's own
         // attributes.
-        if unsafe { ffi::PyObject_GenericSetAttr(obj.as_ptr(), self.stored_as.as_ptr(), value_ptr) } == 0 {
+        if unsafe { ffi::PyObject_GenericSetAttr(obj.as_ptr(), self.stored_as.as_ptr(), value_ptr) }
+            == 0
+        {
             return Ok(());
         }
         let error = PyErr::fetch(py);
@@ -340,7 +365,11 @@ impl Guard {
 }
 
 /// `name` looked up along `tp`'s MRO (the type attribute cache makes this cheap).
-fn type_lookup<'py>(py: Python<'py>, tp: *mut ffi::PyTypeObject, name: &Bound<'py, PyString>) -> Option<Bound<'py, PyAny>> {
+fn type_lookup<'py>(
+    py: Python<'py>,
+    tp: *mut ffi::PyTypeObject,
+    name: &Bound<'py, PyString>,
+) -> Option<Bound<'py, PyAny>> {
     // SAFETY: `tp` and `name` are live; `_PyType_Lookup` returns a borrowed reference (made
     // strong at once) or null, and sets no error.
     unsafe { Bound::from_borrowed_ptr_or_opt(py, _PyType_Lookup(tp, name.as_ptr())) }
@@ -389,7 +418,8 @@ impl Guard {
                 .cast::<PyType>()?;
             let tp = cls.as_type_ptr();
             guard.check(py, tp)?;
-            let value = type_lookup(py, tp, guard.stored_as.bind(py)).or_else(|| guard.base_value(py, tp));
+            let value =
+                type_lookup(py, tp, guard.stored_as.bind(py)).or_else(|| guard.base_value(py, tp));
             return match value {
                 Some(value) => bind(py, value, null_mut(), tp),
                 None => Err(guard.missing(py, cls, true)),
@@ -430,7 +460,11 @@ pub(super) fn guard_for<'py>(
 
 /// Refuses the running code a lookup, assignment or deletion of `name` on the instance
 /// `target` made by way of a protocol method, when a guard covers that name.
-fn check_name(py: Python<'_>, target: &Bound<'_, PyAny>, name: &Bound<'_, PyString>) -> PyResult<()> {
+fn check_name(
+    py: Python<'_>,
+    target: &Bound<'_, PyAny>,
+    name: &Bound<'_, PyString>,
+) -> PyResult<()> {
     if !is_private(&name.to_cow()?) {
         return Ok(());
     }
@@ -511,7 +545,11 @@ pub(super) fn set_class_attribute(
     value: Option<&Bound<'_, PyAny>>,
 ) -> PyResult<()> {
     let tp = cls.as_type_ptr();
-    let guard = if is_private(&name.to_cow()?) { guard_for(py, tp, name) } else { None };
+    let guard = if is_private(&name.to_cow()?) {
+        guard_for(py, tp, name)
+    } else {
+        None
+    };
     let Some(guard) = guard else {
         return type_setattr(cls, name, value);
     };

@@ -28,7 +28,10 @@ use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyDict, PyString, PyTuple, PyType};
 
 use collect::ClassCode;
-use guard::{Audience, ClassAccess, CodeSet, Guard, ProtocolGuard, guard_for, own_access, set_class_attribute, storage_key};
+use guard::{
+    Audience, ClassAccess, CodeSet, Guard, ProtocolGuard, guard_for, own_access,
+    set_class_attribute, storage_key,
+};
 use names::{is_private, mangle, private_prefix};
 use rewrite::Rewriter;
 
@@ -54,7 +57,11 @@ fn checks_enabled() -> bool {
 
 /// `type.__setattr__(cls, name, value)`, or `type.__delattr__` for `None`, past the checked
 /// metaclass's own `__setattr__`.
-fn type_setattr(cls: &Bound<'_, PyType>, name: &Bound<'_, PyAny>, value: Option<&Bound<'_, PyAny>>) -> PyResult<()> {
+fn type_setattr(
+    cls: &Bound<'_, PyType>,
+    name: &Bound<'_, PyAny>,
+    value: Option<&Bound<'_, PyAny>>,
+) -> PyResult<()> {
     let value = value.map_or(null_mut(), Bound::as_ptr);
     // SAFETY: `type`'s own setattro, called with a live class, a live name and a live value
     // (or null to delete); it returns -1 with an error set on failure.
@@ -119,7 +126,10 @@ fn protect(cls: &Bound<'_, PyType>) -> PyResult<()> {
         return Ok(());
     }
     refuse_uncheckable(cls)?;
-    let namespace = cls.getattr(intern!(py, "__dict__"))?.call_method0("copy")?.cast_into::<PyDict>()?;
+    let namespace = cls
+        .getattr(intern!(py, "__dict__"))?
+        .call_method0("copy")?
+        .cast_into::<PyDict>()?;
     let (mut code, protocol_methods) = ClassCode::of(py, &cls.qualname()?.to_cow()?, &namespace)?;
     let class_name = cls.name()?.to_string();
     if let Some(slots) = namespace.get_item(intern!(py, "__slots__"))? {
@@ -191,8 +201,13 @@ fn protect(cls: &Bound<'_, PyType>) -> PyResult<()> {
     }
     for (name, owner, own_value) in members {
         let (audience, key) = match owner {
-            NameOwner::ThisClass => (Audience::Private(access.clone().unbind()), storage_key(&name, Some(cls))?),
-            NameOwner::OtherClass | NameOwner::Protected => (Audience::Protected, storage_key(&name, None)?),
+            NameOwner::ThisClass => (
+                Audience::Private(access.clone().unbind()),
+                storage_key(&name, Some(cls))?,
+            ),
+            NameOwner::OtherClass | NameOwner::Protected => {
+                (Audience::Protected, storage_key(&name, None)?)
+            }
         };
         if let Some(value) = own_value {
             type_setattr(cls, &key, Some(&value))?;
@@ -213,11 +228,15 @@ fn unchecked_base_code(cls: &Bound<'_, PyType>) -> PyResult<Vec<Py<PyAny>>> {
     for base in cls.mro().iter().skip(1) {
         let base = base.cast_into::<PyType>()?;
         // SAFETY: reading the flags of a live type.
-        let is_python_class = unsafe { ffi::PyType_GetFlags(base.as_type_ptr()) } & ffi::Py_TPFLAGS_HEAPTYPE != 0;
+        let is_python_class =
+            unsafe { ffi::PyType_GetFlags(base.as_type_ptr()) } & ffi::Py_TPFLAGS_HEAPTYPE != 0;
         if !is_python_class || own_access(py, base.as_type_ptr()).is_some() {
             continue;
         }
-        let namespace = base.getattr(intern!(py, "__dict__"))?.call_method0("copy")?.cast_into::<PyDict>()?;
+        let namespace = base
+            .getattr(intern!(py, "__dict__"))?
+            .call_method0("copy")?
+            .cast_into::<PyDict>()?;
         let (code, _) = ClassCode::of(py, &base.qualname()?.to_cow()?, &namespace)?;
         code_objects.extend(code.code_objects);
     }
@@ -225,7 +244,11 @@ fn unchecked_base_code(cls: &Bound<'_, PyType>) -> PyResult<Vec<Py<PyAny>>> {
 }
 
 /// Whose `name` is, seen from `cls` (whose mangling prefix is `prefix`).
-fn owner_of(cls: &Bound<'_, PyType>, prefix: Option<&str>, name: &Bound<'_, PyString>) -> PyResult<NameOwner> {
+fn owner_of(
+    cls: &Bound<'_, PyType>,
+    prefix: Option<&str>,
+    name: &Bound<'_, PyString>,
+) -> PyResult<NameOwner> {
     let py = cls.py();
     let name = name.to_cow()?;
     let mangled_with = |prefix: &str| name.len() > prefix.len() && name.starts_with(prefix);
@@ -236,7 +259,12 @@ fn owner_of(cls: &Bound<'_, PyType>, prefix: Option<&str>, name: &Bound<'_, PySt
         let Some(access) = own_access(py, base.cast::<PyType>()?.as_type_ptr()) else {
             continue;
         };
-        if access.get().private_prefix.as_deref().is_some_and(mangled_with) {
+        if access
+            .get()
+            .private_prefix
+            .as_deref()
+            .is_some_and(mangled_with)
+        {
             return Ok(NameOwner::OtherClass);
         }
     }
@@ -356,13 +384,17 @@ fn create_metaclass(py: Python<'_>) -> PyResult<Py<PyType>> {
     let bases = PyTuple::new(py, [py.get_type::<PyType>()])?;
     // SAFETY: a valid spec (static name, slots ending in a zero entry) and a tuple of bases;
     // CPython copies the slots; new reference or null with an error set.
-    let metaclass =
-        unsafe { Bound::from_owned_ptr_or_err(py, ffi::PyType_FromSpecWithBases(&mut spec, bases.as_ptr()))? };
+    let metaclass = unsafe {
+        Bound::from_owned_ptr_or_err(py, ffi::PyType_FromSpecWithBases(&mut spec, bases.as_ptr()))?
+    };
     Ok(metaclass.cast_into::<PyType>()?.unbind())
 }
 
 /// `AccessChecked`, the base class of the metaclass form (nothing of its own to protect).
-fn create_base<'py>(py: Python<'py>, metaclass: &Bound<'py, PyType>) -> PyResult<Bound<'py, PyType>> {
+fn create_base<'py>(
+    py: Python<'py>,
+    metaclass: &Bound<'py, PyType>,
+) -> PyResult<Bound<'py, PyType>> {
     let namespace = PyDict::new(py);
     namespace.set_item("__module__", "ocapy")?;
     namespace.set_item("__qualname__", "AccessChecked")?;
@@ -385,12 +417,17 @@ fn create_base<'py>(py: Python<'py>, metaclass: &Bound<'py, PyType>) -> PyResult
 }
 
 /// The checked metaclass to give a class whose metaclass is `current`.
-fn checked_metaclass_for<'py>(py: Python<'py>, current: &Bound<'py, PyType>) -> PyResult<Bound<'py, PyType>> {
+fn checked_metaclass_for<'py>(
+    py: Python<'py>,
+    current: &Bound<'py, PyType>,
+) -> PyResult<Bound<'py, PyType>> {
     let ours = METACLASS.get(py).ok_or_else(not_ready)?.bind(py);
-    if current.is(&py.get_type::<PyType>()) {
+    if current.is(py.get_type::<PyType>()) {
         return Ok(ours.clone());
     }
-    let cache = COMBINED_METACLASSES.get_or_init(py, || PyDict::new(py).unbind()).bind(py);
+    let cache = COMBINED_METACLASSES
+        .get_or_init(py, || PyDict::new(py).unbind())
+        .bind(py);
     if let Some(combined) = cache.get_item(current)? {
         return Ok(combined.cast_into::<PyType>()?);
     }
@@ -407,7 +444,11 @@ fn checked_metaclass_for<'py>(py: Python<'py>, current: &Bound<'py, PyType>) -> 
 
 /// Makes `metaclass` the type of `cls`, as `cls.__class__ = metaclass` would if Python
 /// allowed it for classes whose metaclass is `type`.
-fn set_metaclass(cls: &Bound<'_, PyType>, current: &Bound<'_, PyType>, metaclass: &Bound<'_, PyType>) -> PyResult<()> {
+fn set_metaclass(
+    cls: &Bound<'_, PyType>,
+    current: &Bound<'_, PyType>,
+    metaclass: &Bound<'_, PyType>,
+) -> PyResult<()> {
     // SAFETY: reading the flags and sizes of live types.
     let (flags, same_layout) = unsafe {
         let (from, to) = (current.as_type_ptr(), metaclass.as_type_ptr());
@@ -473,7 +514,9 @@ pub(crate) fn register(module: &Bound<'_, PyModule>) -> PyResult<()> {
     let py = module.py();
     caller::verify_frame_layout()?;
     module.add("AccessViolation", py.get_type::<AccessViolation>())?;
-    let metaclass = METACLASS.get_or_try_init(py, || create_metaclass(py))?.bind(py);
+    let metaclass = METACLASS
+        .get_or_try_init(py, || create_metaclass(py))?
+        .bind(py);
     module.add("AccessCheckedMeta", metaclass)?;
     module.add("AccessChecked", create_base(py, metaclass)?)?;
     module.add_function(wrap_pyfunction!(access_checked, module)?)?;

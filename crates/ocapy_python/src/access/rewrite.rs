@@ -12,7 +12,13 @@ use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyString, PyTuple};
 
 /// The instructions that use a name of `co_names` as an attribute name.
-const ATTRIBUTE_INSTRUCTIONS: [&str; 5] = ["LOAD_ATTR", "STORE_ATTR", "DELETE_ATTR", "LOAD_METHOD", "LOAD_SUPER_ATTR"];
+const ATTRIBUTE_INSTRUCTIONS: [&str; 5] = [
+    "LOAD_ATTR",
+    "STORE_ATTR",
+    "DELETE_ATTR",
+    "LOAD_METHOD",
+    "LOAD_SUPER_ATTR",
+];
 
 pub(super) struct Rewriter<'py> {
     /// Private name to storage key.
@@ -25,12 +31,19 @@ pub(super) struct Rewriter<'py> {
 }
 
 impl<'py> Rewriter<'py> {
-    pub(super) fn new(py: Python<'py>, keys: HashMap<String, Bound<'py, PyString>>) -> PyResult<Self> {
+    pub(super) fn new(
+        py: Python<'py>,
+        keys: HashMap<String, Bound<'py, PyString>>,
+    ) -> PyResult<Self> {
         let dis = py.import("dis")?;
         Ok(Self {
             keys,
             get_instructions: dis.getattr("get_instructions")?,
-            name_opcodes: dis.getattr("hasname")?.extract::<Vec<i64>>()?.into_iter().collect(),
+            name_opcodes: dis
+                .getattr("hasname")?
+                .extract::<Vec<i64>>()?
+                .into_iter()
+                .collect(),
             rewritten: HashMap::new(),
         })
     }
@@ -49,10 +62,11 @@ impl<'py> Rewriter<'py> {
             let instruction = instruction?;
             let opcode: i64 = instruction.getattr("opcode")?.extract()?;
             let opname: String = instruction.getattr("opname")?.extract()?;
-            if self.name_opcodes.contains(&opcode) && !ATTRIBUTE_INSTRUCTIONS.contains(&opname.as_str()) {
-                if let Ok(name) = instruction.getattr("argval")?.extract::<String>() {
-                    other_uses.insert(name);
-                }
+            if self.name_opcodes.contains(&opcode)
+                && !ATTRIBUTE_INSTRUCTIONS.contains(&opname.as_str())
+                && let Ok(name) = instruction.getattr("argval")?.extract::<String>()
+            {
+                other_uses.insert(name);
             }
         }
         let mut changed = false;
@@ -86,7 +100,8 @@ impl<'py> Rewriter<'py> {
         } else {
             code.clone()
         };
-        self.rewritten.insert(code.as_ptr() as usize, result.clone());
+        self.rewritten
+            .insert(code.as_ptr() as usize, result.clone());
         Ok(result)
     }
 }
