@@ -16,6 +16,7 @@ import operator
 import pickle
 import sys
 import threading
+import weakref
 from collections.abc import Callable
 from typing import Any
 
@@ -741,3 +742,15 @@ def test_copy_and_pickle_keep_members():
         assert clone.value() == 3
         with pytest.raises(ocapy.AccessViolation):
             clone._Saved__value  # noqa: B018
+
+
+def test_checked_classes_are_collected(form):
+    cls = make_article_class(form)
+    instance = cls()
+    instance.add(1)
+    with pytest.raises(ocapy.AccessViolation):
+        instance._A__total  # noqa: B018
+    class_ref, instance_ref = weakref.ref(cls), weakref.ref(instance)
+    del cls, instance
+    gc.collect()
+    assert class_ref() is None and instance_ref() is None
