@@ -564,6 +564,9 @@ def test_decorator_refuses_what_it_cannot_check():
         ocapy.access_checked(len)  # type: ignore[type-var]
     with pytest.raises(TypeError, match="built-in"):
         ocapy.access_checked(int)
+    with pytest.raises(TypeError, match="metaclass of access-checked classes"):
+        ocapy.access_checked(ocapy.AccessCheckedMeta)
+    assert type(ocapy.AccessCheckedMeta) is type
 
     class Color(enum.Enum):
         RED = 1

@@ -501,8 +501,15 @@ fn access_checked<'py>(cls: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
         return Ok(cls.clone());
     }
     refuse_uncheckable(class)?;
+    let metaclass = METACLASS.get(py).ok_or_else(not_ready)?.bind(py);
+    if class.is_subclass(metaclass)? {
+        return Err(PyTypeError::new_err(format!(
+            "access_checked cannot check {}: it is the metaclass of access-checked classes",
+            class.fully_qualified_name()?
+        )));
+    }
     let current = class.get_type();
-    if !current.is_subclass(METACLASS.get(py).ok_or_else(not_ready)?.bind(py))? {
+    if !current.is_subclass(metaclass)? {
         let checked = checked_metaclass_for(py, &current)?;
         set_metaclass(class, &current, &checked)?;
     }
