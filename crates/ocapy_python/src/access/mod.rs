@@ -14,6 +14,7 @@ mod guard;
 mod names;
 mod rewrite;
 
+use std::collections::BTreeSet;
 use std::ffi::{c_int, c_uint, c_void};
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::ptr::{addr_of_mut, null_mut};
@@ -119,6 +120,9 @@ fn refuse_uncheckable(cls: &Bound<'_, PyType>) -> PyResult<()> {
     Ok(())
 }
 
+/// A member `protect` guards in a class: its name, whose it is, and the class's own value.
+type Member<'py> = (Bound<'py, PyString>, NameOwner, Option<Bound<'py, PyAny>>);
+
 /// Makes `cls` access-checked; does nothing to a class that already is.
 fn protect(cls: &Bound<'_, PyType>) -> PyResult<()> {
     let py = cls.py();
@@ -126,42 +130,15 @@ fn protect(cls: &Bound<'_, PyType>) -> PyResult<()> {
         return Ok(());
     }
     refuse_uncheckable(cls)?;
-    let namespace = cls
-        .getattr(intern!(py, "__dict__"))?
-        .call_method0("copy")?
-        .cast_into::<PyDict>()?;
+    let namespace = class_dict(cls)?;
     let (mut code, protocol_methods) = ClassCode::of(py, &cls.qualname()?.to_cow()?, &namespace)?;
     let class_name = cls.name()?.to_string();
-    if let Some(slots) = namespace.get_item(intern!(py, "__slots__"))? {
-        let slots = if slots.is_instance_of::<PyString>() {
-            vec![slots]
-        } else {
-            slots.try_iter()?.collect::<PyResult<Vec<_>>>()?
-        };
-        for slot in slots {
-            let mangled = mangle(&class_name, &slot.cast_into::<PyString>()?.to_cow()?);
-            if is_private(&mangled) {
-                code.private_names.insert(mangled);
-            }
-        }
-    }
+    code.private_names
+        .extend(private_slots(&namespace, &class_name)?);
     let prefix = private_prefix(&class_name);
+    let members = members_to_guard(cls, prefix.as_deref(), &code.private_names, &namespace)?;
 
-    let mut members = Vec::new();
-    for name in &code.private_names {
-        let name = PyString::intern(py, name);
-        let owner = owner_of(cls, prefix.as_deref(), &name)?;
-        let own_value = namespace.get_item(&name)?;
-        // A protected name a base class already guards stays guarded by the base's guard,
-        // which also lets this class's code in (its code is in the MRO of its instances).
-        let inherited = own_value.is_none()
-            && matches!(owner, NameOwner::Protected)
-            && guard_for(py, cls.as_type_ptr(), &name).is_some();
-        if !matches!(owner, NameOwner::OtherClass) && !inherited {
-            members.push((name, owner, own_value));
-        }
-    }
-
+    // The class's own code, compiled again to reach its own private members by storage key.
     let keys = members
         .iter()
         .filter(|(_, owner, _)| matches!(owner, NameOwner::ThisClass))
@@ -177,15 +154,17 @@ fn protect(cls: &Bound<'_, PyType>) -> PyResult<()> {
             recompiled.push((function.clone(), rewritten));
         }
     }
-    let mut forwarders = code.forwarders;
-    let rewritten_forwarders: Vec<Py<PyAny>> = forwarders
-        .iter()
-        .filter_map(|forwarder| rewriter.rewritten.get(&(forwarder.as_ptr() as usize)))
-        .map(|rewritten| rewritten.clone().unbind())
-        .collect();
-    forwarders.extend(rewritten_forwarders);
-    let mut code_objects = code.code_objects;
-    code_objects.extend(rewriter.rewritten.into_values().map(Bound::unbind));
+    let rewritten_of = |objects: &[Py<PyAny>]| -> Vec<Py<PyAny>> {
+        objects
+            .iter()
+            .filter_map(|object| rewriter.rewritten.get(&(object.as_ptr() as usize)))
+            .map(|rewritten| rewritten.clone().unbind())
+            .collect()
+    };
+    let mut forwarders = rewritten_of(&code.forwarders);
+    forwarders.extend(code.forwarders);
+    let mut code_objects = rewritten_of(&code.code_objects);
+    code_objects.extend(code.code_objects);
 
     let access = ClassAccess::new(
         CodeSet::new(code_objects),
@@ -221,6 +200,59 @@ fn protect(cls: &Bound<'_, PyType>) -> PyResult<()> {
     Ok(())
 }
 
+/// A snapshot of the class's own dict.
+fn class_dict<'py>(cls: &Bound<'py, PyType>) -> PyResult<Bound<'py, PyDict>> {
+    Ok(cls
+        .getattr(intern!(cls.py(), "__dict__"))?
+        .call_method0("copy")?
+        .cast_into::<PyDict>()?)
+}
+
+/// The private names among the class's own `__slots__`, mangled as the class sees them.
+fn private_slots(namespace: &Bound<'_, PyDict>, class_name: &str) -> PyResult<Vec<String>> {
+    let Some(slots) = namespace.get_item(intern!(namespace.py(), "__slots__"))? else {
+        return Ok(Vec::new());
+    };
+    let slots = if slots.is_instance_of::<PyString>() {
+        vec![slots]
+    } else {
+        slots.try_iter()?.collect::<PyResult<Vec<_>>>()?
+    };
+    let mut names = Vec::new();
+    for slot in slots {
+        let mangled = mangle(class_name, &slot.cast_into::<PyString>()?.to_cow()?);
+        if is_private(&mangled) {
+            names.push(mangled);
+        }
+    }
+    Ok(names)
+}
+
+/// The private names `cls` guards itself: its own private names, and the protected names no
+/// base class guards already (a base's guard also lets this class's code in, since its code
+/// is in the MRO of its instances). Another checked class's private names are that class's.
+fn members_to_guard<'py>(
+    cls: &Bound<'py, PyType>,
+    prefix: Option<&str>,
+    names: &BTreeSet<String>,
+    namespace: &Bound<'py, PyDict>,
+) -> PyResult<Vec<Member<'py>>> {
+    let py = cls.py();
+    let mut members = Vec::new();
+    for name in names {
+        let name = PyString::intern(py, name);
+        let owner = owner_of(cls, prefix, &name)?;
+        let own_value = namespace.get_item(&name)?;
+        let guarded_by_base = own_value.is_none()
+            && matches!(owner, NameOwner::Protected)
+            && guard_for(py, cls.as_type_ptr(), &name).is_some();
+        if !matches!(owner, NameOwner::OtherClass) && !guarded_by_base {
+            members.push((name, owner, own_value));
+        }
+    }
+    Ok(members)
+}
+
 /// The code of the Python classes among `cls`'s bases that are not checked themselves.
 fn unchecked_base_code(cls: &Bound<'_, PyType>) -> PyResult<Vec<Py<PyAny>>> {
     let py = cls.py();
@@ -233,11 +265,7 @@ fn unchecked_base_code(cls: &Bound<'_, PyType>) -> PyResult<Vec<Py<PyAny>>> {
         if !is_python_class || own_access(py, base.as_type_ptr()).is_some() {
             continue;
         }
-        let namespace = base
-            .getattr(intern!(py, "__dict__"))?
-            .call_method0("copy")?
-            .cast_into::<PyDict>()?;
-        let (code, _) = ClassCode::of(py, &base.qualname()?.to_cow()?, &namespace)?;
+        let (code, _) = ClassCode::of(py, &base.qualname()?.to_cow()?, &class_dict(&base)?)?;
         code_objects.extend(code.code_objects);
     }
     Ok(code_objects)
