@@ -160,6 +160,18 @@ mod layout {
         cframe: *mut CFrame,
     }
 
+    /// The recursion and tracing counters 3.12 and 3.13 keep before the frame pointer.
+    #[cfg(Py_3_12)]
+    #[repr(C)]
+    struct Counters {
+        py_recursion_remaining: c_int,
+        py_recursion_limit: c_int,
+        c_recursion_remaining: c_int,
+        recursion_headroom: c_int,
+        tracing: c_int,
+        what_event: c_int,
+    }
+
     #[cfg(all(Py_3_12, not(Py_3_13)))]
     #[repr(C)]
     struct ThreadState {
@@ -167,12 +179,7 @@ mod layout {
         next: *mut c_void,
         interp: *mut c_void,
         status: u32,
-        py_recursion_remaining: c_int,
-        py_recursion_limit: c_int,
-        c_recursion_remaining: c_int,
-        recursion_headroom: c_int,
-        tracing: c_int,
-        what_event: c_int,
+        counters: Counters,
         cframe: *mut CFrame,
     }
 
@@ -186,12 +193,7 @@ mod layout {
         status: u32,
         whence: c_int,
         state: c_int,
-        py_recursion_remaining: c_int,
-        py_recursion_limit: c_int,
-        c_recursion_remaining: c_int,
-        recursion_headroom: c_int,
-        tracing: c_int,
-        what_event: c_int,
+        counters: Counters,
         current_frame: *mut InterpreterFrame,
     }
 
