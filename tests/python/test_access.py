@@ -11,6 +11,7 @@ import asyncio
 import dataclasses
 import dis
 import enum
+import functools
 import gc
 import copy
 import operator
@@ -793,3 +794,51 @@ def test_own_private_uses_and_public_reads_keep_the_interpreters_specializations
     # The class's own private uses and every public read run the same (specialized)
     # instructions as in the unchecked class: that is what makes them free.
     assert specialized_instructions(ocapy.access_checked) == specialized_instructions(lambda cls: cls)
+
+
+def logged(method: Callable[..., Any]) -> Callable[..., Any]:
+    """A decorator defined outside the class, as most are."""
+
+    @functools.wraps(method)
+    def wrapper(self: Any, *args: Any) -> Any:
+        return method(self, *args)
+
+    return wrapper
+
+
+def test_decorated_methods_cached_properties_and_classes_inside_methods(form):
+    base, decorate = form
+
+    @decorate
+    class Report(base):  # type: ignore[misc, valid-type]
+        def __init__(self) -> None:
+            self.__rows = [3, 1, 2]
+
+        @logged
+        def total(self) -> int:
+            return sum(self.__rows)
+
+        @functools.cached_property
+        def ordered(self) -> list[int]:
+            return sorted(self.__rows)
+
+        def view(self) -> Any:
+            report = self
+
+            class View:
+                def first(self) -> int:
+                    # Inside View, `__rows` would mangle to `_View__rows`: spelled out.
+                    return report._Report__rows[0]
+
+            return View()
+
+        def by_key(self) -> list[int]:
+            return sorted(self.__rows, key=lambda row, rows=self.__rows: rows.index(row))
+
+    report = Report()
+    assert report.total() == 6
+    assert report.ordered == [1, 2, 3]
+    assert report.view().first() == 3
+    assert report.by_key() == [3, 1, 2]
+    with pytest.raises(ocapy.AccessViolation):
+        report._Report__rows  # noqa: B018
