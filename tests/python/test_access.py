@@ -637,9 +637,20 @@ def test_switch_off_returns_the_class_untouched(monkeypatch):
 
 def test_switch_is_read_when_the_class_is_created(monkeypatch, form):
     cls = make_article_class(form)
+    base, derived = make_family(form)
     monkeypatch.setenv("OCAPY_ACCESS_CHECKS", "0")
     with pytest.raises(ocapy.AccessViolation):
         cls()._A__total  # noqa: B018
+
+    class Later(derived):
+        def shared(self) -> str:
+            return self._shared
+
+    # A subclass of a checked class is checked whatever the switch says: its code keeps the
+    # protected members its bases guard, and other code is still refused them.
+    assert Later().shared() == "protected"
+    with pytest.raises(ocapy.AccessViolation):
+        Later()._shared  # noqa: B018
     monkeypatch.setenv("OCAPY_ACCESS_CHECKS", "1")
     assert isinstance(make_article_class(form), ocapy.AccessCheckedMeta)
     with pytest.raises(ocapy.AccessViolation):

@@ -318,7 +318,8 @@ fn slot_call<R>(on_error: R, body: impl FnOnce(Python<'_>) -> PyResult<R>) -> R 
 }
 
 /// `AccessCheckedMeta.__init__`: protects the class once every `__new__` along the
-/// metaclass's MRO has run (so `ABCMeta`'s bookkeeping is in place), unless the switch is off.
+/// metaclass's MRO has run (so `ABCMeta`'s bookkeeping is in place), unless the switch is off
+/// and no base class is checked.
 ///
 /// `__init__` rather than `__new__`: a C-level `__new__` makes `type.__new__`'s safety check
 /// refuse metaclasses that combine this one with a Python metaclass defining `__new__`.
@@ -339,13 +340,25 @@ unsafe extern "C" fn metaclass_init(
         if status < 0 {
             return Err(PyErr::fetch(py));
         }
-        if checks_enabled() {
-            // SAFETY: CPython passes the live class being initialized.
-            let cls = unsafe { Bound::from_borrowed_ptr(py, cls) };
-            protect(cls.cast::<PyType>()?)?;
+        // SAFETY: CPython passes the live class being initialized.
+        let cls = unsafe { Bound::from_borrowed_ptr(py, cls) };
+        let cls = cls.cast::<PyType>()?;
+        // A subclass of a checked class meets its bases' guards whatever the switch says, so
+        // it is checked too: unprotected, its own code would be refused their protected members.
+        if checks_enabled() || has_checked_base(cls)? {
+            protect(cls)?;
         }
         Ok(0)
     })
+}
+
+fn has_checked_base(cls: &Bound<'_, PyType>) -> PyResult<bool> {
+    for base in cls.mro().iter().skip(1) {
+        if own_access(cls.py(), base.cast::<PyType>()?.as_type_ptr()).is_some() {
+            return Ok(true);
+        }
+    }
+    Ok(false)
 }
 
 fn not_ready() -> PyErr {
