@@ -4,6 +4,10 @@
 ``capability`` profile) or only its private-access rules (``encapsulation``).
 ``ocapy.seal``, ``@ocapy.sealed``, ``ocapy.harden`` and ``ocapy.namespace`` hand out
 objects whose holders see only their public surface.
+
+``ocapy.access_checked`` (or ``class A(ocapy.AccessChecked)``) enforces a class's private
+members at run time: ``__x`` only for the class's own code, ``_x`` for code of the class and
+its subclasses; other code gets ``ocapy.AccessViolation``.
 """
 
 from __future__ import annotations
@@ -11,9 +15,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from ocapy._native import (
+    AccessChecked,
+    AccessCheckedMeta,
+    AccessViolation,
     Diagnostic,
     Namespace,
     Sealed,
+    access_checked,
     harden,
     namespace,
     seal,
@@ -22,10 +30,14 @@ from ocapy._native import (
 )
 
 __all__ = [
+    "AccessChecked",
+    "AccessCheckedMeta",
+    "AccessViolation",
     "Diagnostic",
     "Namespace",
     "Sealed",
     "VerificationError",
+    "access_checked",
     "harden",
     "namespace",
     "seal",

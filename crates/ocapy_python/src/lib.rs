@@ -5,6 +5,7 @@
 
 use pyo3::prelude::*;
 
+mod access;
 mod seal;
 mod verifier;
 
@@ -12,5 +13,6 @@ mod verifier;
 fn _native(module: &Bound<'_, PyModule>) -> PyResult<()> {
     verifier::register(module)?;
     seal::register(module)?;
+    access::register(module)?;
     Ok(())
 }
