@@ -3,8 +3,14 @@
 ``ocapy.verify`` checks source against a capability-safe subset of Python 3 (the
 ``capability`` profile) or only its private-access rules (``encapsulation``).
 ``ocapy.seal``, ``@ocapy.sealed``, ``ocapy.harden`` and ``ocapy.namespace`` hand out
-objects whose holders see only their public surface. ``ocapy.Compartment`` runs verified
-plugins with only the grants and module facades its host gives them.
+objects whose holders see only their public surface.
+
+``ocapy.access_checked`` (or ``class A(ocapy.AccessChecked)``) enforces a class's private
+members at run time: ``__x`` only for the class's own code, ``_x`` for code of the class and
+its subclasses; other code gets ``ocapy.AccessViolation``.
+
+``ocapy.Compartment`` runs verified plugins with only the grants and module facades its
+host gives them.
 """
 
 from __future__ import annotations
@@ -12,11 +18,15 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from ocapy._native import (
+    AccessChecked,
+    AccessCheckedMeta,
+    AccessViolation,
     CapabilityError,
     Compartment,
     Diagnostic,
     Namespace,
     Sealed,
+    access_checked,
     harden,
     namespace,
     raw,
@@ -26,12 +36,16 @@ from ocapy._native import (
 )
 
 __all__ = [
+    "AccessChecked",
+    "AccessCheckedMeta",
+    "AccessViolation",
     "CapabilityError",
     "Compartment",
     "Diagnostic",
     "Namespace",
     "Sealed",
     "VerificationError",
+    "access_checked",
     "harden",
     "namespace",
     "raw",

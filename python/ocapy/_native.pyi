@@ -2,6 +2,8 @@ from collections.abc import Callable, Mapping
 from os import PathLike
 from typing import Any, TypeVar, final
 
+_C = TypeVar("_C", bound=type)
+
 @final
 class Diagnostic:
     """One violation found by the verifier."""
@@ -76,6 +78,31 @@ def sealed(cls: type[_T], /) -> type[_T]:
 
 def namespace(*functions: Callable[..., Any], **members: Any) -> Namespace:
     """An immutable record: functions by their ``__name__``, then keyword members, sealed."""
+class AccessViolation(AttributeError):
+    """A private member of an access-checked class was used by code that is not the class's."""
+
+    member: str
+    """The member's name, as looked up (mangled: ``_A__x``)."""
+    owner: str
+    """The qualified name of the class holding the member."""
+    caller: str
+    """The code that used it, as ``function at file:line``."""
+
+class AccessCheckedMeta(type):
+    """The metaclass of access-checked classes; protects each new subclass."""
+
+class AccessChecked(metaclass=AccessCheckedMeta):
+    """Base class of access-checked classes (``class A(AccessChecked)``)."""
+
+    __slots__ = ()
+
+def access_checked(cls: _C) -> _C:
+    """Class decorator: check private (``__x``) and protected (``_x``) members at run time.
+
+    With ``OCAPY_ACCESS_CHECKS=0`` in the environment when the class is created, returns
+    the class untouched.
+    """
+
 
 class CapabilityError(Exception):
     """Compartment code attempted something its compartment holds no capability for."""

@@ -54,11 +54,24 @@ def test_bad_arguments_are_value_errors(keyword, value, message):
         ocapy.verify("x = 1\n", **{keyword: value})
 
 
-def test_deep_nesting_is_a_diagnostic_not_a_crash():
-    source = "x = " + "(" * 100_000 + ")" * 100_000 + "\n"
+@pytest.mark.parametrize("depth", [100_000, 1_000_000])
+def test_deep_nesting_is_a_diagnostic_not_a_crash(depth):
+    # The larger source is counted before parsing, the smaller one after.
+    source = "x = " + "(" * depth + ")" * depth + "\n"
     (diagnostic,) = ocapy.verify(source)
     assert diagnostic.code == "OC903"
-    assert "nested" in diagnostic.message
+    assert "brackets nested more than 200 deep" in diagnostic.message
+
+
+def test_nesting_is_reported_where_it_goes_too_deep():
+    source = "y = 1\nx = " + "[" * 201 + "]" * 201 + "\n"
+    (diagnostic,) = ocapy.verify(source)
+    assert (diagnostic.code, diagnostic.line, diagnostic.column) == ("OC903", 2, 205)
+    assert ocapy.verify("x = " + "[" * 200 + "]" * 200 + "\n") == []
+
+
+def test_long_operator_chains_within_the_stack_pass():
+    assert ocapy.verify("x = 1" + " + 1" * 10_000 + "\n") == []
 
 
 def test_verification_error_carries_the_diagnostics():

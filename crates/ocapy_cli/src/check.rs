@@ -12,11 +12,13 @@ use crate::files::{self, Input};
 use crate::output;
 use crate::{EXIT_CLEAN, EXIT_ERROR, EXIT_VIOLATIONS};
 
-/// One checked input: its name, decoded text and diagnostics.
+/// One checked input: its name, decoded text and diagnostics, and their rendering in a
+/// line-oriented output format.
 pub struct FileReport {
     pub name: String,
     pub text: String,
     pub diagnostics: Vec<Diagnostic>,
+    pub rendered: String,
 }
 
 pub fn run(arguments: &CheckArgs) -> Result<u8, String> {
@@ -33,10 +35,15 @@ pub fn run(arguments: &CheckArgs) -> Result<u8, String> {
         .build()
         .map_err(|error| format!("starting worker threads: {error}"))?;
     let stdin = read_stdin_if_needed(&inputs)?;
+    let renderer = output::full_renderer();
     let results: Vec<Result<FileReport, String>> = pool.install(|| {
         inputs
             .par_iter()
-            .map(|input| check_input(input, stdin.as_deref(), arguments, &settings))
+            .map(|input| {
+                let mut report = check_input(input, stdin.as_deref(), arguments, &settings)?;
+                report.rendered = output::render_file(arguments.format, &renderer, &report);
+                Ok(report)
+            })
             .collect()
     });
     let mut reports = Vec::with_capacity(results.len());
@@ -113,6 +120,7 @@ fn check_input(
         name,
         text: checked.text.into_owned(),
         diagnostics: checked.diagnostics,
+        rendered: String::new(),
     })
 }
 

@@ -43,20 +43,18 @@ fn located<'a>(
     }
 }
 
-pub fn write(
-    out: &mut impl Write,
-    arguments: &CheckArgs,
-    reports: &[FileReport],
-) -> io::Result<()> {
-    match arguments.format {
-        OutputFormat::Full => write_full(out, reports)?,
-        OutputFormat::Concise => write_lines(out, reports, |d| {
+/// How a line-oriented format prints one file's diagnostics: rendered by the worker that
+/// checked the file, so that snippets are drawn in parallel.
+pub fn render_file(format: OutputFormat, renderer: &Renderer, report: &FileReport) -> String {
+    match format {
+        OutputFormat::Full => render_full(renderer, report),
+        OutputFormat::Concise => render_lines(report, |d| {
             format!(
                 "{}:{}:{}: {} {}",
                 d.filename, d.line, d.column, d.code, d.message
             )
-        })?,
-        OutputFormat::Github => write_lines(out, reports, |d| {
+        }),
+        OutputFormat::Github => render_lines(report, |d| {
             format!(
                 "::error title=ocapy ({code}),file={file},line={line},col={col},endLine={end_line},endColumn={end_col}::{code} {message}",
                 code = d.code,
@@ -67,7 +65,31 @@ pub fn write(
                 end_col = d.end_column,
                 message = escape_github_data(d.message),
             )
-        })?,
+        }),
+        OutputFormat::Json | OutputFormat::Sarif => String::new(),
+    }
+}
+
+/// Snippets in colour on a terminal, unless `NO_COLOR` is set.
+pub fn full_renderer() -> Renderer {
+    if std::env::var_os("NO_COLOR").is_none() && io::IsTerminal::is_terminal(&io::stdout()) {
+        Renderer::styled()
+    } else {
+        Renderer::plain()
+    }
+}
+
+pub fn write(
+    out: &mut impl Write,
+    arguments: &CheckArgs,
+    reports: &[FileReport],
+) -> io::Result<()> {
+    match arguments.format {
+        OutputFormat::Full | OutputFormat::Concise | OutputFormat::Github => {
+            for report in reports {
+                out.write_all(report.rendered.as_bytes())?;
+            }
+        }
         OutputFormat::Json => {
             let all = collect(reports);
             serde_json::to_writer_pretty(&mut *out, &all)?;
@@ -85,56 +107,43 @@ pub fn write(
 }
 
 fn collect(reports: &[FileReport]) -> Vec<Located<'_>> {
-    let mut all = Vec::new();
-    for report in reports {
-        let locator = Locator::new(&report.text);
-        all.extend(
-            report
-                .diagnostics
-                .iter()
-                .map(|d| located(report, &locator, d)),
-        );
-    }
-    all
+    reports.iter().flat_map(located_in).collect()
 }
 
-fn write_lines(
-    out: &mut impl Write,
-    reports: &[FileReport],
-    line: impl Fn(&Located<'_>) -> String,
-) -> io::Result<()> {
-    for diagnostic in collect(reports) {
-        writeln!(out, "{}", line(&diagnostic))?;
-    }
-    Ok(())
+fn located_in(report: &FileReport) -> impl Iterator<Item = Located<'_>> {
+    let locator = Locator::new(&report.text);
+    report
+        .diagnostics
+        .iter()
+        .map(move |diagnostic| located(report, &locator, diagnostic))
 }
 
-fn write_full(out: &mut impl Write, reports: &[FileReport]) -> io::Result<()> {
-    let renderer =
-        if std::env::var_os("NO_COLOR").is_none() && io::IsTerminal::is_terminal(&io::stdout()) {
-            Renderer::styled()
-        } else {
-            Renderer::plain()
-        };
-    for report in reports {
-        let locator = Locator::new(&report.text);
-        for diagnostic in &report.diagnostics {
-            let start = locator.location(diagnostic.range.start());
-            let (excerpt, span) = excerpt(&report.text, diagnostic);
-            let title = format!("{} [{}]", diagnostic.message, diagnostic.rule.name());
-            let group = Level::ERROR
-                .primary_title(&title)
-                .id(diagnostic.rule.code())
-                .element(
-                    Snippet::source(excerpt)
-                        .line_start(start.line)
-                        .path(&report.name)
-                        .annotation(AnnotationKind::Primary.span(span)),
-                );
-            writeln!(out, "{}\n", renderer.render(&[group]))?;
-        }
+fn render_lines(report: &FileReport, line: impl Fn(&Located<'_>) -> String) -> String {
+    located_in(report)
+        .map(|diagnostic| line(&diagnostic) + "\n")
+        .collect()
+}
+
+fn render_full(renderer: &Renderer, report: &FileReport) -> String {
+    let locator = Locator::new(&report.text);
+    let mut rendered = String::new();
+    for diagnostic in &report.diagnostics {
+        let start = locator.location(diagnostic.range.start());
+        let (excerpt, span) = excerpt(&report.text, diagnostic);
+        let title = format!("{} [{}]", diagnostic.message, diagnostic.rule.name());
+        let group = Level::ERROR
+            .primary_title(&title)
+            .id(diagnostic.rule.code())
+            .element(
+                Snippet::source(excerpt)
+                    .line_start(start.line)
+                    .path(&report.name)
+                    .annotation(AnnotationKind::Primary.span(span)),
+            );
+        rendered.push_str(&renderer.render(&[group]));
+        rendered.push_str("\n\n");
     }
-    Ok(())
+    rendered
 }
 
 /// The whole lines a diagnostic covers (at most a few), and its span within them.

@@ -5,6 +5,7 @@
 
 use pyo3::prelude::*;
 
+mod access;
 mod compartment;
 mod seal;
 mod verifier;
@@ -13,6 +14,7 @@ mod verifier;
 fn _native(module: &Bound<'_, PyModule>) -> PyResult<()> {
     verifier::register(module)?;
     seal::register(module)?;
+    access::register(module)?;
     compartment::register(module)?;
     Ok(())
 }

@@ -2,7 +2,10 @@
 //! or rejected. The `match`es below have no catch-all arm on purpose: a node kind the parser
 //! gains in a new release stops the build until someone decides how to check it.
 
+use std::cell::RefCell;
+
 use ruff_python_ast::{self as ast, Expr, Pattern, Stmt};
+use ruff_python_parser::semantic_errors::{SemanticSyntaxChecker, SemanticSyntaxError};
 use ruff_source_file::LineIndex;
 use ruff_text_size::{Ranged, TextRange};
 
@@ -36,6 +39,15 @@ pub struct Checker<'a> {
     /// Names proven, where they are read, to be instances of the class whose method is
     /// running (`isinstance(other, C)`): the encapsulation profile treats them as `self`.
     pub proven_same_class: Vec<(ScopeId, &'a str)>,
+    /// The errors CPython's compiler raises on code that parses (`return` outside a
+    /// function, `nonlocal` without a binding, ...), found by ruff's checker as we go.
+    syntax: SemanticSyntaxChecker,
+    pub(crate) syntax_errors: RefCell<Vec<SemanticSyntaxError>>,
+    /// The scope of each loop body and `try` statement being visited, innermost last.
+    pub(crate) loops: Vec<ScopeId>,
+    pub(crate) tries: Vec<ScopeId>,
+    /// `from __future__ import annotations` is in effect.
+    pub(crate) future_annotations: bool,
 }
 
 impl<'a> Checker<'a> {
@@ -49,11 +61,27 @@ impl<'a> Checker<'a> {
             positions: Vec::new(),
             diagnostics: Vec::new(),
             proven_same_class: Vec::new(),
+            syntax: SemanticSyntaxChecker::new(),
+            syntax_errors: RefCell::new(Vec::new()),
+            loops: Vec::new(),
+            tries: Vec::new(),
+            future_annotations: false,
         }
     }
 
     pub fn into_diagnostics(self) -> Vec<Diagnostic> {
-        self.diagnostics
+        let mut diagnostics = self.diagnostics;
+        diagnostics.extend(
+            self.syntax_errors
+                .into_inner()
+                .into_iter()
+                .map(|error| Diagnostic::new(Rule::SyntaxError, error.to_string(), error.range)),
+        );
+        diagnostics
+    }
+
+    pub(crate) fn source(&self) -> &'a str {
+        self.source
     }
 
     pub fn enabled(&self, rule: Rule) -> bool {
@@ -105,7 +133,29 @@ impl<'a> Checker<'a> {
     }
 
     pub fn check_module(&mut self, module: &'a ast::ModModule) {
+        self.future_annotations = module.body.iter().any(|stmt| {
+            stmt.as_import_from_stmt().is_some_and(|import| {
+                import.module.as_deref() == Some("__future__")
+                    && import
+                        .names
+                        .iter()
+                        .any(|alias| alias.name.as_str() == "annotations")
+            })
+        });
         self.visit_body_indexed(&module.body);
+    }
+
+    /// Runs ruff's semantic syntax checks on a node about to be visited, in its scope.
+    fn check_semantic_syntax(&mut self, visit: impl FnOnce(&mut SemanticSyntaxChecker, &Self)) {
+        let mut syntax = std::mem::take(&mut self.syntax);
+        visit(&mut syntax, self);
+        self.syntax = syntax;
+    }
+
+    fn visit_loop_body(&mut self, body: &'a [Stmt]) {
+        self.loops.push(self.scope);
+        self.visit_body(body);
+        self.loops.pop();
     }
 
     fn visit_body_indexed(&mut self, body: &'a [Stmt]) {
@@ -141,6 +191,7 @@ impl<'a> Checker<'a> {
     }
 
     fn visit_stmt(&mut self, stmt: &'a Stmt) {
+        self.check_semantic_syntax(|syntax, checker| syntax.visit_stmt(stmt, checker));
         match stmt {
             Stmt::FunctionDef(def) => self.visit_function_def(def),
             Stmt::ClassDef(class) => self.visit_class_def(class),
@@ -183,14 +234,14 @@ impl<'a> Checker<'a> {
             }) => {
                 self.visit_expr(iter);
                 self.visit_expr(target);
-                self.visit_body(body);
+                self.visit_loop_body(body);
                 self.visit_body(orelse);
             }
             Stmt::While(ast::StmtWhile {
                 test, body, orelse, ..
             }) => {
                 self.visit_expr(test);
-                self.visit_body(body);
+                self.visit_loop_body(body);
                 self.visit_body(orelse);
             }
             Stmt::If(ast::StmtIf {
@@ -246,6 +297,7 @@ impl<'a> Checker<'a> {
                         *range,
                     );
                 }
+                self.tries.push(self.scope);
                 self.visit_body(body);
                 for handler in handlers {
                     let ast::ExceptHandler::ExceptHandler(handler) = handler;
@@ -257,6 +309,7 @@ impl<'a> Checker<'a> {
                 }
                 self.visit_body(orelse);
                 self.visit_body(finalbody);
+                self.tries.pop();
             }
             Stmt::Assert(ast::StmtAssert { test, msg, .. }) => {
                 self.visit_expr(test);
@@ -266,6 +319,28 @@ impl<'a> Checker<'a> {
             Stmt::ImportFrom(import) => imports::check_import_from(self, import),
             Stmt::Global(ast::StmtGlobal { names, .. })
             | Stmt::Nonlocal(ast::StmtNonlocal { names, .. }) => {
+                let here = self.model.scope(self.scope);
+                let other_declarations = match stmt {
+                    Stmt::Global(_) => &here.nonlocals,
+                    _ => &here.globals,
+                };
+                // The one such compiler error ruff's checker leaves out, reported at the
+                // second of the two declarations.
+                let conflicts: Vec<&ast::Identifier> = names
+                    .iter()
+                    .filter(|name| {
+                        other_declarations
+                            .get(name.as_str())
+                            .is_some_and(|other| other.start() < name.start())
+                    })
+                    .collect();
+                for name in conflicts {
+                    self.report(
+                        Rule::SyntaxError,
+                        format!("name `{name}` is nonlocal and global"),
+                        name.range,
+                    );
+                }
                 for name in names {
                     names::check_binding(self, name.as_str(), name.range);
                 }
@@ -372,6 +447,7 @@ impl<'a> Checker<'a> {
     }
 
     fn visit_expr_as(&mut self, expr: &'a Expr, usage: Usage) {
+        self.check_semantic_syntax(|syntax, checker| syntax.visit_expr(expr, checker));
         match expr {
             Expr::BoolOp(ast::ExprBoolOp { values, .. }) => self.visit_exprs(values),
             Expr::Named(ast::ExprNamed { target, value, .. }) => {

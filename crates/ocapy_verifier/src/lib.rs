@@ -9,6 +9,7 @@ mod limits;
 mod rule;
 pub mod rules;
 mod semantic;
+mod semantic_syntax;
 mod settings;
 mod source;
 pub mod tables;
@@ -33,14 +34,17 @@ pub const STACK_SIZE: usize = 256 * 1024 * 1024;
 
 /// Verifies one module's source text. The diagnostics are sorted by position.
 ///
-/// Recursion is bounded by [`limits`]; call this on a thread with [`STACK_SIZE`] of stack
+/// Recursion is bounded by the nesting limits; call this on a thread with [`STACK_SIZE`] of stack
 /// (see [`on_verifier_stack`]).
 pub fn check_source(source: &str, settings: &Settings) -> Vec<Diagnostic> {
-    if let Err(diagnostic) = limits::check_nesting(source) {
+    if let Err(diagnostic) = limits::check_before_parsing(source) {
         return vec![diagnostic];
     }
     let options = ParseOptions::from(Mode::Module).with_target_version(settings.target_version);
     let parsed = parse_unchecked(source, options);
+    if let Err(diagnostic) = limits::check_parsed(parsed.tokens()) {
+        return vec![diagnostic];
+    }
     let mut diagnostics: Vec<Diagnostic> = parsed
         .errors()
         .iter()

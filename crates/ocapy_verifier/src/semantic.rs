@@ -7,7 +7,7 @@
 //! body, comprehensions and annotation scopes are function-like, and what no scope binds is a
 //! builtin.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 use ruff_python_ast::visitor::{self, Visitor};
 use ruff_python_ast::{self as ast, Expr, ExprContext, Pattern, Stmt};
@@ -92,6 +92,10 @@ pub struct Scope<'a> {
     pub nonlocals: HashMap<&'a str, TextRange>,
     pub method: Option<Method<'a>>,
     pub class: Option<ClassBody<'a>>,
+    /// An `async def`, or a comprehension with an `async for`.
+    pub is_async: bool,
+    /// A generator expression's scope.
+    pub is_generator_expression: bool,
 }
 
 impl<'a> Scope<'a> {
@@ -99,11 +103,13 @@ impl<'a> Scope<'a> {
         Scope {
             kind,
             parent,
-            bindings: HashMap::new(),
-            globals: HashMap::new(),
-            nonlocals: HashMap::new(),
+            bindings: HashMap::default(),
+            globals: HashMap::default(),
+            nonlocals: HashMap::default(),
             method: None,
             class: (kind == ScopeKind::Class).then(ClassBody::default),
+            is_async: false,
+            is_generator_expression: false,
         }
     }
 
@@ -128,7 +134,7 @@ impl<'a> SemanticModel<'a> {
     pub fn build(module: &'a ast::ModModule) -> Self {
         let mut collector = Collector {
             scopes: vec![Scope::new(ScopeKind::Module, None)],
-            node_scopes: HashMap::new(),
+            node_scopes: HashMap::default(),
             current: MODULE_SCOPE,
             statement: None,
             through_nonlocal: Vec::new(),
@@ -376,6 +382,7 @@ impl<'a> Collector<'a> {
         }
         let class = self.class_of_method_scope();
         let scope = self.push_scope(ScopeKind::Function, def);
+        self.scopes[scope].is_async = def.is_async;
         if let Some(class) = class {
             let receiver = def
                 .parameters
@@ -426,13 +433,16 @@ impl<'a> Collector<'a> {
         node: &'a T,
         generators: &'a [ast::Comprehension],
         elements: &[&'a Expr],
+        is_generator_expression: bool,
     ) {
         // The first iterable runs in the enclosing scope; everything else in the new one.
         let Some((first, rest)) = generators.split_first() else {
             return;
         };
         self.visit_expr(&first.iter);
-        self.push_scope(ScopeKind::Comprehension, node);
+        let scope = self.push_scope(ScopeKind::Comprehension, node);
+        self.scopes[scope].is_async = generators.iter().any(|generator| generator.is_async);
+        self.scopes[scope].is_generator_expression = is_generator_expression;
         self.visit_expr(&first.target);
         for condition in &first.ifs {
             self.visit_expr(condition);
@@ -665,13 +675,13 @@ impl<'a> Visitor<'a> for Collector<'a> {
                 self.pop_scope();
             }
             Expr::ListComp(comp) => {
-                self.visit_comprehension_scope(comp, &comp.generators, &[&comp.elt]);
+                self.visit_comprehension_scope(comp, &comp.generators, &[&comp.elt], false);
             }
             Expr::SetComp(comp) => {
-                self.visit_comprehension_scope(comp, &comp.generators, &[&comp.elt]);
+                self.visit_comprehension_scope(comp, &comp.generators, &[&comp.elt], false);
             }
             Expr::Generator(comp) => {
-                self.visit_comprehension_scope(comp, &comp.generators, &[&comp.elt]);
+                self.visit_comprehension_scope(comp, &comp.generators, &[&comp.elt], true);
             }
             Expr::DictComp(comp) => {
                 let elements: Vec<&Expr> = comp
@@ -680,7 +690,7 @@ impl<'a> Visitor<'a> for Collector<'a> {
                     .into_iter()
                     .chain([&*comp.value])
                     .collect();
-                self.visit_comprehension_scope(comp, &comp.generators, &elements);
+                self.visit_comprehension_scope(comp, &comp.generators, &elements, false);
             }
             _ => visitor::walk_expr(self, expr),
         }

@@ -33,9 +33,10 @@ pub fn decode(bytes: &[u8]) -> Result<Cow<'_, str>, Diagnostic> {
         Some(rest) => (true, rest),
         None => (false, bytes),
     };
-    let encoding = match coding_cookie(body) {
+    let cookie = coding_cookie(body);
+    let encoding = match &cookie {
         None => Encoding::Utf8,
-        Some(name) => Encoding::from_cookie(&name).ok_or_else(|| {
+        Some(name) => Encoding::from_cookie(name).ok_or_else(|| {
             Diagnostic::new(
                 Rule::UnreadableSource,
                 format!(
@@ -45,10 +46,23 @@ pub fn decode(bytes: &[u8]) -> Result<Cow<'_, str>, Diagnostic> {
             )
         })?,
     };
-    if has_bom && encoding != Encoding::Utf8 {
+    // CPython accepts a byte-order mark only with a cookie spelled `utf-8` (or `utf-8-...`),
+    // case and underscores aside: `utf8` with a mark is its "encoding problem: utf8 with BOM".
+    let cookie_spells_utf8 = |name: &str| {
+        let normalized = name.to_ascii_lowercase().replace('_', "-");
+        normalized == "utf-8" || normalized.starts_with("utf-8-")
+    };
+    if has_bom
+        && cookie
+            .as_deref()
+            .is_some_and(|name| !cookie_spells_utf8(name))
+    {
         return Err(Diagnostic::new(
             Rule::UnreadableSource,
-            "the file starts with a UTF-8 byte-order mark but its coding cookie names another encoding",
+            format!(
+                "the file starts with a UTF-8 byte-order mark but its coding cookie is `{}`, which CPython refuses with a mark (write `utf-8`)",
+                cookie.as_deref().unwrap_or_default()
+            ),
             at_start,
         ));
     }
@@ -183,5 +197,8 @@ mod tests {
         assert!(error(b"# coding: klingon\n").contains("unsupported source encoding `klingon`"));
         assert!(error(b"# coding: ascii\nx = '\xc3\xa9'\n").contains("not ASCII"));
         assert!(error(b"\xef\xbb\xbf# coding: latin-1\n").contains("byte-order mark"));
+        assert!(error(b"\xef\xbb\xbf# coding: utf8\n").contains("write `utf-8`"));
+        assert!(decode(b"\xef\xbb\xbf# coding: UTF_8\n").is_ok());
+        assert!(decode(b"\xef\xbb\xbf# coding: utf-8-sig\n").is_ok());
     }
 }

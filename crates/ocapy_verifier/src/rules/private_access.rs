@@ -16,7 +16,11 @@ pub const PRIVATE_ATTRIBUTE: RuleDoc = RuleDoc {
         directly in the class body, never rebound anywhere in the method or in a nested scope \
         that can rebind it. Anything else (`other._balance`, `x.__dict__`, `x.__class__`, the \
         mangled `x._Account__pin`) reads another object's private state. `self.__dict__` is \
-        allowed; assigning a dunder attribute of `self` (`self.__class__ = ...`) is not.",
+        allowed; assigning a dunder attribute of `self` (`self.__class__ = ...`) is not. \
+        The `encapsulation` profile, for a team's own code, also accepts another instance \
+        the method has proven to be of its class, through a name bound once in the method: \
+        inside `if isinstance(other, C):` or `if type(other) is C:`, after `if not \
+        isinstance(other, C): return ...`, and after `made = C(...)` or `made = cls(...)`.",
     bad: "def steal(account):\n    return account._balance\n",
     good: "class Account:\n    def __init__(self):\n        self._balance = 0\n\n    def balance(self):\n        return self._balance\n",
 };
@@ -256,18 +260,49 @@ fn proven_by<'a>(checker: &Checker<'a>, test: &'a Expr) -> Option<&'a str> {
         },
         _ => return None,
     };
-    let method = checker.model.enclosing_method(checker.scope)?;
-    let method_class = checker.model.scope(method).method.as_ref()?.class;
-    let bound_in = checker.model.resolve(checker.scope, class.id.as_str())?;
-    let is_this_class = checker.model.scope(bound_in).bindings[class.id.as_str()]
+    is_this_class(checker, class).then_some(subject.id.as_str())
+}
+
+/// Whether `class` names, everywhere it is bound, the class whose method encloses the
+/// checker's scope.
+fn is_this_class(checker: &Checker<'_>, class: &ast::ExprName) -> bool {
+    let Some(method) = checker.model.enclosing_method(checker.scope) else {
+        return false;
+    };
+    let Some(method_class) = checker.model.scope(method).method.as_ref().map(|m| m.class) else {
+        return false;
+    };
+    let Some(bound_in) = checker.model.resolve(checker.scope, class.id.as_str()) else {
+        return false;
+    };
+    checker.model.scope(bound_in).bindings[class.id.as_str()]
         .iter()
         .all(|binding| {
             binding.kind
                 == BindingKind::ClassDef {
                     scope: method_class,
                 }
-        });
-    is_this_class.then_some(subject.id.as_str())
+        })
+}
+
+/// `cls` of a `@classmethod` of the enclosing class, with its privilege intact.
+fn is_classmethod_receiver(checker: &Checker<'_>, name: &ast::ExprName) -> bool {
+    let Some(scope) = checker.model.resolve(checker.scope, name.id.as_str()) else {
+        return false;
+    };
+    let Some(method) = &checker.model.scope(scope).method else {
+        return false;
+    };
+    let decorated_classmethod = method.def.decorator_list.iter().any(|decorator| {
+        decorator
+            .expression
+            .as_name_expr()
+            .is_some_and(|decorator| {
+                decorator.id.as_str() == "classmethod"
+                    && names::certainly_builtin_in(checker, method.class, "classmethod")
+            })
+    });
+    decorated_classmethod && matches!(name_privilege(checker, name.id.as_str()), Privilege::Owner)
 }
 
 /// The name an `if isinstance(n, C):` test proves inside its body.
@@ -278,29 +313,59 @@ pub fn proof_within<'a>(checker: &Checker<'a>, test: &'a Expr) -> Option<&'a str
     proven_by(checker, test)
 }
 
-/// The name `if not isinstance(n, C): return ...` (a body that always leaves) proves for
-/// the statements after it.
+/// The name a statement proves for the statements after it: `if not isinstance(n, C):
+/// return ...` (a body that always leaves), or `n = C(...)` (`cls(...)` in a classmethod).
 pub fn proof_after<'a>(checker: &Checker<'a>, stmt: &'a ruff_python_ast::Stmt) -> Option<&'a str> {
     use ruff_python_ast::Stmt;
     if checker.settings.profile != Profile::Encapsulation {
         return None;
     }
-    let Stmt::If(if_stmt) = stmt else {
-        return None;
-    };
-    let Expr::UnaryOp(ast::ExprUnaryOp {
-        op: ast::UnaryOp::Not,
-        operand,
-        ..
-    }) = &*if_stmt.test
-    else {
-        return None;
-    };
-    let leaves = matches!(if_stmt.body.last(), Some(Stmt::Return(_) | Stmt::Raise(_)));
-    if !leaves || !if_stmt.elif_else_clauses.is_empty() {
-        return None;
+    match stmt {
+        Stmt::If(if_stmt) => {
+            let Expr::UnaryOp(ast::ExprUnaryOp {
+                op: ast::UnaryOp::Not,
+                operand,
+                ..
+            }) = &*if_stmt.test
+            else {
+                return None;
+            };
+            let leaves = matches!(if_stmt.body.last(), Some(Stmt::Return(_) | Stmt::Raise(_)));
+            if !leaves || !if_stmt.elif_else_clauses.is_empty() {
+                return None;
+            }
+            proven_by(checker, operand)
+        }
+        Stmt::Assign(ast::StmtAssign { targets, value, .. }) => match targets.as_slice() {
+            [Expr::Name(target)] => constructed(checker, target, value),
+            _ => None,
+        },
+        Stmt::AnnAssign(ast::StmtAnnAssign {
+            target,
+            value: Some(value),
+            ..
+        }) => match &**target {
+            Expr::Name(target) => constructed(checker, target, value),
+            _ => None,
+        },
+        _ => None,
     }
-    proven_by(checker, operand)
+}
+
+/// `n = C(...)` or `n = cls(...)`: the name `n`, an instance the method's class made.
+fn constructed<'a>(
+    checker: &Checker<'a>,
+    target: &'a ast::ExprName,
+    value: &Expr,
+) -> Option<&'a str> {
+    let Expr::Call(call) = value else {
+        return None;
+    };
+    let Expr::Name(class) = &*call.func else {
+        return None;
+    };
+    (is_this_class(checker, class) || is_classmethod_receiver(checker, class))
+        .then_some(target.id.as_str())
 }
 
 enum DecoratorVerdict {
@@ -564,6 +629,8 @@ mod tests {
             "class C:\n    def __eq__(self, other):\n        if not isinstance(other, C):\n            return NotImplemented\n        return self._x == other._x\n",
             "class C:\n    def merge(self, other):\n        if isinstance(other, C):\n            return other._x\n",
             "class C:\n    def merge(self, other):\n        if type(other) is C:\n            return other._x\n",
+            "class C:\n    def __add__(self, other):\n        result = C()\n        result._x = self._x\n        return result\n",
+            "class C:\n    @classmethod\n    def make(cls, x):\n        made: C = cls()\n        made._x = x\n        return made\n",
         ];
         for source in proven {
             assert!(codes_with(source, &settings).is_empty(), "{source}");
@@ -577,6 +644,14 @@ mod tests {
             "class D:\n    pass\n\nclass C:\n    def merge(self, other):\n        if isinstance(other, D):\n            return other._x\n",
             // Rebound after the check.
             "class C:\n    def merge(self, other, x):\n        if isinstance(other, C):\n            other = x\n            return other._x\n",
+            // Constructed, but bound twice.
+            "class C:\n    def copy(self, x):\n        made = C()\n        made = x\n        return made._x\n",
+            // Used before it is constructed.
+            "class C:\n    def copy(self):\n        def peek():\n            return made._x\n        peek()\n        made = C()\n",
+            // Another class's instance.
+            "class D:\n    pass\n\nclass C:\n    def copy(self):\n        made = D()\n        return made._x\n",
+            // `cls` of a staticmethod is just a parameter.
+            "class C:\n    @staticmethod\n    def make(cls):\n        made = cls()\n        return made._x\n",
         ];
         for source in unproven {
             assert_eq!(codes_with(source, &settings), ["OC101"], "{source}");
