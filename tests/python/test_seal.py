@@ -3,6 +3,7 @@ ordinary use keeps working."""
 
 from __future__ import annotations
 
+import asyncio
 import copy
 import gc
 import pickle
@@ -209,6 +210,83 @@ def test_iterators_are_sealed_too() -> None:
         iterator.__reduce__
     assert isinstance(iterator, Sealed)
     assert list(iterator) == [1, 2]
+
+
+def test_sealed_coroutines_are_awaited_and_keep_their_frames() -> None:
+    secret = object()
+
+    async def tick() -> None:
+        await asyncio.sleep(0)
+
+    async def work(x: int) -> int:
+        hidden = secret  # noqa: F841 -- a local the frame would show
+        await tick()  # suspends: the event loop gets its own future back
+        return x * 2
+
+    run = seal(work)
+    coroutine = run(21)
+    assert isinstance(coroutine, Sealed)
+    for edge in ("cr_frame", "cr_code", "cr_await"):
+        with pytest.raises(AttributeError):
+            getattr(coroutine, edge)
+    with pytest.raises(AttributeError):
+        coroutine.__await__
+    assert asyncio.run(_await(coroutine)) == 42
+
+    async def host() -> int:
+        return await run(1) + await run(2)
+
+    assert asyncio.run(host()) == 6
+
+
+def test_the_object_never_escapes_through_what_its_methods_start() -> None:
+    class Connection:
+        def __init__(self) -> None:
+            self._secret = 42
+
+        def walk(self):  # type: ignore[no-untyped-def]
+            yield self
+            return self
+
+        async def connect(self) -> Connection:
+            await asyncio.sleep(0)
+            return self
+
+    s = seal(Connection())
+    walk = s.walk()
+    assert next(walk) is s
+    with pytest.raises(StopIteration) as finished:
+        next(walk)
+    assert finished.value.value is s
+    assert asyncio.run(_await(s.connect())) is s
+    coroutine = s.connect()
+    coroutine.send(None)  # suspends at the sleep
+    with pytest.raises(StopIteration) as finished:
+        coroutine.send(None)
+    assert finished.value.value is s
+    assert finished.value.args == (s,)
+
+
+def test_awaiting_a_sealed_object_that_returns_itself_gives_the_wrapper() -> None:
+    class Ready:
+        def __await__(self):  # type: ignore[no-untyped-def]
+            yield from ()
+            return self
+
+    ready = Ready()
+    s = seal(ready)
+
+    async def host() -> object:
+        return await s
+
+    # The awaited result is the inner object, handed back as its wrapper.
+    assert asyncio.run(host()) is s
+    with pytest.raises(TypeError, match="not awaitable"):
+        asyncio.run(_await(seal([1])))
+
+
+async def _await(awaitable: Any) -> Any:
+    return await awaitable
 
 
 def test_comparison_never_hands_the_inner_object_to_the_other_operand() -> None:

@@ -9,7 +9,7 @@
 //! - deep: a new exception of the same class, built from the sealed arguments and with the
 //!   public instance attributes sealed, so nothing of the inside reaches the holder raw.
 
-use pyo3::exceptions::{PyAttributeError, PyRuntimeError};
+use pyo3::exceptions::{PyAttributeError, PyRuntimeError, PyStopIteration};
 use pyo3::ffi;
 use pyo3::intern;
 use pyo3::prelude::*;
@@ -48,27 +48,32 @@ fn strip(wrapper: &Bound<'_, Sealed>, exc: &Bound<'_, PyAny>) -> PyResult<()> {
         ffi::PyException_SetContext(exc.as_ptr(), std::ptr::null_mut());
         ffi::PyException_SetCause(exc.as_ptr(), std::ptr::null_mut());
     }
-    let subject = wrapper.get().subject(py);
     let args = exc.getattr("args")?.cast_into::<PyTuple>()?;
-    if args.iter().any(|arg| arg.is(subject)) {
-        let holder_view = Sealed::subject_wrapper(wrapper)?;
-        let args = args.iter().map(|arg| {
-            if arg.is(subject) {
-                holder_view.clone()
-            } else {
-                arg
+    let mut replaced = false;
+    let mut safe_args = Vec::with_capacity(args.len());
+    for arg in args.iter() {
+        match Sealed::holder_view(wrapper, &arg)? {
+            Some(view) => {
+                replaced = true;
+                safe_args.push(view);
             }
-        });
-        exc.setattr("args", PyTuple::new(py, args.collect::<Vec<_>>())?)?;
+            None => safe_args.push(arg),
+        }
+    }
+    if replaced {
+        exc.setattr("args", PyTuple::new(py, safe_args)?)?;
     }
     if exc.is_instance_of::<PyAttributeError>() {
         let obj = exc.getattr("obj")?;
-        let replacement = if obj.is(subject) {
-            Sealed::subject_wrapper(wrapper)?
-        } else {
-            py.None().into_bound(py)
-        };
+        let replacement =
+            Sealed::holder_view(wrapper, &obj)?.unwrap_or_else(|| py.None().into_bound(py));
         exc.setattr("obj", replacement)?;
+    }
+    // A generator's or coroutine's result travels in `StopIteration.value`, apart from
+    // its arguments: it leaves as any result does.
+    if exc.is_instance_of::<PyStopIteration>() {
+        let value = exc.getattr(intern!(py, "value"))?;
+        exc.setattr(intern!(py, "value"), Sealed::export(wrapper, value)?)?;
     }
     Ok(())
 }

@@ -27,6 +27,11 @@ pub(crate) struct Sealed {
     /// a loop then allocates nothing. A cache, not state: it holds a method bound to the
     /// same inner object, never the wrapper itself, so it makes no cycle.
     last_method: CachedRef,
+    /// For a wrapper of something the subject of another wrapper made and that runs on
+    /// (a generator, a coroutine, an iterator, and their methods): that subject, which
+    /// must come back as its own wrapper when this one hands it out (`yield self`, an async
+    /// method's `return self`).
+    owner: Option<Py<PyAny>>,
 }
 
 /// What the inner object is, which decides how attribute reads and calls behave.
@@ -62,6 +67,7 @@ impl Sealed {
             deep,
             view,
             last_method: CachedRef::empty(),
+            owner: None,
         }
     }
 
@@ -177,14 +183,14 @@ impl Sealed {
     /// reach their `__self__`, `__globals__`, `__closure__`, `fget` ...) and instances of
     /// the authority class (`type(self)(...)`, a classmethod's `cls(...)`) come back sealed;
     /// other values as they are.
-    fn export<'py>(
+    pub(super) fn export<'py>(
         slf: &Bound<'py, Self>,
         value: Bound<'py, PyAny>,
     ) -> PyResult<Bound<'py, PyAny>> {
         let sealed = slf.get();
         let subject = sealed.subject(slf.py());
-        if value.is(subject) {
-            return Self::subject_wrapper(slf);
+        if let Some(view) = Self::holder_view(slf, &value)? {
+            return Ok(view);
         }
         if needs_no_seal(&value) {
             return Ok(value);
@@ -204,10 +210,56 @@ impl Sealed {
         }
         let own_instance =
             || Self::authority(slf).is_some_and(|class| is_instance_by_type(&value, &class));
-        if sealed.deep || carries_edges(&value) || is_builtin_function(&value) || own_instance() {
+        if !sealed.deep && carries_edges(&value) {
+            return Self::derived(slf, &value);
+        }
+        if sealed.deep || is_builtin_function(&value) || own_instance() {
             return seal(&value, sealed.deep);
         }
         Ok(value)
+    }
+
+    /// What the holder sees instead of `value` when it is this wrapper's subject, or the
+    /// subject of the wrapper this one derives from: their wrappers, never the objects.
+    pub(super) fn holder_view<'py>(
+        slf: &Bound<'py, Self>,
+        value: &Bound<'py, PyAny>,
+    ) -> PyResult<Option<Bound<'py, PyAny>>> {
+        let sealed = slf.get();
+        if value.is(sealed.subject(slf.py())) {
+            return Self::subject_wrapper(slf).map(Some);
+        }
+        match &sealed.owner {
+            Some(owner) if value.is(owner.bind(slf.py())) => {
+                seal(owner.bind(slf.py()), sealed.deep).map(Some)
+            }
+            _ => Ok(None),
+        }
+    }
+
+    /// `value`, which this wrapper's subject made and which runs on (a generator, a
+    /// coroutine, an iterator), sealed as a wrapper that knows the subject it came from.
+    fn derived<'py>(
+        slf: &Bound<'py, Self>,
+        value: &Bound<'py, PyAny>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let py = slf.py();
+        if needs_no_seal(value) {
+            return Ok(value.clone());
+        }
+        let sealed = slf.get();
+        if let Some(existing) = memo::lookup(value, sealed.deep) {
+            return Ok(existing.into_any());
+        }
+        let owner = match &sealed.owner {
+            Some(owner) => owner.clone_ref(py),
+            None => sealed.subject(py).clone().unbind(),
+        };
+        let mut wrapper = Sealed::new(value, sealed.deep);
+        wrapper.owner = Some(owner);
+        let wrapper = Bound::new(py, wrapper)?;
+        memo::insert(&wrapper);
+        Ok(wrapper.into_any())
     }
 
     /// `function` bound to `this`, sealed at this wrapper's depth.
@@ -216,13 +268,18 @@ impl Sealed {
         function: Bound<'py, PyAny>,
         this: Bound<'py, PyAny>,
     ) -> PyResult<Bound<'py, PyAny>> {
-        let sealed = Self::with_view(
+        let mut sealed = Self::with_view(
             function.unbind(),
             slf.get().deep,
             View::Method {
                 this: this.unbind(),
             },
         );
+        sealed.owner = slf
+            .get()
+            .owner
+            .as_ref()
+            .map(|owner| owner.clone_ref(slf.py()));
         Ok(Bound::new(slf.py(), sealed)?.into_any())
     }
 
@@ -493,7 +550,7 @@ impl Sealed {
         let inner = slf.get().inner.bind(slf.py());
         let iterator = inner.try_iter().map_err(|err| Self::error(slf, err))?;
         // An iterator leads back to what it iterates (`__reduce__`): it is always sealed.
-        seal(&iterator, slf.get().deep)
+        Self::derived(slf, &iterator)
     }
 
     fn __next__<'py>(slf: &Bound<'py, Self>) -> PyResult<Option<Bound<'py, PyAny>>> {
@@ -506,9 +563,16 @@ impl Sealed {
                 inner.get_type().name()?
             )));
         }
-        // SAFETY: `inner` is an iterator (checked above); `PyIter_Next` returns a new
-        // reference, or NULL at the end (no exception) or on error (exception set).
-        let next = unsafe { ffi::PyIter_Next(inner.as_ptr()) };
+        // SAFETY: `inner` is an iterator (checked above), so its type has `tp_iternext`; it
+        // returns a new reference, or NULL at the end or on error, with an exception set or
+        // not. Unlike `PyIter_Next`, calling the slot keeps a `StopIteration`'s value, which
+        // is an awaited coroutine's result.
+        let next = unsafe {
+            let iternext = (*ffi::Py_TYPE(inner.as_ptr()))
+                .tp_iternext
+                .expect("PyIter_Check saw tp_iternext");
+            iternext(inner.as_ptr())
+        };
         if next.is_null() {
             return match PyErr::take(py) {
                 Some(err) => Err(Self::error(slf, err)),
@@ -518,6 +582,18 @@ impl Sealed {
         // SAFETY: `next` is a new, non-null reference.
         let next = unsafe { Bound::from_owned_ptr(py, next) };
         Self::export(slf, next).map(Some)
+    }
+
+    /// `await sealed`: the inner awaitable's iterator, sealed like any iterator. What it
+    /// yields goes to the event loop through `export`, so a shallow seal hands asyncio its
+    /// own futures, and the awaited result comes back exported.
+    fn __await__<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyAny>> {
+        match Self::protocol(slf, "__await__", &[])? {
+            Some(iterator) => Self::derived(slf, &iterator),
+            None => Err(PyTypeError::new_err(
+                "the object sealed here is not awaitable",
+            )),
+        }
     }
 
     fn __enter__<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyAny>> {
@@ -785,6 +861,9 @@ impl Sealed {
     fn __traverse__(&self, visit: PyVisit<'_>) -> Result<(), PyTraverseError> {
         visit.call(&self.inner)?;
         self.last_method.traverse(&visit)?;
+        if let Some(owner) = &self.owner {
+            visit.call(owner)?;
+        }
         match &self.view {
             View::Method { this } => visit.call(this),
             View::Unbound { class } => visit.call(class),
