@@ -2,15 +2,25 @@
 
 ``ocapy.verify`` checks source against a capability-safe subset of Python 3 (the
 ``capability`` profile) or only its private-access rules (``encapsulation``).
+``ocapy.paths`` lists the routes through the object graph from one object to another.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 
-from ocapy._native import Diagnostic, verify
+from ocapy._native import ROOTS, Diagnostic, Path, SearchIncomplete, Step, paths, verify
 
-__all__ = ["Diagnostic", "VerificationError", "verify"]
+__all__ = [
+    "ROOTS",
+    "Diagnostic",
+    "Path",
+    "SearchIncomplete",
+    "Step",
+    "VerificationError",
+    "paths",
+    "verify",
+]
 
 
 class VerificationError(Exception):

@@ -62,6 +62,8 @@ pub enum StepKey {
     None,
     Name(String),
     Position(i64),
+    /// A dict key, as its `repr`.
+    Literal(String),
 }
 
 /// How a step turns the expression for the referrer into the expression for the referent.
@@ -85,7 +87,7 @@ impl Template {
     }
 
     /// The step alone, with `x` standing for the referrer (an edge label in `dot` output).
-    fn label(&self) -> String {
+    pub fn label(&self) -> String {
         self.apply("x")
     }
 }
@@ -116,7 +118,9 @@ impl Route {
     pub fn expr(&self, root: &str) -> String {
         self.steps
             .iter()
-            .fold(root.to_string(), |expression, step| step.template.apply(&expression))
+            .fold(root.to_string(), |expression, step| {
+                step.template.apply(&expression)
+            })
     }
 }
 
@@ -141,14 +145,16 @@ pub struct Found {
 }
 
 /// Runs `ocapy paths`; the search is given by the Python extension.
-pub type Search<'a> = &'a dyn Fn(&Query) -> Result<Found, String>;
+pub type Search<'a> = &'a (dyn Fn(&Query) -> Result<Found, String> + Sync);
 
 pub fn run(arguments: &PathsArgs, search: Option<Search<'_>>) -> Result<u8, String> {
     let Some(search) = search else {
-        return Err("`ocapy paths` imports your modules, so it needs the Python package: \
+        return Err(
+            "`ocapy paths` imports your modules, so it needs the Python package: \
              run it as `python -m ocapy paths ...` (or the `ocapy` command pip installs) in \
              the environment where ocapy and your code are installed"
-            .to_string());
+                .to_string(),
+        );
     };
     let query = Query {
         from: arguments.from.clone(),
@@ -364,9 +370,17 @@ mod tests {
             source_node: 1,
             source_type: "function".to_string(),
             steps: vec![
-                step(StepKind::Attribute, Template::Suffix(".__closure__".into()), 2),
+                step(
+                    StepKind::Attribute,
+                    Template::Suffix(".__closure__".into()),
+                    2,
+                ),
                 step(StepKind::Index, Template::Suffix("[0]".into()), 3),
-                step(StepKind::Type, Template::Wrap("type(".into(), ")".into()), 4),
+                step(
+                    StepKind::Type,
+                    Template::Wrap("type(".into(), ")".into()),
+                    4,
+                ),
             ],
         };
         assert_eq!(route.expr("f"), "type(f.__closure__[0])");

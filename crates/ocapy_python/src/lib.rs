@@ -5,10 +5,12 @@
 
 use pyo3::prelude::*;
 
+mod paths;
 mod verifier;
 
 #[pymodule]
 fn _native(module: &Bound<'_, PyModule>) -> PyResult<()> {
     verifier::register(module)?;
+    paths::register(module)?;
     Ok(())
 }

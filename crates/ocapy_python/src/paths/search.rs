@@ -1,0 +1,347 @@
+//! Breadth-first search over the object graph, keeping a few parents per object, then the
+//! routes to the target enumerated shortest first.
+//!
+//! Every visited object is held by a strong reference until the search ends, the GIL is held
+//! throughout and the collector is paused, so the graph cannot change under the search: no
+//! Python code runs (no finalizer either) and no visited object can be freed and its address
+//! reused.
+
+use std::cmp::Reverse;
+use std::collections::{BinaryHeap, HashMap};
+use std::hash::{BuildHasherDefault, Hasher};
+
+use pyo3::ffi;
+use pyo3::prelude::*;
+
+use super::edges::{Namer, Ptr, referents};
+
+/// Which reference of its parent led to an object.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub(super) enum Slot {
+    /// The i-th referent of the parent's traversal (`gc.get_referents(parent)[i]`).
+    Traversed(usize),
+    /// The i-th of the parent's named edges (frames, and every edge in public mode).
+    Named(usize),
+}
+
+#[derive(Copy, Clone, Debug)]
+pub(super) struct Parent {
+    pub node: u32,
+    pub slot: Slot,
+}
+
+struct Node {
+    /// A strong reference, released when the graph is dropped.
+    object: Ptr,
+    depth: u32,
+    first_parent: Option<Parent>,
+}
+
+/// Object addresses are distinct and aligned; multiplying spreads them over the table.
+#[derive(Default)]
+struct AddressHasher(u64);
+
+impl Hasher for AddressHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, _bytes: &[u8]) {
+        unreachable!("only addresses are hashed")
+    }
+
+    fn write_usize(&mut self, address: usize) {
+        self.0 = (address as u64 >> 4).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    }
+}
+
+type AddressMap<V> = HashMap<usize, V, BuildHasherDefault<AddressHasher>>;
+
+/// Which edges the search follows.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub(super) enum Edges {
+    All,
+    Public,
+}
+
+pub(super) struct Limits {
+    pub edges: Edges,
+    pub max_depth: u32,
+    pub limit: usize,
+    pub max_objects: Option<usize>,
+}
+
+/// The explored part of the graph.
+pub(super) struct Graph {
+    nodes: Vec<Node>,
+    index: AddressMap<u32>,
+    more_parents: HashMap<u32, Vec<Parent>>,
+    /// The search stopped at `max_objects` before it was done.
+    pub truncated: bool,
+    target: Option<u32>,
+}
+
+impl Drop for Graph {
+    fn drop(&mut self) {
+        for node in &self.nodes {
+            // SAFETY: each node owns one strong reference; the graph lives only while the
+            // GIL is held (it holds raw pointers, so it is neither Send nor Sync).
+            unsafe { ffi::Py_DECREF(node.object) };
+        }
+    }
+}
+
+/// Pauses automatic garbage collection (whose finalizers are Python code) while alive.
+struct CollectorPaused {
+    was_enabled: bool,
+}
+
+impl CollectorPaused {
+    fn new() -> Self {
+        // SAFETY: the GIL is held by the caller.
+        Self {
+            was_enabled: unsafe { ffi::PyGC_Disable() } != 0,
+        }
+    }
+}
+
+impl Drop for CollectorPaused {
+    fn drop(&mut self) {
+        if self.was_enabled {
+            // SAFETY: the GIL is still held (the guard lives inside the search).
+            unsafe { ffi::PyGC_Enable() };
+        }
+    }
+}
+
+impl Graph {
+    fn new() -> Self {
+        Self {
+            nodes: Vec::new(),
+            index: AddressMap::default(),
+            more_parents: HashMap::new(),
+            truncated: false,
+            target: None,
+        }
+    }
+
+    pub(super) fn visited(&self) -> usize {
+        self.nodes.len()
+    }
+
+    pub(super) fn object<'py>(&self, py: Python<'py>, node: u32) -> Bound<'py, PyAny> {
+        // SAFETY: the node holds a strong reference for the graph's lifetime.
+        unsafe { Bound::from_borrowed_ptr(py, self.nodes[node as usize].object) }
+    }
+
+    fn add(&mut self, object: Ptr, depth: u32, parent: Option<Parent>) -> u32 {
+        let node = u32::try_from(self.nodes.len()).expect("fewer than 2^32 objects");
+        // SAFETY: `object` is live (borrowed from its parent, or a new reference the caller
+        // keeps until this returns); the node takes a reference of its own.
+        unsafe { ffi::Py_INCREF(object) };
+        self.nodes.push(Node {
+            object,
+            depth,
+            first_parent: parent,
+        });
+        self.index.insert(object as usize, node);
+        node
+    }
+
+    fn add_parent(&mut self, node: u32, parent: Parent, cap: usize) {
+        let entry = &mut self.nodes[node as usize];
+        if entry.depth == 0 {
+            return; // a route never passes through a start twice
+        }
+        if entry.first_parent.is_none() {
+            entry.first_parent = Some(parent);
+            return;
+        }
+        let more = self.more_parents.entry(node).or_default();
+        if more.len() + 1 < cap {
+            more.push(parent);
+        }
+    }
+
+    fn parents(&self, node: u32) -> impl Iterator<Item = Parent> + '_ {
+        self.nodes[node as usize]
+            .first_parent
+            .into_iter()
+            .chain(self.more_parents.get(&node).into_iter().flatten().copied())
+    }
+
+    fn depth(&self, node: u32) -> u32 {
+        self.nodes[node as usize].depth
+    }
+}
+
+/// Walks from `starts` (depth 0), a level at a time, until the explored graph holds `limit`
+/// routes to the target, the depth limit is reached, or `max_objects` objects are visited.
+pub(super) fn explore<'py>(
+    py: Python<'py>,
+    starts: &[Bound<'py, PyAny>],
+    target: &Bound<'py, PyAny>,
+    limits: &Limits,
+    namer: &mut Namer<'py>,
+) -> Graph {
+    let _paused = CollectorPaused::new();
+    let mut graph = Graph::new();
+    let target = target.as_ptr();
+    for start in starts {
+        if !graph.index.contains_key(&(start.as_ptr() as usize)) {
+            let node = graph.add(start.as_ptr(), 0, None);
+            if start.as_ptr() == target {
+                graph.target = Some(node);
+            }
+        }
+    }
+    let cap = limits.limit.max(1);
+    let mut traversed = Vec::new();
+    let mut named = Vec::new();
+    let mut cursor = 0;
+    let mut level = 0;
+    'walk: while cursor < graph.nodes.len() {
+        let node = u32::try_from(cursor).expect("fewer than 2^32 objects");
+        let depth = graph.depth(node);
+        if depth >= limits.max_depth {
+            break;
+        }
+        // Each level explored adds the routes one step longer: stop once there are enough.
+        if depth > level {
+            level = depth;
+            if graph.target.is_some() && routes(&graph, limits).len() >= limits.limit {
+                break;
+            }
+        }
+        cursor += 1;
+        if Some(node) == graph.target {
+            continue; // a route ends at the target, it never passes through it
+        }
+        let object = graph.object(py, node);
+        named.clear();
+        traversed.clear();
+        // SAFETY: a type check.
+        let is_frame = unsafe { ffi::PyFrame_Check(object.as_ptr()) } != 0;
+        match limits.edges {
+            Edges::Public => named = namer.public_edges(&object),
+            // A running frame's traversal shows almost nothing from 3.11 on: its caller,
+            // globals and locals are named edges.
+            Edges::All if is_frame => {
+                named = namer.named_edges(&object);
+                referents(object.as_ptr(), &mut traversed);
+            }
+            Edges::All => referents(object.as_ptr(), &mut traversed),
+        }
+        let children = named
+            .iter()
+            .enumerate()
+            .map(|(index, edge)| (edge.child.as_ptr(), Slot::Named(index)))
+            .chain(
+                traversed
+                    .iter()
+                    .enumerate()
+                    // A frame's named edges already cover what its traversal repeats.
+                    .filter(|(_, child)| !named.iter().any(|e| e.child.as_ptr() == **child))
+                    .map(|(index, &child)| (child, Slot::Traversed(index))),
+            );
+        for (child, slot) in children {
+            if child == object.as_ptr() {
+                continue;
+            }
+            let parent = Parent { node, slot };
+            if let Some(&seen) = graph.index.get(&(child as usize)) {
+                graph.add_parent(seen, parent, cap);
+                continue;
+            }
+            if limits
+                .max_objects
+                .is_some_and(|max| graph.nodes.len() >= max)
+            {
+                graph.truncated = true;
+                break 'walk;
+            }
+            let added = graph.add(child, depth + 1, Some(parent));
+            if child == target {
+                graph.target = Some(added);
+            }
+        }
+    }
+    graph
+}
+
+/// A route: the start node, then each step's parent edge and the node it reaches.
+pub(super) struct FoundRoute {
+    pub start: u32,
+    pub steps: Vec<(Parent, u32)>,
+}
+
+/// Up to `limit` distinct routes from a start to the target, shortest first: a best-first
+/// walk back from the target over the recorded parents, each partial route ranked by its
+/// length plus its head's depth (which no route to the head can beat), so routes complete
+/// in order of length.
+pub(super) fn routes(graph: &Graph, limits: &Limits) -> Vec<FoundRoute> {
+    let Some(target) = graph.target else {
+        return Vec::new();
+    };
+    // Partial routes share tails: `links[i]` is a step and the index of the step after it.
+    let mut links: Vec<(Parent, u32, Option<usize>)> = Vec::new();
+    let mut queue = BinaryHeap::new();
+    queue.push(Reverse((graph.depth(target), 0u32, target, None::<usize>)));
+    let mut found = Vec::new();
+    // Enough to find `limit` routes in any graph the parent cap allows, bounded regardless.
+    let mut budget = limits.limit.saturating_mul(10_000).max(10_000);
+    while let Some(Reverse((_, length, head, tail))) = queue.pop() {
+        if graph.depth(head) == 0 {
+            let mut steps = Vec::new();
+            let mut link = tail;
+            while let Some(index) = link {
+                let (parent, reached, next) = links[index];
+                steps.push((parent, reached));
+                link = next;
+            }
+            found.push(FoundRoute { start: head, steps });
+            if found.len() == limits.limit {
+                break;
+            }
+            continue;
+        }
+        for parent in graph.parents(head) {
+            if budget == 0 {
+                return found;
+            }
+            budget -= 1;
+            let length = length + 1;
+            if length + graph.depth(parent.node) > limits.max_depth
+                || on_route(&links, head, tail, parent.node)
+            {
+                continue;
+            }
+            links.push((parent, head, tail));
+            let rank = length + graph.depth(parent.node);
+            queue.push(Reverse((rank, length, parent.node, Some(links.len() - 1))));
+        }
+    }
+    found
+}
+
+/// Whether `node` is already on the partial route starting at `head`.
+fn on_route(
+    links: &[(Parent, u32, Option<usize>)],
+    head: u32,
+    tail: Option<usize>,
+    node: u32,
+) -> bool {
+    let mut link = tail;
+    let mut current = head;
+    loop {
+        if current == node {
+            return true;
+        }
+        let Some(index) = link else {
+            return false;
+        };
+        let (_, reached, next) = links[index];
+        current = reached;
+        link = next;
+    }
+}
