@@ -246,8 +246,92 @@ impl Definition {
     }
 }
 
-/// Whether a type's `__getattribute__` is the generic lookup of objects, classes or modules:
-/// the slot wrapper those types put in their dicts (a class that only defines `__getattr__`
+/// A dict's value under entry `index` (written `['key']` when the key prints as a literal)
+/// and the key itself (by iteration order). A subclass is read through `dict`'s methods.
+fn dict_entry_edges<'py>(
+    py: Python<'py>,
+    dict: Ptr,
+    index: usize,
+    (key, value): (Ptr, Ptr),
+) -> [Edge<'py>; 2] {
+    // SAFETY: a type check; `key` and `value` are borrowed from the live dict.
+    let (exact, key, value) = unsafe {
+        (
+            ffi::PyDict_CheckExact(dict) != 0,
+            Bound::from_borrowed_ptr(py, key),
+            Bound::from_borrowed_ptr(py, value),
+        )
+    };
+    let value_label = match literal(&key) {
+        Some(repr) => Label {
+            kind: StepKind::Item,
+            template: if exact {
+                Template::Suffix(format!("[{repr}]"))
+            } else {
+                Template::Wrap("dict.__getitem__(".into(), format!(", {repr})"))
+            },
+            key: Key::Literal(key.clone().unbind(), repr),
+        },
+        None => Label {
+            kind: StepKind::Value,
+            key: Key::Position(position(index)),
+            template: if exact {
+                Template::Wrap("list(".into(), format!(".values())[{index}]"))
+            } else {
+                Template::Wrap("list(dict.values(".into(), format!("))[{index}]"))
+            },
+        },
+    };
+    let key_label = Label {
+        kind: StepKind::Element,
+        key: Key::Position(position(index)),
+        template: if exact {
+            Template::Wrap("list(".into(), format!(")[{index}]"))
+        } else {
+            Template::Wrap("list(dict.keys(".into(), format!("))[{index}]"))
+        },
+    };
+    [
+        Edge {
+            child: value,
+            label: value_label,
+        },
+        Edge {
+            child: key,
+            label: key_label,
+        },
+    ]
+}
+
+unsafe extern "C" {
+    /// The type of bound methods (pyo3's ffi does not declare it).
+    static mut PyMethod_Type: ffi::PyTypeObject;
+
+    /// Iterates a set's table in iteration order (exported by CPython 3.10 to 3.13).
+    fn _PySet_NextEntry(
+        set: Ptr,
+        position: *mut ffi::Py_ssize_t,
+        key: *mut Ptr,
+        hash: *mut ffi::Py_hash_t,
+    ) -> c_int;
+}
+
+/// A set's elements in iteration order, borrowed (subclasses' own slots are not included).
+fn set_elements(set: Ptr) -> Vec<Ptr> {
+    let mut elements = Vec::new();
+    let mut position: ffi::Py_ssize_t = 0;
+    let mut key: Ptr = std::ptr::null_mut();
+    let mut hash: ffi::Py_hash_t = 0;
+    // SAFETY: `set` is a live set or frozenset; entries are read, nothing is hashed.
+    while unsafe { _PySet_NextEntry(set, &mut position, &mut key, &mut hash) } != 0 {
+        elements.push(key);
+    }
+    elements
+}
+
+/// Whether a type's `__getattribute__` is the generic lookup of objects, classes, modules or
+/// bound methods (which all find the type's descriptors first): the slot wrapper they put in
+/// their dicts (a class that only defines `__getattr__`
 /// keeps it; `__getattr__` runs only when the lookup finds nothing).
 fn is_generic_getattribute(value: Ptr) -> bool {
     // SAFETY: the wrapper descriptor check comes before reading its fields; the compared
@@ -257,10 +341,12 @@ fn is_generic_getattribute(value: Ptr) -> bool {
             return false;
         }
         let wrapped = (*value.cast::<ffi::PyWrapperDescrObject>()).d_wrapped;
-        let generic: [Option<ffi::getattrofunc>; 3] = [
+        let generic: [Option<ffi::getattrofunc>; 4] = [
             Some(ffi::PyObject_GenericGetAttr),
             (*(&raw const ffi::PyType_Type)).tp_getattro,
             (*(&raw const ffi::PyModule_Type)).tp_getattro,
+            // A bound method asks its type first, its function only for what the type lacks.
+            (*(&raw const PyMethod_Type)).tp_getattro,
         ];
         generic
             .into_iter()
@@ -411,13 +497,10 @@ impl<'py> Namer<'py> {
         }
     }
 
-    /// `C.name` gives the object in `C.__dict__` itself: not a dunder (the metaclass
-    /// answers those), and a value that is no descriptor, or a function (whose `__get__`
-    /// on a class returns itself).
+    /// `C.name` gives the object in `C.__dict__` itself (the metaclass not intercepting
+    /// `name` is checked by the caller): a value that is no descriptor, or a function (whose
+    /// `__get__` on a class returns itself).
     fn class_attribute_is_itself(&mut self, class: Ptr, name: &str) -> bool {
-        if name.starts_with("__") {
-            return false;
-        }
         let Some(dict) = type_dict(self.py, class.cast()) else {
             return false;
         };
@@ -556,46 +639,8 @@ impl<'py> Namer<'py> {
                     });
                 }
             } else if ffi::PyDict_Check(pointer) != 0 {
-                let exact = ffi::PyDict_CheckExact(pointer) != 0;
-                for (index, (key, value)) in dict_entries(pointer).into_iter().enumerate() {
-                    let key = Bound::from_borrowed_ptr(py, key);
-                    let value = Bound::from_borrowed_ptr(py, value);
-                    let value_label = match literal(&key) {
-                        Some(repr) => Label {
-                            kind: StepKind::Item,
-                            template: if exact {
-                                Template::Suffix(format!("[{repr}]"))
-                            } else {
-                                Template::Wrap("dict.__getitem__(".into(), format!(", {repr})"))
-                            },
-                            key: Key::Literal(key.clone().unbind(), repr),
-                        },
-                        None => Label {
-                            kind: StepKind::Value,
-                            key: Key::Position(position(index)),
-                            template: if exact {
-                                Template::Wrap("list(".into(), format!(".values())[{index}]"))
-                            } else {
-                                Template::Wrap("list(dict.values(".into(), format!("))[{index}]"))
-                            },
-                        },
-                    };
-                    edges.push(Edge {
-                        child: value,
-                        label: value_label,
-                    });
-                    edges.push(Edge {
-                        child: key,
-                        label: Label {
-                            kind: StepKind::Element,
-                            key: Key::Position(position(index)),
-                            template: if exact {
-                                Template::Wrap("list(".into(), format!(")[{index}]"))
-                            } else {
-                                Template::Wrap("list(dict.keys(".into(), format!("))[{index}]"))
-                            },
-                        },
-                    });
+                for (index, entry) in dict_entries(pointer).into_iter().enumerate() {
+                    edges.extend(dict_entry_edges(py, pointer, index, entry));
                 }
             } else if ffi::PyAnySet_Check(pointer) != 0 {
                 let exact = ffi::PyAnySet_CheckExact(pointer) != 0;
@@ -604,9 +649,7 @@ impl<'py> Namer<'py> {
                 } else {
                     "set"
                 };
-                // A set's traversal visits its elements in iteration order.
-                let mut elements = Vec::new();
-                referents(pointer, &mut elements);
+                let elements = set_elements(pointer);
                 for (index, element) in elements.into_iter().enumerate() {
                     edges.push(Edge {
                         child: Bound::from_borrowed_ptr(py, element),
@@ -863,6 +906,16 @@ impl<'py> Namer<'py> {
         }
         let (traversed, named) = &cache[&key];
         match slot {
+            super::search::Slot::DictValue(index) | super::search::Slot::DictKey(index) => {
+                let entry = *dict_entries(parent.as_ptr()).get(index)?;
+                let [value, key] = dict_entry_edges(self.py, parent.as_ptr(), index, entry);
+                let edge = if matches!(slot, super::search::Slot::DictKey(_)) {
+                    key
+                } else {
+                    value
+                };
+                (edge.child.as_ptr() == child).then_some(edge.label)
+            }
             super::search::Slot::Named(index) => named
                 .get(index)
                 .filter(|edge| edge.child.as_ptr() == child)

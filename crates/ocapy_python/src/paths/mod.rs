@@ -345,26 +345,42 @@ fn incomplete_message(setting: &str, visited: usize) -> String {
     )
 }
 
-/// Every route from `source` to `target` (matched by identity), shortest first.
+/// Every route from `source` to `target` (matched by identity), shortest first. Options
+/// (keyword-only): `edges="all"`, `max_depth=8`, `limit=10`, `max_objects=None`; they are
+/// read from `**options` so that an explicit `None` is refused where it means nothing.
 #[pyfunction]
-#[pyo3(signature = (source, target, *, edges = None, max_depth = None, limit = None, max_objects = None))]
+#[pyo3(signature = (source, target, **options))]
 fn paths(
     py: Python<'_>,
     source: &Bound<'_, PyAny>,
     target: &Bound<'_, PyAny>,
-    edges: Option<&Bound<'_, PyAny>>,
-    max_depth: Option<&Bound<'_, PyAny>>,
-    limit: Option<&Bound<'_, PyAny>>,
-    max_objects: Option<&Bound<'_, PyAny>>,
+    options: Option<&Bound<'_, PyDict>>,
 ) -> PyResult<Vec<Path>> {
+    let (mut edges, mut max_depth, mut limit, mut max_objects) = (None, None, None, None);
+    for (name, value) in options.into_iter().flat_map(|options| options.iter()) {
+        let slot = match name.extract::<String>()?.as_str() {
+            "edges" => &mut edges,
+            "max_depth" => &mut max_depth,
+            "limit" => &mut limit,
+            "max_objects" => &mut max_objects,
+            other => {
+                return Err(PyTypeError::new_err(format!(
+                    "paths() got an unexpected keyword argument {other:?} (options: edges, \
+                     max_depth, limit, max_objects)"
+                )));
+            }
+        };
+        *slot = Some(value);
+    }
     let max_objects = match max_objects {
-        Some(value) if !value.is_none() => Some(int_argument("max_objects", Some(value), 0, 1)?),
+        Some(value) if !value.is_none() => Some(int_argument("max_objects", Some(&value), 0, 1)?),
         _ => None,
     };
     let limits = Limits {
-        edges: edges_argument(edges)?,
-        max_depth: u32::try_from(int_argument("max_depth", max_depth, 8, 0)?).unwrap_or(u32::MAX),
-        limit: usize::try_from(int_argument("limit", limit, 10, 1)?).unwrap_or(usize::MAX),
+        edges: edges_argument(edges.as_ref())?,
+        max_depth: u32::try_from(int_argument("max_depth", max_depth.as_ref(), 8, 0)?)
+            .unwrap_or(u32::MAX),
+        limit: usize::try_from(int_argument("limit", limit.as_ref(), 10, 1)?).unwrap_or(usize::MAX),
         max_objects: max_objects.map(|max| usize::try_from(max).unwrap_or(usize::MAX)),
     };
     let (found, visited, truncated) = find(source, target, &limits)?;

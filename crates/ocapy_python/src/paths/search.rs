@@ -13,7 +13,7 @@ use std::hash::{BuildHasherDefault, Hasher};
 use pyo3::ffi;
 use pyo3::prelude::*;
 
-use super::edges::{Namer, Ptr, referents};
+use super::edges::{Namer, Ptr, dict_entries, referents};
 
 /// Which reference of its parent led to an object.
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]
@@ -22,6 +22,10 @@ pub(super) enum Slot {
     Traversed(usize),
     /// The i-th of the parent's named edges (frames, and every edge in public mode).
     Named(usize),
+    /// The value of a dict's i-th entry.
+    DictValue(usize),
+    /// The key of a dict's i-th entry (a dict of str keys does not traverse its keys).
+    DictKey(usize),
 }
 
 #[derive(Copy, Clone, Debug)]
@@ -198,6 +202,8 @@ pub(super) fn explore<'py>(
     let cap = limits.limit.max(1);
     let mut traversed = Vec::new();
     let mut named = Vec::new();
+    let mut entries = Vec::new();
+    let mut covered: AddressMap<()> = AddressMap::default();
     let mut cursor = 0;
     let mut level = 0;
     'walk: while cursor < graph.nodes.len() {
@@ -232,16 +238,41 @@ pub(super) fn explore<'py>(
             }
             Edges::All => referents(object.as_ptr(), &mut traversed),
         }
+        entries.clear();
+        // SAFETY: a type check.
+        if limits.edges == Edges::All && unsafe { ffi::PyDict_Check(object.as_ptr()) } != 0 {
+            entries = dict_entries(object.as_ptr());
+            // SAFETY: a type check.
+            if unsafe { ffi::PyDict_CheckExact(object.as_ptr()) } != 0 {
+                traversed.clear(); // the entries are all an exact dict refers to
+            }
+        }
+        let entry_children = entries
+            .iter()
+            .enumerate()
+            .flat_map(|(index, &(key, value))| {
+                [(value, Slot::DictValue(index)), (key, Slot::DictKey(index))]
+            });
+        // What named edges and entries already cover, the traversal repeats.
+        covered.clear();
+        if !traversed.is_empty() {
+            covered.extend(named.iter().map(|edge| (edge.child.as_ptr() as usize, ())));
+            covered.extend(
+                entry_children
+                    .clone()
+                    .map(|(child, _)| (child as usize, ())),
+            );
+        }
         let children = named
             .iter()
             .enumerate()
             .map(|(index, edge)| (edge.child.as_ptr(), Slot::Named(index)))
+            .chain(entry_children)
             .chain(
                 traversed
                     .iter()
                     .enumerate()
-                    // A frame's named edges already cover what its traversal repeats.
-                    .filter(|(_, child)| !named.iter().any(|e| e.child.as_ptr() == **child))
+                    .filter(|(_, child)| !covered.contains_key(&(**child as usize)))
                     .map(|(index, &child)| (child, Slot::Traversed(index))),
             );
         for (child, slot) in children {
