@@ -839,7 +839,11 @@ impl<'py> Namer<'py> {
         // Python code (on 3.11+ it may build the dict of inline attributes).
         let dict = unsafe {
             let kind = ffi::Py_TYPE(object);
-            if (*kind).tp_dictoffset == 0 && (*kind).tp_flags & ffi::Py_TPFLAGS_MANAGED_DICT == 0 {
+            #[cfg(Py_3_11)]
+            let managed = (*kind).tp_flags & ffi::Py_TPFLAGS_MANAGED_DICT != 0;
+            #[cfg(not(Py_3_11))]
+            let managed = false;
+            if (*kind).tp_dictoffset == 0 && !managed {
                 return;
             }
             let slot = _PyObject_GetDictPtr(object);
