@@ -67,7 +67,7 @@ pub enum StepKey {
 }
 
 /// How a step turns the expression for the referrer into the expression for the referent.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum Template {
     /// Appended: `.name`, `[0]`, `['key']`.
     Suffix(String),

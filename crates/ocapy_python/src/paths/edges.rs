@@ -15,6 +15,8 @@ use ocapy_verifier::tables::attributes::hidden_edge;
 use pyo3::ffi;
 use pyo3::prelude::*;
 
+use super::search::AddressMap;
+
 pub(super) type Ptr = *mut ffi::PyObject;
 
 unsafe extern "C" {
@@ -88,6 +90,18 @@ unsafe extern "C" fn collect(object: Ptr, list: *mut c_void) -> c_int {
     0
 }
 
+/// Whether the collector tracks `object`'s type (and so `gc.get_referents` traverses it):
+/// `PyObject_IS_GC`, inlined because the search asks it of every reference.
+pub(super) fn is_gc(object: Ptr) -> bool {
+    // SAFETY: `object` is live; this reads its type's flags and calls its `tp_is_gc` (C code
+    // that reads the object, e.g. whether a type is a heap type).
+    unsafe {
+        let kind = ffi::Py_TYPE(object);
+        (*kind).tp_flags & ffi::Py_TPFLAGS_HAVE_GC != 0
+            && (*kind).tp_is_gc.is_none_or(|is_gc| is_gc(object) != 0)
+    }
+}
+
 /// The references `object` holds, as its type's `tp_traverse` reports them: exactly what
 /// `gc.get_referents(object)` lists, in the same order. Borrowed: valid while `object` is
 /// alive and no Python code runs.
@@ -96,7 +110,7 @@ pub(super) fn referents(object: Ptr, out: &mut Vec<Ptr>) {
     // SAFETY: `object` is a live object and the GIL is held; the traversal only reads it and
     // calls `collect`, which appends to `out`.
     unsafe {
-        if ffi::PyObject_IS_GC(object) == 0 {
+        if !is_gc(object) {
             return;
         }
         if let Some(traverse) = (*ffi::Py_TYPE(object)).tp_traverse {
@@ -223,6 +237,15 @@ struct TypeFacts<'py> {
     names: HashMap<String, Definition>,
     /// Object members (`__slots__` and C struct members), at their first definition.
     members: Vec<(String, ffi::Py_ssize_t)>,
+    /// Public class attributes that reading them hands out as they are: on instances, those
+    /// that are no descriptors; on the class itself, functions too.
+    public_values: Vec<(String, Ptr, Handed)>,
+}
+
+#[derive(Copy, Clone, PartialEq, Eq)]
+enum Handed {
+    ToInstancesAndClass,
+    ToClassOnly,
 }
 
 struct Definition {
@@ -356,8 +379,8 @@ fn is_generic_getattribute(value: Ptr) -> bool {
 }
 
 /// The entries of a dict, in order: `PyDict_Next` reads them without hashing or comparing.
-pub(super) fn dict_entries(dict: Ptr) -> Vec<(Ptr, Ptr)> {
-    let mut entries = Vec::new();
+pub(super) fn dict_entries(dict: Ptr, entries: &mut Vec<(Ptr, Ptr)>) {
+    entries.clear();
     let mut position: ffi::Py_ssize_t = 0;
     let mut key: Ptr = std::ptr::null_mut();
     let mut value: Ptr = std::ptr::null_mut();
@@ -366,6 +389,12 @@ pub(super) fn dict_entries(dict: Ptr) -> Vec<(Ptr, Ptr)> {
     while unsafe { ffi::PyDict_Next(dict, &mut position, &mut key, &mut value) } != 0 {
         entries.push((key, value));
     }
+}
+
+/// [`dict_entries`] into a new vector.
+pub(super) fn dict_entry_list(dict: Ptr) -> Vec<(Ptr, Ptr)> {
+    let mut entries = Vec::new();
+    dict_entries(dict, &mut entries);
     entries
 }
 
@@ -389,6 +418,7 @@ impl<'py> TypeFacts<'py> {
             custom_getattribute: false,
             names: HashMap::new(),
             members: Vec::new(),
+            public_values: Vec::new(),
         };
         // SAFETY: `tp_mro` is a tuple of types once the type is ready (NULL before).
         let mro = unsafe { (*kind).tp_mro };
@@ -408,7 +438,7 @@ impl<'py> TypeFacts<'py> {
             let Some(dict) = type_dict(py, class) else {
                 continue;
             };
-            for (key, value) in dict_entries(dict.as_ptr()) {
+            for (key, value) in dict_entry_list(dict.as_ptr()) {
                 let Some(name) = exact_str(key) else {
                     continue;
                 };
@@ -431,6 +461,19 @@ impl<'py> TypeFacts<'py> {
                         }
                     }
                 }
+                // SAFETY: reading the type slots of a live object's type.
+                let handed = unsafe {
+                    if (*ffi::Py_TYPE(value)).tp_descr_get.is_none() {
+                        Some(Handed::ToInstancesAndClass)
+                    } else if ffi::PyFunction_Check(value) != 0 {
+                        Some(Handed::ToClassOnly)
+                    } else {
+                        None
+                    }
+                };
+                if let Some(handed) = handed.filter(|_| is_public_name(&name)) {
+                    facts.public_values.push((name.clone(), value, handed));
+                }
                 facts.names.insert(name, Definition { value, by_class });
             }
         }
@@ -441,24 +484,20 @@ impl<'py> TypeFacts<'py> {
 /// Names references and lists labelled edges, caching what it learns about types.
 pub(super) struct Namer<'py> {
     py: Python<'py>,
-    types: HashMap<usize, TypeFacts<'py>>,
+    types: AddressMap<TypeFacts<'py>>,
 }
 
 impl<'py> Namer<'py> {
     pub(super) fn new(py: Python<'py>) -> Self {
         Self {
             py,
-            types: HashMap::new(),
+            types: AddressMap::default(),
         }
     }
 
     fn facts(&mut self, object: Ptr) -> &TypeFacts<'py> {
         // SAFETY: every live object has a type.
-        let kind = unsafe { ffi::Py_TYPE(object) };
-        let py = self.py;
-        self.types
-            .entry(kind as usize)
-            .or_insert_with(|| TypeFacts::read(py, kind))
+        self.class_facts(unsafe { ffi::Py_TYPE(object) }.cast())
     }
 
     /// Whether `object.name` reads what the C structure holds under `name`: nothing written
@@ -504,7 +543,7 @@ impl<'py> Namer<'py> {
         let Some(dict) = type_dict(self.py, class.cast()) else {
             return false;
         };
-        dict_entries(dict.as_ptr()).iter().any(|&(key, value)| {
+        dict_entry_list(dict.as_ptr()).iter().any(|&(key, value)| {
             // SAFETY: `value` is borrowed from the live type dict.
             exact_str(key).as_deref() == Some(name)
                 && unsafe {
@@ -534,16 +573,12 @@ impl<'py> Namer<'py> {
                 template: Template::Wrap("type(".to_string(), ")".to_string()),
             },
         });
-        // Two rules may name the same reference alike (a module's `__dict__` is a member
-        // too): keep one.
-        let mut seen = Vec::new();
+        // Two rules may name the same attribute (a function's `__globals__` is a member
+        // too, a module's `__dict__` as well): keep one.
+        let mut attributes = std::collections::HashSet::new();
         edges.retain(|edge| {
-            let identity = (edge.child.as_ptr(), edge.label.template.clone());
-            let new = !seen.contains(&identity);
-            if new {
-                seen.push(identity);
-            }
-            new
+            edge.label.kind != StepKind::Attribute
+                || attributes.insert((edge.child.as_ptr() as usize, edge.label.template.clone()))
         });
         edges
     }
@@ -557,45 +592,46 @@ impl<'py> Namer<'py> {
             .filter(|edge| edge.label.is_public())
             .collect();
         let pointer = object.as_ptr();
-        // SAFETY: type checks only.
+        // SAFETY: a type check.
         let is_type = unsafe { ffi::PyType_Check(pointer) } != 0;
-        let class = if is_type {
-            pointer
+        let facts = if is_type {
+            self.class_facts(pointer)
         } else {
-            // SAFETY: a live object's type.
-            unsafe { ffi::Py_TYPE(pointer).cast() }
+            self.facts(pointer)
         };
-        let attributes: Vec<(String, Ptr)> = {
-            let facts = if is_type {
-                let py = self.py;
-                self.types
-                    .entry(class as usize)
-                    .or_insert_with(|| TypeFacts::read(py, class.cast()))
-            } else {
-                self.facts(pointer)
-            };
-            facts
-                .names
-                .iter()
-                .filter(|(name, _)| is_public_name(name))
-                .map(|(name, definition)| (name.clone(), definition.value))
-                .collect()
-        };
-        for (name, value) in attributes {
-            // SAFETY: `value` is borrowed from a type dict kept alive by the type cache.
-            let handed_out = unsafe {
-                (*ffi::Py_TYPE(value)).tp_descr_get.is_none()
-                    || (is_type && ffi::PyFunction_Check(value) != 0)
-            };
-            if handed_out {
-                edges.push(Edge {
-                    // SAFETY: as above.
-                    child: unsafe { Bound::from_borrowed_ptr(self.py, value) },
-                    label: Label::attribute(&name),
-                });
-            }
+        let values: Vec<(String, Ptr)> = facts
+            .public_values
+            .iter()
+            .filter(|(_, _, handed)| is_type || *handed == Handed::ToInstancesAndClass)
+            .map(|(name, value, _)| (name.clone(), *value))
+            .collect();
+        for (name, value) in values {
+            edges.push(Edge {
+                // SAFETY: borrowed from a type dict the type cache keeps alive.
+                child: unsafe { Bound::from_borrowed_ptr(self.py, value) },
+                label: Label::attribute(&name),
+            });
         }
         edges
+    }
+
+    /// Whether the search must visit `object` for what it refers to (the target is matched
+    /// apart): the collector tracks its type (it has referents), it has object members (a
+    /// code object's `co_consts`), or in public mode its class hands out public values.
+    pub(super) fn expands(&mut self, object: Ptr, public: bool) -> bool {
+        if is_gc(object) {
+            return true;
+        }
+        let facts = self.facts(object);
+        !facts.members.is_empty() || (public && !facts.public_values.is_empty())
+    }
+
+    /// The facts of a class itself (not of its metaclass).
+    fn class_facts(&mut self, class: Ptr) -> &TypeFacts<'py> {
+        let py = self.py;
+        self.types
+            .entry(class as usize)
+            .or_insert_with(|| TypeFacts::read(py, class.cast()))
     }
 
     /// Elements of tuples and lists, items and keys of dicts, elements of sets. Subclasses
@@ -633,13 +669,15 @@ impl<'py> Namer<'py> {
                         child: Bound::from_borrowed_ptr(py, item),
                         label: Label {
                             kind: StepKind::Index,
-                            key: Key::Position(i64::try_from(index).unwrap_or(i64::MAX)),
+                            key: Key::Position(position(
+                                usize::try_from(index).unwrap_or(usize::MAX),
+                            )),
                             template,
                         },
                     });
                 }
             } else if ffi::PyDict_Check(pointer) != 0 {
-                for (index, entry) in dict_entries(pointer).into_iter().enumerate() {
+                for (index, entry) in dict_entry_list(pointer).into_iter().enumerate() {
                     edges.extend(dict_entry_edges(py, pointer, index, entry));
                 }
             } else if ffi::PyAnySet_Check(pointer) != 0 {
@@ -775,7 +813,7 @@ impl<'py> Namer<'py> {
             };
             let entries: Vec<(Option<String>, Bound<'py, PyAny>)> =
                 if ffi::PyDict_CheckExact(locals.as_ptr()) != 0 {
-                    dict_entries(locals.as_ptr())
+                    dict_entry_list(locals.as_ptr())
                         .into_iter()
                         .map(|(key, value)| (exact_str(key), Bound::from_borrowed_ptr(py, value)))
                         .collect()
@@ -868,7 +906,7 @@ impl<'py> Namer<'py> {
                 label: Label::attribute("__dict__"),
             });
         }
-        for (key, value) in dict_entries(dict.as_ptr()) {
+        for (key, value) in dict_entry_list(dict.as_ptr()) {
             let Some(name) = exact_str(key) else {
                 continue;
             };
@@ -896,6 +934,11 @@ impl<'py> Namer<'py> {
         public: bool,
         cache: &mut LabelCache<'py>,
     ) -> Option<Label> {
+        if let (super::search::Slot::Traversed(index), false) = (slot, public)
+            && let Some(label) = element_label(parent.as_ptr(), index, child)
+        {
+            return Some(label);
+        }
         let key = parent.as_ptr() as usize;
         if !cache.contains_key(&key) {
             // The traversal first: naming may build an inline dict, which changes it.
@@ -911,7 +954,7 @@ impl<'py> Namer<'py> {
         let (traversed, named) = &cache[&key];
         match slot {
             super::search::Slot::DictValue(index) | super::search::Slot::DictKey(index) => {
-                let entry = *dict_entries(parent.as_ptr()).get(index)?;
+                let entry = *dict_entry_list(parent.as_ptr()).get(index)?;
                 let [value, key] = dict_entry_edges(self.py, parent.as_ptr(), index, entry);
                 let edge = if matches!(slot, super::search::Slot::DictKey(_)) {
                     key
@@ -942,6 +985,29 @@ impl<'py> Namer<'py> {
             }
         }
     }
+}
+
+/// `[i]` for the i-th referent of an exact list or tuple (they traverse their items in order),
+/// without listing the edges of a container that may hold millions.
+fn element_label(container: Ptr, index: usize, child: Ptr) -> Option<Label> {
+    let offset = ffi::Py_ssize_t::try_from(index).ok()?;
+    // SAFETY: exact type checks before reading items within bounds.
+    let item = unsafe {
+        if ffi::PyList_CheckExact(container) != 0 && offset < ffi::PyList_GET_SIZE(container) {
+            ffi::PyList_GET_ITEM(container, offset)
+        } else if ffi::PyTuple_CheckExact(container) != 0
+            && offset < ffi::PyTuple_GET_SIZE(container)
+        {
+            ffi::PyTuple_GET_ITEM(container, offset)
+        } else {
+            return None;
+        }
+    };
+    (item == child).then(|| Label {
+        kind: StepKind::Index,
+        key: Key::Position(position(index)),
+        template: Template::Suffix(format!("[{index}]")),
+    })
 }
 
 /// Per referrer, while labelling found routes: its traversal and its named edges.

@@ -14,7 +14,7 @@ use pyo3::ffi;
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyTuple};
 
-use edges::{Key, Label, LabelCache, Namer, dict_entries, exact_str, literal, type_name};
+use edges::{Key, Label, LabelCache, Namer, dict_entry_list, exact_str, literal, type_name};
 use search::{Edges, Limits};
 
 create_exception!(
@@ -129,7 +129,7 @@ fn starts<'py>(source: &Bound<'py, PyAny>) -> PyResult<Vec<(Bound<'py, PyAny>, O
     if unsafe { ffi::PyDict_CheckExact(modules.as_ptr()) } == 0 {
         return Err(PyTypeError::new_err("sys.modules is not a dict"));
     }
-    for (key, module) in dict_entries(modules.as_ptr()) {
+    for (key, module) in dict_entry_list(modules.as_ptr()) {
         // SAFETY: borrowed from `sys.modules`, alive; the strong references below keep them.
         let (key, module) = unsafe {
             (

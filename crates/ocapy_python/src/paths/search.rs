@@ -7,13 +7,14 @@
 //! reused.
 
 use std::cmp::Reverse;
+use std::collections::hash_map::Entry;
 use std::collections::{BinaryHeap, HashMap};
 use std::hash::{BuildHasherDefault, Hasher};
 
 use pyo3::ffi;
 use pyo3::prelude::*;
 
-use super::edges::{Namer, Ptr, dict_entries, referents};
+use super::edges::{Namer, Ptr, dict_entries, is_gc, referents};
 
 /// Which reference of its parent led to an object.
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]
@@ -41,9 +42,10 @@ struct Node {
     first_parent: Option<Parent>,
 }
 
-/// Object addresses are distinct and aligned; multiplying spreads them over the table.
+/// Keys are object addresses (distinct, aligned) and node numbers: a folded multiply
+/// spreads both over the table's low bits (which pick the bucket) and high bits.
 #[derive(Default)]
-struct AddressHasher(u64);
+pub(super) struct AddressHasher(u64);
 
 impl Hasher for AddressHasher {
     fn finish(&self) -> u64 {
@@ -55,11 +57,12 @@ impl Hasher for AddressHasher {
     }
 
     fn write_usize(&mut self, address: usize) {
-        self.0 = (address as u64 >> 4).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        let product = u128::from(address as u64) * 0x9E37_79B9_7F4A_7C15;
+        self.0 = (product as u64) ^ ((product >> 64) as u64);
     }
 }
 
-type AddressMap<V> = HashMap<usize, V, BuildHasherDefault<AddressHasher>>;
+pub(super) type AddressMap<V> = HashMap<usize, V, BuildHasherDefault<AddressHasher>>;
 
 /// Which edges the search follows.
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]
@@ -79,7 +82,7 @@ pub(super) struct Limits {
 pub(super) struct Graph {
     nodes: Vec<Node>,
     index: AddressMap<u32>,
-    more_parents: HashMap<u32, Vec<Parent>>,
+    more_parents: AddressMap<Vec<Parent>>,
     /// The search stopped at `max_objects` before it was done.
     pub truncated: bool,
     target: Option<u32>,
@@ -123,7 +126,7 @@ impl Graph {
         Self {
             nodes: Vec::new(),
             index: AddressMap::default(),
-            more_parents: HashMap::new(),
+            more_parents: AddressMap::default(),
             truncated: false,
             target: None,
         }
@@ -138,18 +141,53 @@ impl Graph {
         unsafe { Bound::from_borrowed_ptr(py, self.nodes[node as usize].object) }
     }
 
-    fn add(&mut self, object: Ptr, depth: u32, parent: Option<Parent>) -> u32 {
+    fn add_start(&mut self, object: Ptr) -> u32 {
         let node = u32::try_from(self.nodes.len()).expect("fewer than 2^32 objects");
-        // SAFETY: `object` is live (borrowed from its parent, or a new reference the caller
-        // keeps until this returns); the node takes a reference of its own.
+        // SAFETY: `object` is a live start the caller holds; the node takes a reference.
         unsafe { ffi::Py_INCREF(object) };
         self.nodes.push(Node {
             object,
-            depth,
-            first_parent: parent,
+            depth: 0,
+            first_parent: None,
         });
         self.index.insert(object as usize, node);
         node
+    }
+
+    /// Records the reference `parent` → `object`: a new node one level down, or one more
+    /// parent of a known one. None when `max_objects` stops the search.
+    fn reach(
+        &mut self,
+        object: Ptr,
+        parent: Parent,
+        cap: usize,
+        max_objects: Option<usize>,
+    ) -> Option<u32> {
+        let next = self.nodes.len();
+        match self.index.entry(object as usize) {
+            Entry::Occupied(seen) => {
+                let node = *seen.get();
+                self.add_parent(node, parent, cap);
+                Some(node)
+            }
+            Entry::Vacant(slot) => {
+                if max_objects.is_some_and(|max| next >= max) {
+                    return None;
+                }
+                let node = u32::try_from(next).expect("fewer than 2^32 objects");
+                slot.insert(node);
+                // SAFETY: `object` is live (borrowed from its parent, or a new reference
+                // the caller keeps until this returns); the node takes a reference of its own.
+                unsafe { ffi::Py_INCREF(object) };
+                let depth = self.nodes[parent.node as usize].depth + 1;
+                self.nodes.push(Node {
+                    object,
+                    depth,
+                    first_parent: Some(parent),
+                });
+                Some(node)
+            }
+        }
     }
 
     fn add_parent(&mut self, node: u32, parent: Parent, cap: usize) {
@@ -161,17 +199,23 @@ impl Graph {
             entry.first_parent = Some(parent);
             return;
         }
-        let more = self.more_parents.entry(node).or_default();
+        if cap < 2 {
+            return;
+        }
+        let more = self.more_parents.entry(node as usize).or_default();
         if more.len() + 1 < cap {
             more.push(parent);
         }
     }
 
     fn parents(&self, node: u32) -> impl Iterator<Item = Parent> + '_ {
-        self.nodes[node as usize]
-            .first_parent
-            .into_iter()
-            .chain(self.more_parents.get(&node).into_iter().flatten().copied())
+        self.nodes[node as usize].first_parent.into_iter().chain(
+            self.more_parents
+                .get(&(node as usize))
+                .into_iter()
+                .flatten()
+                .copied(),
+        )
     }
 
     fn depth(&self, node: u32) -> u32 {
@@ -193,7 +237,7 @@ pub(super) fn explore<'py>(
     let target = target.as_ptr();
     for start in starts {
         if !graph.index.contains_key(&(start.as_ptr() as usize)) {
-            let node = graph.add(start.as_ptr(), 0, None);
+            let node = graph.add_start(start.as_ptr());
             if start.as_ptr() == target {
                 graph.target = Some(node);
             }
@@ -226,13 +270,19 @@ pub(super) fn explore<'py>(
         let object = graph.object(py, node);
         named.clear();
         traversed.clear();
-        // SAFETY: a type check.
-        let is_frame = unsafe { ffi::PyFrame_Check(object.as_ptr()) } != 0;
+        // SAFETY: type checks.
+        let (is_frame, is_gc) = unsafe {
+            (
+                ffi::PyFrame_Check(object.as_ptr()) != 0,
+                is_gc(object.as_ptr()),
+            )
+        };
         match limits.edges {
             Edges::Public => named = namer.public_edges(&object),
             // A running frame's traversal shows almost nothing from 3.11 on: its caller,
-            // globals and locals are named edges.
-            Edges::All if is_frame => {
+            // globals and locals are named edges. Objects the collector does not track (code
+            // objects) have none: what they hold is in their members.
+            Edges::All if is_frame || !is_gc => {
                 named = namer.named_edges(&object);
                 referents(object.as_ptr(), &mut traversed);
             }
@@ -241,7 +291,7 @@ pub(super) fn explore<'py>(
         entries.clear();
         // SAFETY: a type check.
         if limits.edges == Edges::All && unsafe { ffi::PyDict_Check(object.as_ptr()) } != 0 {
-            entries = dict_entries(object.as_ptr());
+            dict_entries(object.as_ptr(), &mut entries);
             // SAFETY: a type check.
             if unsafe { ffi::PyDict_CheckExact(object.as_ptr()) } != 0 {
                 traversed.clear(); // the entries are all an exact dict refers to
@@ -279,21 +329,21 @@ pub(super) fn explore<'py>(
             if child == object.as_ptr() {
                 continue;
             }
-            let parent = Parent { node, slot };
-            if let Some(&seen) = graph.index.get(&(child as usize)) {
-                graph.add_parent(seen, parent, cap);
+            // Leaves (strs, ints ...) refer to nothing: only the target among them matters.
+            if child != target && !namer.expands(child, limits.edges == Edges::Public) {
                 continue;
             }
-            if limits
-                .max_objects
-                .is_some_and(|max| graph.nodes.len() >= max)
-            {
+            let parent = Parent { node, slot };
+            let Some(reached) = graph.reach(child, parent, cap, limits.max_objects) else {
                 graph.truncated = true;
                 break 'walk;
-            }
-            let added = graph.add(child, depth + 1, Some(parent));
+            };
             if child == target {
-                graph.target = Some(added);
+                graph.target = Some(reached);
+                // Routes found on reaching the target are shortest; enough of them end it.
+                if routes(&graph, limits).len() >= limits.limit {
+                    break 'walk;
+                }
             }
         }
     }
