@@ -416,6 +416,12 @@ mod tests {
     }
 
     #[test]
+    fn without_an_interpreter_paths_is_an_error() {
+        let status = crate::run(["ocapy", "paths", "--to", "pkg:SECRET"]);
+        assert_eq!(status, crate::EXIT_ERROR);
+    }
+
+    #[test]
     fn root_names_are_what_an_import_binds() {
         assert_eq!(root_name(Some("pkg.mod:obj.attr")), "obj.attr");
         assert_eq!(root_name(Some("pkg.mod")), "pkg.mod");
