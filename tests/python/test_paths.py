@@ -422,6 +422,24 @@ def test_readable_steps_for_common_references() -> None:
     assert expressions[20] == "x.deep[0][0]"
 
 
+def test_a_member_descriptor_copied_to_another_class_is_not_read_from_it() -> None:
+    class Owner:
+        __slots__ = ("slot",)
+
+    class Borrower:
+        stolen = Owner.__dict__["slot"]
+
+        def __init__(self, value: object) -> None:
+            self.value = value
+
+    secret = fresh("secret")
+    borrower = Borrower([secret])
+    routes = ocapy.paths(borrower, secret)
+    assert [path.expr("x") for path in routes][:1] == ["x.value[0]"]
+    assert_true_routes(routes, borrower, secret)
+    assert ocapy.paths(borrower, secret, edges="public")
+
+
 def test_steps_as_data() -> None:
     secret = fresh("secret")
     source = {"key": [types.SimpleNamespace(name=secret)]}

@@ -236,10 +236,19 @@ struct TypeFacts<'py> {
     /// Each name the MRO defines, at its first definition.
     names: HashMap<String, Definition>,
     /// Object members (`__slots__` and C struct members), at their first definition.
-    members: Vec<(String, ffi::Py_ssize_t)>,
+    members: Vec<Member>,
     /// Public class attributes that reading them hands out as they are: on instances, those
     /// that are no descriptors; on the class itself, functions too.
     public_values: Vec<(String, Ptr, Handed)>,
+}
+
+/// A member descriptor: an object pointer at `offset` in instances of `owner`.
+struct Member {
+    name: String,
+    offset: ffi::Py_ssize_t,
+    /// The type whose layout has the member; a descriptor copied into another class's dict
+    /// must not be read from that class's instances.
+    owner: *mut ffi::PyTypeObject,
 }
 
 #[derive(Copy, Clone, PartialEq, Eq)]
@@ -456,8 +465,13 @@ impl<'py> TypeFacts<'py> {
                             .d_member
                             .cast::<ffi::PyMemberDef>();
                         let code = (*member).type_code;
+                        let owner = (*value.cast::<ffi::PyDescrObject>()).d_type;
                         if code == ffi::Py_T_OBJECT_EX || code == 6 {
-                            facts.members.push((name.clone(), (*member).offset));
+                            facts.members.push(Member {
+                                name: name.clone(),
+                                offset: (*member).offset,
+                                owner,
+                            });
                         }
                     }
                 }
@@ -850,20 +864,22 @@ impl<'py> Namer<'py> {
     fn member_edges(&mut self, object: Ptr, edges: &mut Vec<Edge<'py>>) {
         let py = self.py;
         let facts = self.facts(object);
-        let custom = facts.custom_getattribute;
-        let members: Vec<(String, ffi::Py_ssize_t)> = facts.members.clone();
-        for (name, offset) in members {
-            if custom {
-                break;
+        if facts.custom_getattribute {
+            return;
+        }
+        for member in &facts.members {
+            // SAFETY: a subtype check on a live object and type.
+            if unsafe { ffi::PyObject_TypeCheck(object, member.owner) } == 0 {
+                continue;
             }
-            // SAFETY: the member belongs to a type in `object`'s MRO, so `object` has an
-            // object pointer at `offset`.
-            let child = unsafe { *object.cast::<u8>().offset(offset).cast::<Ptr>() };
+            // SAFETY: `object` is an instance of the member's owner, so it has an object
+            // pointer at `offset`.
+            let child = unsafe { *object.cast::<u8>().offset(member.offset).cast::<Ptr>() };
             // SAFETY: NULL (unset) or a reference `object` holds.
             if let Some(child) = unsafe { Bound::from_borrowed_ptr_or_opt(py, child) } {
                 edges.push(Edge {
                     child,
-                    label: Label::attribute(&name),
+                    label: Label::attribute(&member.name),
                 });
             }
         }
@@ -1049,8 +1065,14 @@ fn proxy_entries<'py>(proxy: &Bound<'py, PyAny>) -> Vec<(Option<String>, Bound<'
             return Vec::new();
         };
         let mut entries = Vec::new();
+        if ffi::PyList_CheckExact(items.as_ptr()) == 0 {
+            return entries;
+        }
         for index in 0..ffi::PyList_GET_SIZE(items.as_ptr()) {
             let pair = ffi::PyList_GET_ITEM(items.as_ptr(), index);
+            if ffi::PyTuple_CheckExact(pair) == 0 || ffi::PyTuple_GET_SIZE(pair) != 2 {
+                continue;
+            }
             let name = exact_str(ffi::PyTuple_GET_ITEM(pair, 0));
             let value = Bound::from_borrowed_ptr(py, ffi::PyTuple_GET_ITEM(pair, 1));
             entries.push((name, value));
