@@ -761,11 +761,10 @@ impl<'py> Namer<'py> {
             } else if ffi::PyCell_Check(pointer) != 0 {
                 push(ffi::PyCell_Get(pointer), "cell_contents", true);
             } else if ffi::PyType_Check(pointer) != 0 {
-                push(
-                    (*pointer.cast::<ffi::PyTypeObject>()).tp_bases,
-                    "__bases__",
-                    false,
-                );
+                if self.reads_slot(pointer, "__bases__") {
+                    let bases = (*pointer.cast::<ffi::PyTypeObject>()).tp_bases;
+                    push(bases, "__bases__", false);
+                }
             } else if ffi::PyTraceBack_Check(pointer) != 0 {
                 let traceback = pointer.cast::<ffi::PyTracebackObject>();
                 push((*traceback).tb_next.cast(), "tb_next", false);
