@@ -291,10 +291,20 @@ def test_collector_state_is_restored() -> None:
 def test_reference_counts_are_unchanged_after_many_searches() -> None:
     secret = fresh("secret")
     source = {"a": [secret], "b": (secret,), "c": {secret}}
-    before = (sys.getrefcount(secret), sys.getrefcount(source), sys.getrefcount(source["a"]))
-    for _ in range(2000):
+    frame = sys._getframe()
+
+    def search_all_ways(round: int) -> None:
         ocapy.paths(source, secret)
         ocapy.paths(source, object(), edges="public")
+        ocapy.paths(frame, secret, max_depth=2)
+        if round % 20 == 0:
+            ocapy.paths(ocapy.ROOTS, secret, max_depth=3)
+
+    # The first search from a frame fills its f_locals snapshot (as reading f_locals does).
+    search_all_ways(0)
+    before = (sys.getrefcount(secret), sys.getrefcount(source), sys.getrefcount(source["a"]))
+    for round in range(400):
+        search_all_ways(round)
     after = (sys.getrefcount(secret), sys.getrefcount(source), sys.getrefcount(source["a"]))
     assert before == after
 
@@ -407,19 +417,22 @@ def test_readable_steps_for_common_references() -> None:
     expressions = {
         index: ocapy.paths(source, secret, limit=1)[0].expr("x") for index, source in enumerate(sources)
     }
-    assert expressions[2] == "x.__dict__['value']"
-    assert expressions[3] == "x.__self__.attribute"
-    assert expressions[6] == "x.__defaults__[0]"
-    assert expressions[7] == "x.__kwdefaults__['argument']"
-    assert expressions[8] == "x.args[0]"
-    assert expressions[11] == "x.public"
-    assert expressions[12] == "x._private"
-    assert expressions[13] == "list.__getitem__(x, 0)"
-    assert expressions[14] == "dict.__getitem__(x, 'key')"
-    assert expressions[15] == "list(x.values())[0]"
-    assert expressions[16] == "list(x)[0]"
-    assert expressions[19] == "x.args[0]"
-    assert expressions[20] == "x.deep[0][0]"
+    expected = {
+        2: "x.__dict__['value']",
+        3: "x.__self__.attribute",
+        6: "x.__defaults__[0]",
+        7: "x.__kwdefaults__['argument']",
+        8: "x.args[0]",
+        11: "x.public",
+        12: "x._private",
+        13: "list.__getitem__(x, 0)",
+        14: "dict.__getitem__(x, 'key')",
+        15: "list(x.values())[0]",
+        16: "list(x)[0]",
+        19: "x.args[0]",
+        20: "x.deep[0][0]",
+    }
+    assert {index: expressions[index] for index in expected} == expected
 
 
 def test_a_member_descriptor_copied_to_another_class_is_not_read_from_it() -> None:
@@ -438,6 +451,40 @@ def test_a_member_descriptor_copied_to_another_class_is_not_read_from_it() -> No
     assert [path.expr("x") for path in routes][:1] == ["x.value[0]"]
     assert_true_routes(routes, borrower, secret)
     assert ocapy.paths(borrower, secret, edges="public")
+
+
+def test_names_that_are_not_identifiers_are_quoted_as_python_does() -> None:
+    secret = fresh("secret")
+    namespace = types.SimpleNamespace()
+    namespace.__dict__["it's a \\ name"] = secret
+    namespace.__dict__["class"] = [secret]
+    routes = ocapy.paths(namespace, secret)
+    assert [path.expr("x") for path in routes] == [
+        "x.__dict__[\"it's a \\\\ name\"]",
+        "x.__dict__['class'][0]",
+    ]
+    assert_true_routes(routes, namespace, secret)
+
+
+def test_routes_found_anywhere_in_the_process_are_true() -> None:
+    """Random objects of this interpreter as targets, from every module and thread."""
+    import random
+
+    generator = random.Random(6)
+    objects = gc.get_objects()
+    here = f"sys._current_frames()[{threading.get_ident()}]"
+    checked = 0
+    for edges in ("all", "public"):
+        for target in generator.sample(objects, 25):
+            try:
+                routes = ocapy.paths(ocapy.ROOTS, target, edges=edges, max_depth=4, limit=3, max_objects=200_000)
+            except ocapy.SearchIncomplete:
+                continue
+            for path in routes:
+                if here not in path.expr():
+                    checked += 1
+                    assert eval(path.expr(), {"sys": sys, "gc": gc}) is target, path.expr()  # noqa: S307
+    assert checked > 10
 
 
 def test_steps_as_data() -> None:

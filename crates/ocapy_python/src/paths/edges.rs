@@ -145,20 +145,13 @@ pub(super) fn exact_str(object: Ptr) -> Option<String> {
     }
 }
 
-/// `text` as a single-quoted Python string literal (names from dicts may hold anything).
-fn quoted(text: &str) -> String {
-    let mut literal = String::with_capacity(text.len() + 2);
-    literal.push('\'');
-    for character in text.chars() {
-        match character {
-            '\\' => literal.push_str("\\\\"),
-            '\'' => literal.push_str("\\'"),
-            c if c.is_control() => literal.push_str(&format!("\\U{:08x}", u32::from(c))),
-            c => literal.push(c),
-        }
-    }
-    literal.push('\'');
-    literal
+/// An exact str key's text and `repr` (C code for an exact str): how names from dicts and
+/// frames are printed.
+fn str_key(py: Python<'_>, key: Ptr) -> Option<(String, String)> {
+    let name = exact_str(key)?;
+    // SAFETY: `key` is a live exact str, borrowed from the container the caller reads.
+    let repr = literal(&unsafe { Bound::from_borrowed_ptr(py, key) })?;
+    Some((name, repr))
 }
 
 /// A Python identifier that is not a keyword: usable as `.name`.
@@ -375,10 +368,10 @@ fn is_generic_getattribute(value: Ptr) -> bool {
         let wrapped = (*value.cast::<ffi::PyWrapperDescrObject>()).d_wrapped;
         let generic: [Option<ffi::getattrofunc>; 4] = [
             Some(ffi::PyObject_GenericGetAttr),
-            (*(&raw const ffi::PyType_Type)).tp_getattro,
-            (*(&raw const ffi::PyModule_Type)).tp_getattro,
+            ffi::PyType_Type.tp_getattro,
+            ffi::PyModule_Type.tp_getattro,
             // A bound method asks its type first, its function only for what the type lacks.
-            (*(&raw const PyMethod_Type)).tp_getattro,
+            PyMethod_Type.tp_getattro,
         ];
         generic
             .into_iter()
@@ -523,7 +516,13 @@ impl<'py> Namer<'py> {
 
     /// How to write the value stored under `name` in `object`'s `__dict__`: `.name` when that
     /// reads it, else `.__dict__['name']` when `.__dict__` is the real one, else None.
-    pub(super) fn dict_attribute(&mut self, object: Ptr, name: &str) -> Option<Template> {
+    /// `repr` is the name's Python literal.
+    pub(super) fn dict_attribute(
+        &mut self,
+        object: Ptr,
+        name: &str,
+        repr: &str,
+    ) -> Option<Template> {
         // SAFETY: type checks only.
         let is_type = unsafe { ffi::PyType_Check(object) } != 0;
         let facts = self.facts(object);
@@ -544,7 +543,7 @@ impl<'py> Namer<'py> {
         if plain {
             Some(Template::Suffix(format!(".{name}")))
         } else if real_dict {
-            Some(Template::Suffix(format!(".__dict__[{}]", quoted(name))))
+            Some(Template::Suffix(format!(".__dict__[{repr}]")))
         } else {
             None
         }
@@ -824,11 +823,11 @@ impl<'py> Namer<'py> {
                 ffi::PyErr_Clear();
                 return;
             };
-            let entries: Vec<(Option<String>, Bound<'py, PyAny>)> =
+            let entries: Vec<(Option<(String, String)>, Bound<'py, PyAny>)> =
                 if ffi::PyDict_CheckExact(locals.as_ptr()) != 0 {
                     dict_entry_list(locals.as_ptr())
                         .into_iter()
-                        .map(|(key, value)| (exact_str(key), Bound::from_borrowed_ptr(py, value)))
+                        .map(|(key, value)| (str_key(py, key), Bound::from_borrowed_ptr(py, value)))
                         .collect()
                 } else if is_frame_locals_proxy(locals.as_ptr()) {
                     proxy_entries(&locals)
@@ -842,14 +841,14 @@ impl<'py> Namer<'py> {
                     return;
                 };
             for (name, value) in entries {
-                let Some(name) = name else {
+                let Some((name, repr)) = name else {
                     continue;
                 };
                 edges.push(Edge {
                     child: value,
                     label: Label {
                         kind: StepKind::Local,
-                        template: Template::Suffix(format!(".f_locals[{}]", quoted(&name))),
+                        template: Template::Suffix(format!(".f_locals[{repr}]")),
                         key: Key::Name(name),
                     },
                 });
@@ -922,10 +921,10 @@ impl<'py> Namer<'py> {
             });
         }
         for (key, value) in dict_entry_list(dict.as_ptr()) {
-            let Some(name) = exact_str(key) else {
+            let Some((name, repr)) = str_key(py, key) else {
                 continue;
             };
-            if let Some(template) = self.dict_attribute(object, &name) {
+            if let Some(template) = self.dict_attribute(object, &name, &repr) {
                 edges.push(Edge {
                     // SAFETY: borrowed from the live dict.
                     child: unsafe { Bound::from_borrowed_ptr(py, value) },
@@ -954,8 +953,7 @@ impl<'py> Namer<'py> {
         {
             return Some(label);
         }
-        let key = parent.as_ptr() as usize;
-        if !cache.contains_key(&key) {
+        let (traversed, named) = cache.entry(parent.as_ptr() as usize).or_insert_with(|| {
             // The traversal first: naming may build an inline dict, which changes it.
             let mut traversed = Vec::new();
             referents(parent.as_ptr(), &mut traversed);
@@ -964,9 +962,8 @@ impl<'py> Namer<'py> {
             } else {
                 self.named_edges(parent)
             };
-            cache.insert(key, (traversed, named));
-        }
-        let (traversed, named) = &cache[&key];
+            (traversed, named)
+        });
         match slot {
             super::search::Slot::DictValue(index) | super::search::Slot::DictKey(index) => {
                 let entry = *dict_entry_list(parent.as_ptr()).get(index)?;
@@ -1053,7 +1050,9 @@ fn is_frame_locals_proxy(_object: Ptr) -> bool {
 }
 
 /// The names and values a `FrameLocalsProxy` (a built-in C type) lists.
-fn proxy_entries<'py>(proxy: &Bound<'py, PyAny>) -> Vec<(Option<String>, Bound<'py, PyAny>)> {
+fn proxy_entries<'py>(
+    proxy: &Bound<'py, PyAny>,
+) -> Vec<(Option<(String, String)>, Bound<'py, PyAny>)> {
     let py = proxy.py();
     // SAFETY: `PyMapping_Items` calls the proxy's C `items`; the result is a new list of
     // 2-tuples, kept alive below while its keys are read.
@@ -1072,7 +1071,7 @@ fn proxy_entries<'py>(proxy: &Bound<'py, PyAny>) -> Vec<(Option<String>, Bound<'
             if ffi::PyTuple_CheckExact(pair) == 0 || ffi::PyTuple_GET_SIZE(pair) != 2 {
                 continue;
             }
-            let name = exact_str(ffi::PyTuple_GET_ITEM(pair, 0));
+            let name = str_key(py, ffi::PyTuple_GET_ITEM(pair, 0));
             let value = Bound::from_borrowed_ptr(py, ffi::PyTuple_GET_ITEM(pair, 1));
             entries.push((name, value));
         }

@@ -218,7 +218,7 @@ fn merge_dict_items<'py>(
 ) -> Vec<(Label, Bound<'py, PyAny>)> {
     let mut merged: Vec<(Label, Bound<'py, PyAny>)> = Vec::with_capacity(labels.len());
     for (position, (label, child)) in labels.into_iter().enumerate() {
-        if let (Some((previous, _)), StepKind::Item, Key::Literal(key, _)) =
+        if let (Some((previous, _)), StepKind::Item, Key::Literal(key, repr)) =
             (merged.last(), label.kind, &label.key)
         {
             let is_dict_step = matches!(&previous.key, Key::Name(name) if name == "__dict__")
@@ -227,7 +227,7 @@ fn merge_dict_items<'py>(
                 .checked_sub(offset + 1)
                 .and_then(|index| owners.get(index));
             if let (true, Some(owner), Some(name)) = (is_dict_step, owner, exact_str(key.as_ptr()))
-                && let Some(template) = namer.dict_attribute(owner.as_ptr(), &name)
+                && let Some(template) = namer.dict_attribute(owner.as_ptr(), &name, repr)
             {
                 merged.pop();
                 let kind = StepKind::Attribute;
