@@ -73,7 +73,7 @@ def test_text_lists_routes_that_evaluate_to_the_target(project: Path) -> None:
     assert result.returncode == 1, result.stderr
     header, *expressions = result.stdout.splitlines()
     assert header.startswith(
-        f"{len(expressions)} paths from ocapy_paths_cli_app:grant to ocapy_paths_cli_app:SECRET through edges"
+        f"{len(expressions)} paths from ocapy_paths_cli_app:grant to ocapy_paths_cli_app:SECRET through all edges"
     )
     assert expressions[0] == "grant.options['token']"
     assert "grant.handler.__closure__[0].cell_contents" in expressions
@@ -127,7 +127,7 @@ def test_dot_draws_a_graph(project: Path) -> None:
     assert result.returncode == 1, result.stderr
     assert result.stdout.startswith("digraph paths {")
     assert result.stdout.rstrip().endswith("}")
-    assert 'label="x.options"' in result.stdout
+    assert 'label=".options"' in result.stdout
     assert "fillcolor=salmon" in result.stdout
 
 

@@ -87,7 +87,8 @@ pub struct PathsArgs {
     /// Follow only the edges verified code can follow (public attributes, items, iteration).
     #[arg(long)]
     pub public: bool,
-    /// The longest route to look for, in steps.
+    /// The longest route to look for, in references (`f.__closure__[0].cell_contents` is
+    /// three: function, tuple, cell, value).
     #[arg(long, default_value_t = 8)]
     pub max_depth: usize,
     /// How many routes to print at most.

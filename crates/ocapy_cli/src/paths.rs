@@ -86,9 +86,13 @@ impl Template {
         }
     }
 
-    /// The step alone, with `x` standing for the referrer (an edge label in `dot` output).
+    /// The step alone, `…` standing for the referrer when it is not a plain suffix: `.name`,
+    /// `[0]`, `type(…)` (edge labels in `dot`, step texts in `json`).
     pub fn label(&self) -> String {
-        self.apply("x")
+        match self {
+            Self::Suffix(suffix) => suffix.clone(),
+            Self::Wrap(..) | Self::Start(_) => self.apply("…"),
+        }
     }
 }
 
@@ -205,8 +209,8 @@ fn write(
 
 fn describe(query: &Query) -> String {
     let from = query.from.as_deref().unwrap_or("every module and thread");
-    let edges = if query.public { "public " } else { "" };
-    format!("from {from} to {} through {edges}edges", query.to)
+    let edges = if query.public { "public" } else { "all" };
+    format!("from {from} to {} through {edges} edges", query.to)
 }
 
 fn write_text(out: &mut impl Write, query: &Query, root: &str, found: &Found) -> io::Result<()> {
@@ -411,7 +415,7 @@ mod tests {
         write_dot(&mut out, "d", &found).unwrap();
         let text = String::from_utf8(out).unwrap();
         assert_eq!(text.matches(" -> ").count(), 1, "{text}");
-        assert!(text.contains(r#"label="x['a\"b']""#), "{text}");
+        assert!(text.contains(r#"label="['a\"b']""#), "{text}");
         assert!(text.contains("fillcolor=salmon"), "{text}");
     }
 

@@ -124,11 +124,15 @@ fn starts<'py>(source: &Bound<'py, PyAny>) -> PyResult<Vec<(Bound<'py, PyAny>, O
     let py = source.py();
     let sys = py.import("sys")?;
     let mut starts = Vec::new();
-    let modules = sys.getattr("modules")?;
+    // SAFETY: a borrowed reference to `sys.modules` (NULL if it was deleted), taken into a
+    // strong one at once.
+    let modules =
+        unsafe { Bound::from_borrowed_ptr_or_opt(py, ffi::PySys_GetObject(c"modules".as_ptr())) };
     // SAFETY: a type check.
-    if unsafe { ffi::PyDict_CheckExact(modules.as_ptr()) } == 0 {
-        return Err(PyTypeError::new_err("sys.modules is not a dict"));
-    }
+    let Some(modules) = modules.filter(|m| unsafe { ffi::PyDict_CheckExact(m.as_ptr()) } != 0)
+    else {
+        return Err(PyTypeError::new_err("paths(): sys.modules is not a dict"));
+    };
     for (key, module) in dict_entry_list(modules.as_ptr()) {
         // SAFETY: borrowed from `sys.modules`, alive; the strong references below keep them.
         let (key, module) = unsafe {
