@@ -220,6 +220,22 @@ def test_routes_come_shortest_first_up_to_limit() -> None:
     assert len(ocapy.paths(source, secret, limit=2)) == 2
 
 
+def test_a_dense_graph_with_a_huge_limit_stays_bounded() -> None:
+    secret = fresh("secret")
+    lists: list[list[object]] = [[] for _ in range(40)]
+    for each in lists:
+        each.extend(other for other in lists if other is not each)
+        each.append(secret)
+    routes = ocapy.paths(lists[0], secret, limit=10**9)
+    expressions = [path.expr("x") for path in routes]
+    assert expressions[0] == "x[39]"
+    assert len(set(expressions)) == len(expressions) > 1000
+    lengths = [len(path) for path in routes]
+    assert lengths == sorted(lengths)
+    for path in routes[::97]:
+        assert evaluate(path, lists[0]) is secret
+
+
 def test_max_depth_bounds_the_routes() -> None:
     secret = fresh("secret")
     source = [[[[secret]]]]

@@ -64,6 +64,13 @@ impl Hasher for AddressHasher {
 
 pub(super) type AddressMap<V> = HashMap<usize, V, BuildHasherDefault<AddressHasher>>;
 
+/// At most this many parents are kept per object (as many as `limit` asks, up to this):
+/// memory stays proportional to the objects visited.
+const MAX_PARENTS: usize = 32;
+
+/// At most this many partial routes are extended while enumerating routes.
+const MAX_ROUTE_WORK: usize = 2_000_000;
+
 /// Which edges the search follows.
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]
 pub(super) enum Edges {
@@ -243,7 +250,7 @@ pub(super) fn explore<'py>(
             }
         }
     }
-    let cap = limits.limit.max(1);
+    let cap = limits.limit.clamp(1, MAX_PARENTS);
     let mut traversed = Vec::new();
     let mut named = Vec::new();
     let mut entries = Vec::new();
@@ -340,8 +347,9 @@ pub(super) fn explore<'py>(
             };
             if child == target {
                 graph.target = Some(reached);
-                // Routes found on reaching the target are shortest; enough of them end it.
-                if routes(&graph, limits).len() >= limits.limit {
+                // Each reference to the target from an explored object ends a route of its
+                // own (that object's first-parent chain): with `limit` of them, stop.
+                if graph.parents(reached).count() >= limits.limit {
                     break 'walk;
                 }
             }
@@ -369,8 +377,11 @@ pub(super) fn routes(graph: &Graph, limits: &Limits) -> Vec<FoundRoute> {
     let mut queue = BinaryHeap::new();
     queue.push(Reverse((graph.depth(target), 0u32, target, None::<usize>)));
     let mut found = Vec::new();
-    // Enough to find `limit` routes in any graph the parent cap allows, bounded regardless.
-    let mut budget = limits.limit.saturating_mul(10_000).max(10_000);
+    // Enough for `limit` routes through the kept parents, and bounded whatever `limit` is.
+    let mut budget = limits
+        .limit
+        .saturating_mul(10_000)
+        .clamp(10_000, MAX_ROUTE_WORK);
     while let Some(Reverse((_, length, head, tail))) = queue.pop() {
         if graph.depth(head) == 0 {
             let mut steps = Vec::new();
