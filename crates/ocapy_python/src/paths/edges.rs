@@ -635,6 +635,13 @@ impl<'py> Namer<'py> {
         if is_gc(object) {
             return true;
         }
+        // SAFETY: comparing type pointers; strs and ints are most of the leaves.
+        let common_leaf = unsafe {
+            ffi::PyUnicode_CheckExact(object) != 0 || ffi::PyLong_CheckExact(object) != 0
+        };
+        if common_leaf {
+            return false;
+        }
         let facts = self.facts(object);
         !facts.members.is_empty() || (public && !facts.public_values.is_empty())
     }
@@ -856,6 +863,13 @@ impl<'py> Namer<'py> {
         }
     }
 
+    /// [`Self::member_edges`] as a list of their own.
+    pub(super) fn members(&mut self, object: &Bound<'py, PyAny>) -> Vec<Edge<'py>> {
+        let mut edges = Vec::new();
+        self.member_edges(object.as_ptr(), &mut edges);
+        edges
+    }
+
     /// `__slots__` and C struct members (a bound method's `__self__`, a partial's `args`, a
     /// property's `fget`, a code object's `co_consts` ...), read from the object's memory at
     /// the member's offset, as the member descriptor would but without its audit event.
@@ -949,9 +963,13 @@ impl<'py> Namer<'py> {
         cache: &mut LabelCache<'py>,
     ) -> Option<Label> {
         if let (super::search::Slot::Traversed(index), false) = (slot, public)
-            && let Some(label) = element_label(parent.as_ptr(), index, child)
+            && let Some(label) = element_label(parent.as_ptr(), index as usize, child)
         {
             return Some(label);
+        }
+        if let super::search::Slot::Member(index) = slot {
+            let edge = self.members(parent).into_iter().nth(index as usize)?;
+            return (edge.child.as_ptr() == child).then_some(edge.label);
         }
         let (traversed, named) = cache.entry(parent.as_ptr() as usize).or_insert_with(|| {
             // The traversal first: naming may build an inline dict, which changes it.
@@ -966,6 +984,7 @@ impl<'py> Namer<'py> {
         });
         match slot {
             super::search::Slot::DictValue(index) | super::search::Slot::DictKey(index) => {
+                let index = index as usize;
                 let entry = *dict_entry_list(parent.as_ptr()).get(index)?;
                 let [value, key] = dict_entry_edges(self.py, parent.as_ptr(), index, entry);
                 let edge = if matches!(slot, super::search::Slot::DictKey(_)) {
@@ -975,11 +994,13 @@ impl<'py> Namer<'py> {
                 };
                 (edge.child.as_ptr() == child).then_some(edge.label)
             }
+            super::search::Slot::Member(_) => None,
             super::search::Slot::Named(index) => named
-                .get(index)
+                .get(index as usize)
                 .filter(|edge| edge.child.as_ptr() == child)
                 .map(|edge| clone_label(self.py, &edge.label)),
             super::search::Slot::Traversed(index) => {
+                let index = index as usize;
                 // The k-th reference to `child` in the traversal takes the k-th name for it.
                 let occurrence = traversed
                     .iter()

@@ -20,13 +20,21 @@ use super::edges::{Namer, Ptr, dict_entries, is_gc, referents};
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]
 pub(super) enum Slot {
     /// The i-th referent of the parent's traversal (`gc.get_referents(parent)[i]`).
-    Traversed(usize),
+    Traversed(u32),
     /// The i-th of the parent's named edges (frames, and every edge in public mode).
-    Named(usize),
+    Named(u32),
+    /// The i-th of the parent's object members (objects the collector does not track).
+    Member(u32),
     /// The value of a dict's i-th entry.
-    DictValue(usize),
+    DictValue(u32),
     /// The key of a dict's i-th entry (a dict of str keys does not traverse its keys).
-    DictKey(usize),
+    DictKey(u32),
+}
+
+/// A position as a slot stores it (4 bytes keep the graph small); a position beyond
+/// `u32::MAX` becomes one whose label is not found, so its route is left out, never mislabelled.
+fn slot_index(index: usize) -> u32 {
+    u32::try_from(index).unwrap_or(u32::MAX)
 }
 
 #[derive(Copy, Clone, Debug)]
@@ -198,15 +206,9 @@ impl Graph {
     }
 
     fn add_parent(&mut self, node: u32, parent: Parent, cap: usize) {
-        let entry = &mut self.nodes[node as usize];
-        if entry.depth == 0 {
-            return; // a route never passes through a start twice
-        }
-        if entry.first_parent.is_none() {
-            entry.first_parent = Some(parent);
-            return;
-        }
-        if cap < 2 {
+        // Every node but a start has its first parent from the moment it is added, and a
+        // route never passes through a start twice.
+        if cap < 2 || self.nodes[node as usize].depth == 0 {
             return;
         }
         let more = self.more_parents.entry(node as usize).or_default();
@@ -278,37 +280,53 @@ pub(super) fn explore<'py>(
         named.clear();
         traversed.clear();
         // SAFETY: type checks.
-        let (is_frame, is_gc) = unsafe {
+        let (is_frame, is_gc, is_dict, is_exact_dict) = unsafe {
+            let pointer = object.as_ptr();
             (
-                ffi::PyFrame_Check(object.as_ptr()) != 0,
-                is_gc(object.as_ptr()),
+                ffi::PyFrame_Check(pointer) != 0,
+                is_gc(pointer),
+                ffi::PyDict_Check(pointer) != 0,
+                ffi::PyDict_CheckExact(pointer) != 0,
             )
         };
+        entries.clear();
         match limits.edges {
             Edges::Public => named = namer.public_edges(&object),
             // A running frame's traversal shows almost nothing from 3.11 on: its caller,
-            // globals and locals are named edges. Objects the collector does not track (code
-            // objects) have none: what they hold is in their members.
-            Edges::All if is_frame || !is_gc => {
+            // globals and locals are named edges.
+            Edges::All if is_frame => {
                 named = namer.named_edges(&object);
                 referents(object.as_ptr(), &mut traversed);
             }
+            // Objects the collector does not track (code objects) have no referents: what
+            // they hold is in their members.
+            Edges::All if !is_gc => named = namer.members(&object),
+            // A dict of str keys does not traverse its keys: its entries are read instead
+            // (all that an exact dict refers to).
+            Edges::All if is_dict => {
+                dict_entries(object.as_ptr(), &mut entries);
+                if !is_exact_dict {
+                    referents(object.as_ptr(), &mut traversed);
+                }
+            }
             Edges::All => referents(object.as_ptr(), &mut traversed),
         }
-        entries.clear();
-        // SAFETY: a type check.
-        if limits.edges == Edges::All && unsafe { ffi::PyDict_Check(object.as_ptr()) } != 0 {
-            dict_entries(object.as_ptr(), &mut entries);
-            // SAFETY: a type check.
-            if unsafe { ffi::PyDict_CheckExact(object.as_ptr()) } != 0 {
-                traversed.clear(); // the entries are all an exact dict refers to
-            }
+        // The walk is bound by memory latency: ask for every child's header at once, so the
+        // misses overlap instead of queueing one by one below.
+        for &child in traversed
+            .iter()
+            .chain(entries.iter().flat_map(|(k, v)| [k, v]))
+        {
+            prefetch(child);
         }
         let entry_children = entries
             .iter()
             .enumerate()
             .flat_map(|(index, &(key, value))| {
-                [(value, Slot::DictValue(index)), (key, Slot::DictKey(index))]
+                [
+                    (value, Slot::DictValue(slot_index(index))),
+                    (key, Slot::DictKey(slot_index(index))),
+                ]
             });
         // What named edges and entries already cover, the traversal repeats.
         covered.clear();
@@ -323,14 +341,21 @@ pub(super) fn explore<'py>(
         let children = named
             .iter()
             .enumerate()
-            .map(|(index, edge)| (edge.child.as_ptr(), Slot::Named(index)))
+            .map(|(index, edge)| {
+                let slot = if limits.edges == Edges::All && !is_frame {
+                    Slot::Member(slot_index(index))
+                } else {
+                    Slot::Named(slot_index(index))
+                };
+                (edge.child.as_ptr(), slot)
+            })
             .chain(entry_children)
             .chain(
                 traversed
                     .iter()
                     .enumerate()
                     .filter(|(_, child)| !covered.contains_key(&(**child as usize)))
-                    .map(|(index, &child)| (child, Slot::Traversed(index))),
+                    .map(|(index, &child)| (child, Slot::Traversed(slot_index(index)))),
             );
         for (child, slot) in children {
             if child == object.as_ptr() {
@@ -356,6 +381,18 @@ pub(super) fn explore<'py>(
         }
     }
     graph
+}
+
+/// Hints the processor to load an object's header (no effect on other architectures).
+#[inline]
+fn prefetch(object: Ptr) {
+    #[cfg(target_arch = "x86_64")]
+    // SAFETY: a prefetch is a hint; it never faults, whatever the address.
+    unsafe {
+        std::arch::x86_64::_mm_prefetch::<{ std::arch::x86_64::_MM_HINT_T0 }>(object.cast());
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    let _ = object;
 }
 
 /// A route: the start node, then each step's parent edge and the node it reaches.
@@ -435,5 +472,19 @@ fn on_route(
         let (_, reached, next) = links[index];
         current = reached;
         link = next;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn nodes_stay_small() {
+        assert!(
+            std::mem::size_of::<Node>() <= 24,
+            "{}",
+            std::mem::size_of::<Node>()
+        );
     }
 }
