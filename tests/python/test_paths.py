@@ -503,6 +503,19 @@ def test_routes_found_anywhere_in_the_process_are_true() -> None:
     assert checked > 10
 
 
+def test_a_class_dict_itself_is_not_written_as_its_mappingproxy() -> None:
+    class Holder:
+        pass
+
+    (raw,) = (referent for referent in gc.get_referents(Holder) if type(referent) is dict)
+    routes = ocapy.paths(Holder, raw, limit=1)
+    assert routes[0].expr("x").startswith("gc.get_referents(x)[")
+    assert_true_routes(routes, Holder, raw)
+    secret = fresh("secret")
+    Holder.secret = secret  # type: ignore[attr-defined]
+    assert ocapy.paths(Holder, secret, limit=1)[0].expr("x") == "x.secret"
+
+
 def test_steps_as_data() -> None:
     secret = fresh("secret")
     source = {"key": [types.SimpleNamespace(name=secret)]}

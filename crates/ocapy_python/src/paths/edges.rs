@@ -1020,6 +1020,14 @@ impl<'py> Namer<'py> {
     }
 }
 
+/// `gc.get_referents(x)[i]` for the first place `child` takes among `parent`'s referents.
+pub(super) fn referent_label(parent: Ptr, child: Ptr) -> Option<Label> {
+    let mut traversed = Vec::new();
+    referents(parent, &mut traversed);
+    let index = traversed.iter().position(|&referent| referent == child)?;
+    Some(Label::fallback(index))
+}
+
 /// `[i]` for the i-th referent of an exact list or tuple (they traverse their items in order),
 /// without listing the edges of a container that may hold millions.
 fn element_label(container: Ptr, index: usize, child: Ptr) -> Option<Label> {

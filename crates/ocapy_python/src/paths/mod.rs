@@ -12,7 +12,7 @@ use pyo3::create_exception;
 use pyo3::exceptions::{PyRuntimeError, PyTypeError, PyValueError};
 use pyo3::ffi;
 use pyo3::prelude::*;
-use pyo3::types::{PyDict, PyTuple};
+use pyo3::types::{PyDict, PyTuple, PyType};
 
 use edges::{Key, Label, LabelCache, Namer, dict_entry_list, exact_str, literal, type_name};
 use search::{Edges, Limits};
@@ -207,7 +207,18 @@ fn find<'py>(
             labels.push((label, child));
         }
         let offset = labels.len() - owners.len();
-        let labels = merge_dict_items(&mut namer, labels, &owners, offset);
+        let mut labels = merge_dict_items(&mut namer, labels, &owners, offset);
+        // `C.__dict__` is a mappingproxy of the class's dict: right to read items through,
+        // not the dict itself when the route ends there.
+        if let (Some((last, child)), Some(owner)) = (labels.last_mut(), owners.last())
+            && matches!(&last.key, Key::Name(name) if name == "__dict__")
+            && owner.is_instance_of::<PyType>()
+        {
+            let Some(fallback) = edges::referent_label(owner.as_ptr(), child.as_ptr()) else {
+                continue 'routes;
+            };
+            *last = fallback;
+        }
         labelled.push(to_route(py, &start, labels));
     }
     Ok((labelled, graph.visited(), graph.truncated))
