@@ -145,6 +145,9 @@ pub(super) fn exact_str(object: Ptr) -> Option<String> {
     }
 }
 
+/// A local variable: its name and `repr` (None when the name is not an exact str), and value.
+type Local<'py> = (Option<(String, String)>, Bound<'py, PyAny>);
+
 /// An exact str key's text and `repr` (C code for an exact str): how names from dicts and
 /// frames are printed.
 fn str_key(py: Python<'_>, key: Ptr) -> Option<(String, String)> {
@@ -830,23 +833,22 @@ impl<'py> Namer<'py> {
                 ffi::PyErr_Clear();
                 return;
             };
-            let entries: Vec<(Option<(String, String)>, Bound<'py, PyAny>)> =
-                if ffi::PyDict_CheckExact(locals.as_ptr()) != 0 {
-                    dict_entry_list(locals.as_ptr())
-                        .into_iter()
-                        .map(|(key, value)| (str_key(py, key), Bound::from_borrowed_ptr(py, value)))
-                        .collect()
-                } else if is_frame_locals_proxy(locals.as_ptr()) {
-                    proxy_entries(&locals)
-                } else {
-                    // Locals given to `exec` as a mapping of the user's: reading it would run
-                    // its code, so the mapping is the step.
-                    edges.push(Edge {
-                        child: locals,
-                        label: Label::attribute("f_locals"),
-                    });
-                    return;
-                };
+            let entries: Vec<Local<'py>> = if ffi::PyDict_CheckExact(locals.as_ptr()) != 0 {
+                dict_entry_list(locals.as_ptr())
+                    .into_iter()
+                    .map(|(key, value)| (str_key(py, key), Bound::from_borrowed_ptr(py, value)))
+                    .collect()
+            } else if is_frame_locals_proxy(locals.as_ptr()) {
+                proxy_entries(&locals)
+            } else {
+                // Locals given to `exec` as a mapping of the user's: reading it would run
+                // its code, so the mapping is the step.
+                edges.push(Edge {
+                    child: locals,
+                    label: Label::attribute("f_locals"),
+                });
+                return;
+            };
             for (name, value) in entries {
                 let Some((name, repr)) = name else {
                     continue;
@@ -1079,9 +1081,7 @@ fn is_frame_locals_proxy(_object: Ptr) -> bool {
 }
 
 /// The names and values a `FrameLocalsProxy` (a built-in C type) lists.
-fn proxy_entries<'py>(
-    proxy: &Bound<'py, PyAny>,
-) -> Vec<(Option<(String, String)>, Bound<'py, PyAny>)> {
+fn proxy_entries<'py>(proxy: &Bound<'py, PyAny>) -> Vec<Local<'py>> {
     let py = proxy.py();
     // SAFETY: `PyMapping_Items` calls the proxy's C `items`; the result is a new list of
     // 2-tuples, kept alive below while its keys are read.
