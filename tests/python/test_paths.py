@@ -488,10 +488,18 @@ def test_routes_found_anywhere_in_the_process_are_true() -> None:
 
     generator = random.Random(6)
     objects = gc.get_objects()
+    # Values of public module attributes, which some route surely reaches, and anything.
+    modules = sorted(name for name, module in sys.modules.items() if isinstance(module, types.ModuleType))
+    attributes = [
+        value
+        for name in generator.sample(modules, 15)
+        for key, value in sorted(vars(sys.modules[name]).items())[:3]
+        if not key.startswith("_")
+    ]
     here = f"sys._current_frames()[{threading.get_ident()}]"
     checked = 0
     for edges in ("all", "public"):
-        for target in generator.sample(objects, 25):
+        for target in generator.sample(objects, 25) + attributes:
             try:
                 routes = ocapy.paths(ocapy.ROOTS, target, edges=edges, max_depth=4, limit=3, max_objects=200_000)
             except ocapy.SearchIncomplete:
