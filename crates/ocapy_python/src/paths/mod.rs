@@ -183,6 +183,9 @@ fn find<'py>(
                 .or_insert(label);
         }
     }
+    // Paused through the naming too: naming allocates, and a collection would run
+    // finalizers (Python code) between the walk and the names.
+    let _paused = search::CollectorPaused::new();
     let mut namer = Namer::new(py);
     let graph = search::explore(py, &start_objects, target, limits, &mut namer);
     let mut cache = LabelCache::new();

@@ -114,12 +114,12 @@ impl Drop for Graph {
 }
 
 /// Pauses automatic garbage collection (whose finalizers are Python code) while alive.
-struct CollectorPaused {
+pub(super) struct CollectorPaused {
     was_enabled: bool,
 }
 
 impl CollectorPaused {
-    fn new() -> Self {
+    pub(super) fn new() -> Self {
         // SAFETY: the GIL is held by the caller.
         Self {
             was_enabled: unsafe { ffi::PyGC_Disable() } != 0,
@@ -241,7 +241,6 @@ pub(super) fn explore<'py>(
     limits: &Limits,
     namer: &mut Namer<'py>,
 ) -> Graph {
-    let _paused = CollectorPaused::new();
     let mut graph = Graph::new();
     let target = target.as_ptr();
     for start in starts {
