@@ -11,6 +11,8 @@ its subclasses; other code gets ``ocapy.AccessViolation``.
 
 ``ocapy.Compartment`` runs verified plugins with only the grants and module facades its
 host gives them.
+
+``ocapy.paths`` lists the routes through the object graph from one object to another.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from ocapy._native import (
+    ROOTS,
     AccessChecked,
     AccessCheckedMeta,
     AccessViolation,
@@ -25,10 +28,14 @@ from ocapy._native import (
     Compartment,
     Diagnostic,
     Namespace,
+    Path,
     Sealed,
+    SearchIncomplete,
+    Step,
     access_checked,
     harden,
     namespace,
+    paths,
     raw,
     seal,
     sealed,
@@ -36,6 +43,7 @@ from ocapy._native import (
 )
 
 __all__ = [
+    "ROOTS",
     "AccessChecked",
     "AccessCheckedMeta",
     "AccessViolation",
@@ -43,11 +51,15 @@ __all__ = [
     "Compartment",
     "Diagnostic",
     "Namespace",
+    "Path",
     "Sealed",
+    "SearchIncomplete",
+    "Step",
     "VerificationError",
     "access_checked",
     "harden",
     "namespace",
+    "paths",
     "raw",
     "seal",
     "sealed",

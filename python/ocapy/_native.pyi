@@ -1,6 +1,6 @@
 from collections.abc import Callable, Mapping
 from os import PathLike
-from typing import Any, TypeVar, final
+from typing import Any, Final, Literal, TypeVar, final
 
 _C = TypeVar("_C", bound=type)
 
@@ -146,3 +146,49 @@ def _run_unverified(
     compartment: Compartment, source: str | bytes, *, filename: str = "<string>"
 ) -> Namespace:
     """For ocapy's tests only: run ``source`` in ``compartment`` without verifying it."""
+@final
+class Roots:
+    """The type of ``ROOTS``."""
+
+ROOTS: Final[Roots]
+"""As a source of ``paths``: every loaded module and every thread's innermost frame."""
+
+class SearchIncomplete(RuntimeError):
+    """``paths`` reached ``max_objects`` before the target: it may still be reachable."""
+
+@final
+class Step:
+    """One step of a path, as data."""
+
+    @property
+    def kind(self) -> str:
+        """attribute, index, item, value, element, local, type, referent, module or thread."""
+    @property
+    def key(self) -> object:
+        """The name, position, dict key, module name or thread id; None for ``type``."""
+    @property
+    def type_name(self) -> str:
+        """The type name of the object the step reaches."""
+    def apply(self, expression: str) -> str:
+        """The expression for what this step reaches, given the one for its referrer."""
+
+@final
+class Path:
+    """A route from the source to the target."""
+
+    @property
+    def steps(self) -> tuple[Step, ...]: ...
+    def expr(self, root: str = "x") -> str:
+        """A Python expression that evaluates to the target, ``root`` naming the source."""
+    def __len__(self) -> int: ...
+
+def paths(
+    source: object,
+    target: object,
+    *,
+    edges: Literal["all", "public"] = "all",
+    max_depth: int = 8,
+    limit: int = 10,
+    max_objects: int | None = None,
+) -> list[Path]:
+    """Every route from ``source`` to ``target`` (by identity), shortest first."""

@@ -21,6 +21,9 @@ pub enum Command {
     Check(CheckArgs),
     /// Print the documentation of a rule, or of every rule.
     Rule(RuleArgs),
+    /// Print the routes through the object graph from one object to another (needs the
+    /// Python package: it imports the named modules).
+    Paths(PathsArgs),
 }
 
 #[derive(Debug, Args)]
@@ -70,6 +73,43 @@ pub struct RuleArgs {
     /// Print every rule.
     #[arg(long, conflicts_with = "code")]
     pub all: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct PathsArgs {
+    /// Where the routes start: `pkg.mod:name` (dotted attributes allowed) or `pkg.mod`;
+    /// without it, every loaded module and every thread's frames.
+    #[arg(long, value_name = "MODULE[:NAME]")]
+    pub from: Option<String>,
+    /// The object to reach: `pkg.mod:NAME` or `pkg.mod`.
+    #[arg(long, value_name = "MODULE[:NAME]")]
+    pub to: String,
+    /// Follow only the edges verified code can follow (public attributes, items, iteration).
+    #[arg(long)]
+    pub public: bool,
+    /// The longest route to look for, in references (`f.__closure__[0].cell_contents` is
+    /// three: function, tuple, cell, value).
+    #[arg(long, default_value_t = 8)]
+    pub max_depth: usize,
+    /// How many routes to print at most.
+    #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..))]
+    pub limit: u64,
+    /// Stop after visiting this many objects (an error if no route was found by then).
+    #[arg(long)]
+    pub max_objects: Option<usize>,
+    /// How to print the routes.
+    #[arg(long, value_enum, default_value_t = PathsFormat::Text)]
+    pub format: PathsFormat,
+}
+
+#[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum)]
+pub enum PathsFormat {
+    /// A header, then one Python expression per route.
+    Text,
+    /// A JSON object with each route's expression and steps.
+    Json,
+    /// A Graphviz graph (`dot -Tsvg -o paths.svg`).
+    Dot,
 }
 
 #[derive(Copy, Clone, Debug, PartialEq, Eq, ValueEnum)]

@@ -1,11 +1,12 @@
-//! The `ocapy` command line, as a library: the Rust binary and the Python console script
-//! (`ocapy._native.main`) both call [`run`].
+//! The `ocapy` command line, as a library: the Rust binary calls [`run`], the Python console
+//! script (`ocapy._native.main`) calls [`run_with`] and gives it what needs an interpreter.
 
 mod args;
 mod check;
 mod config;
 mod files;
 mod output;
+pub mod paths;
 
 use std::ffi::OsString;
 use std::io::Write;
@@ -19,8 +20,24 @@ pub const EXIT_CLEAN: u8 = 0;
 pub const EXIT_VIOLATIONS: u8 = 1;
 pub const EXIT_ERROR: u8 = 2;
 
-/// Runs the command line and returns its exit status.
+/// What only a host with a Python interpreter can do, given to [`run_with`].
+#[derive(Default)]
+pub struct Interpreter<'a> {
+    /// The object-graph search behind `ocapy paths`.
+    pub paths: Option<paths::Search<'a>>,
+}
+
+/// Runs the command line without an interpreter and returns its exit status.
 pub fn run<I, T>(args: I) -> u8
+where
+    I: IntoIterator<Item = T>,
+    T: Into<OsString> + Clone,
+{
+    run_with(args, &Interpreter::default())
+}
+
+/// Runs the command line with what `interpreter` provides and returns its exit status.
+pub fn run_with<I, T>(args: I, interpreter: &Interpreter<'_>) -> u8
 where
     I: IntoIterator<Item = T>,
     T: Into<OsString> + Clone,
@@ -39,6 +56,7 @@ where
     let result = match cli.command {
         Command::Check(arguments) => check::run(&arguments),
         Command::Rule(arguments) => print_rules(&arguments),
+        Command::Paths(arguments) => paths::run(&arguments, interpreter.paths),
     };
     match result {
         Ok(status) => status,

@@ -7,6 +7,7 @@ use pyo3::prelude::*;
 
 mod access;
 mod compartment;
+mod paths;
 mod seal;
 mod verifier;
 
@@ -16,5 +17,6 @@ fn _native(module: &Bound<'_, PyModule>) -> PyResult<()> {
     seal::register(module)?;
     access::register(module)?;
     compartment::register(module)?;
+    paths::register(module)?;
     Ok(())
 }

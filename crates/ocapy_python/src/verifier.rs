@@ -122,7 +122,10 @@ pub(crate) fn diagnostics_for_python(
 /// Runs the `ocapy` command line with `argv` (program name first); returns the exit status.
 #[pyfunction]
 fn main(py: Python<'_>, argv: Vec<String>) -> u8 {
-    py.detach(|| ocapy_cli::run(argv))
+    let interpreter = ocapy_cli::Interpreter {
+        paths: Some(&crate::paths::search_for_cli),
+    };
+    py.detach(|| ocapy_cli::run_with(argv, &interpreter))
 }
 
 /// Whether the verifier treats attribute `name` as a hidden edge.
