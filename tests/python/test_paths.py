@@ -668,6 +668,21 @@ def test_public_edges_follow_what_the_verifiers_table_allows_on_partials() -> No
     assert [path.expr("g") for path in routes] == ["g.options[0]"]
 
 
+def test_public_edges_do_not_reach_through_a_seal() -> None:
+    secret = fresh("secret")
+    vault = Grant(secret, None)  # the secret in a private attribute
+    sealed_vault = ocapy.seal(vault)
+    # A plugin holding the sealed vault reads public attributes only, and the seal's own
+    # reference to the vault is no attribute at all ...
+    assert ocapy.paths(sealed_vault, secret, edges="public") == []
+    holder = types.SimpleNamespace(vault=sealed_vault, api=ocapy.namespace(read=lambda: 1))
+    assert ocapy.paths(holder, secret, edges="public") == []
+    # ... while the object graph does hold a route, through the collector's view of it.
+    (route, *_) = ocapy.paths(sealed_vault, secret)
+    assert eval(route.expr("s"), {"gc": gc, "s": sealed_vault}) is secret  # noqa: S307
+    assert "gc.get_referents(s)" in route.expr("s")
+
+
 # Bad input.
 
 
