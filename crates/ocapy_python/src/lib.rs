@@ -7,6 +7,7 @@ use pyo3::prelude::*;
 
 mod access;
 mod compartment;
+mod metaclass;
 mod paths;
 mod seal;
 mod verifier;

@@ -15,7 +15,7 @@ mod names;
 mod rewrite;
 
 use std::collections::BTreeSet;
-use std::ffi::{c_int, c_uint, c_void};
+use std::ffi::{c_int, c_void};
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::ptr::{addr_of_mut, null_mut};
 
@@ -34,6 +34,8 @@ use guard::{
     set_class_attribute, storage_key,
 };
 use names::{is_private, mangle, private_prefix};
+
+use crate::metaclass::native_metaclass;
 use rewrite::Rewriter;
 
 create_exception!(
@@ -396,39 +398,21 @@ unsafe extern "C" fn metaclass_setattro(
 }
 
 fn create_metaclass(py: Python<'_>) -> PyResult<Py<PyType>> {
-    let mut slots = [
-        ffi::PyType_Slot {
-            slot: ffi::Py_tp_init,
-            pfunc: metaclass_init as *mut c_void,
-        },
-        ffi::PyType_Slot {
-            slot: ffi::Py_tp_setattro,
-            pfunc: metaclass_setattro as *mut c_void,
-        },
-        ffi::PyType_Slot {
-            slot: ffi::Py_tp_doc,
-            pfunc: c"The metaclass of access-checked classes: protects each new subclass and checks class-level writes of private members.".as_ptr() as *mut c_void,
-        },
-        ffi::PyType_Slot {
-            slot: 0,
-            pfunc: null_mut(),
-        },
-    ];
-    let mut spec = ffi::PyType_Spec {
-        // The type keeps pointing into this name: it must be static.
-        name: c"ocapy.AccessCheckedMeta".as_ptr(),
-        basicsize: 0,
-        itemsize: 0,
-        flags: (ffi::Py_TPFLAGS_DEFAULT | ffi::Py_TPFLAGS_BASETYPE) as c_uint,
-        slots: slots.as_mut_ptr(),
-    };
-    let bases = PyTuple::new(py, [py.get_type::<PyType>()])?;
-    // SAFETY: a valid spec (static name, slots ending in a zero entry) and a tuple of bases;
-    // CPython copies the slots; new reference or null with an error set.
-    let metaclass = unsafe {
-        Bound::from_owned_ptr_or_err(py, ffi::PyType_FromSpecWithBases(&mut spec, bases.as_ptr()))?
-    };
-    Ok(metaclass.cast_into::<PyType>()?.unbind())
+    native_metaclass(
+        py,
+        c"ocapy.AccessCheckedMeta",
+        c"The metaclass of access-checked classes: protects each new subclass and checks class-level writes of private members.",
+        &[
+            ffi::PyType_Slot {
+                slot: ffi::Py_tp_init,
+                pfunc: metaclass_init as *mut c_void,
+            },
+            ffi::PyType_Slot {
+                slot: ffi::Py_tp_setattro,
+                pfunc: metaclass_setattro as *mut c_void,
+            },
+        ],
+    )
 }
 
 /// `AccessChecked`, the base class of the metaclass form (nothing of its own to protect).

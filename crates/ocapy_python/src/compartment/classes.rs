@@ -20,6 +20,7 @@ use pyo3::types::{PyDict, PyString, PyTuple, PyType};
 use pyo3::{PyTraverseError, PyVisit};
 
 use super::{CapabilityError, ObjectCache, host, is_public_name, refused_name};
+use crate::metaclass::native_metaclass;
 
 unsafe extern "C" {
     // Exported by every CPython 3 (cpython/object.h); pyo3-ffi skips private names.
@@ -38,35 +39,15 @@ static COMBINED: ObjectCache<usize, PyType> = ObjectCache::new(usize::MAX);
 pub(crate) fn compartment_class(py: Python<'_>) -> PyResult<&Bound<'_, PyType>> {
     COMPARTMENT_CLASS
         .get_or_try_init(py, || {
-            let mut slots = [
-                ffi::PyType_Slot {
+            native_metaclass(
+                py,
+                c"ocapy.CompartmentClass",
+                c"The metaclass of classes built in an ocapy compartment: a method read from the class is a checked unbound method.",
+                &[ffi::PyType_Slot {
                     slot: ffi::Py_tp_getattro,
                     pfunc: class_getattro as *mut _,
-                },
-                ffi::PyType_Slot {
-                    slot: ffi::Py_tp_doc,
-                    pfunc: c"The metaclass of classes built in an ocapy compartment: a method read from the class is a checked unbound method.".as_ptr() as *mut _,
-                },
-                ffi::PyType_Slot {
-                    slot: 0,
-                    pfunc: std::ptr::null_mut(),
-                },
-            ];
-            let mut spec = ffi::PyType_Spec {
-                name: c"ocapy.CompartmentClass".as_ptr(),
-                // Zero: the layout of `type`, inherited.
-                basicsize: 0,
-                itemsize: 0,
-                flags: (ffi::Py_TPFLAGS_DEFAULT | ffi::Py_TPFLAGS_BASETYPE) as _,
-                slots: slots.as_mut_ptr(),
-            };
-            let bases = PyTuple::new(py, [py.get_type::<PyType>()])?;
-            // SAFETY: the spec and its slots outlive the call (CPython copies what it keeps;
-            // the doc string is static), and `bases` is a tuple holding `type`.
-            let created = unsafe { ffi::PyType_FromSpecWithBases(&mut spec, bases.as_ptr()) };
-            // SAFETY: a new reference or NULL with an exception set.
-            let created = unsafe { Bound::from_owned_ptr_or_err(py, created)? };
-            Ok(created.cast_into::<PyType>()?.unbind())
+                }],
+            )
         })
         .map(|class| class.bind(py))
 }
