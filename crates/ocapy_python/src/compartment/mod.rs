@@ -17,7 +17,7 @@ use std::hash::{BuildHasherDefault, Hash, Hasher};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
 
-use ocapy_verifier::tables::attributes::hidden_edge;
+use ocapy_verifier::tables::attributes::refusal;
 use pyo3::exceptions::{PyException, PyModuleNotFoundError, PyOSError, PyTypeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
@@ -99,17 +99,11 @@ impl<K: Eq + Hash, T> ObjectCache<K, T> {
     }
 }
 
-/// A name untrusted code may use as an attribute: no leading underscore, no hidden edge.
-pub(crate) fn is_public_name(name: &str) -> bool {
-    !name.starts_with('_') && hidden_edge(name).is_none()
-}
+pub(crate) use ocapy_verifier::tables::attributes::is_public as is_public_name;
 
 /// Why untrusted code may not use attribute `name` by string, if it may not.
 pub(crate) fn refused_name(name: &str) -> Option<String> {
-    if name.starts_with('_') {
-        return Some(format!("{name:?} is a private name"));
-    }
-    hidden_edge(name).map(|edge| format!("{name:?} is a hidden edge (it reaches {})", edge.reaches))
+    refusal(name).map(|refusal| format!("{name:?} {refusal}"))
 }
 
 /// Refuses a private or hidden-edge attribute name passed to `function`, saying why.

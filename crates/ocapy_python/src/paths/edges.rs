@@ -11,7 +11,6 @@ use std::collections::HashMap;
 use std::ffi::{CStr, c_int, c_void};
 
 use ocapy_cli::paths::{StepKind, Template};
-use ocapy_verifier::tables::attributes::hidden_edge;
 use pyo3::ffi;
 use pyo3::prelude::*;
 
@@ -69,10 +68,7 @@ impl Label {
     }
 }
 
-/// A public name: no leading underscore and not in the verifier's hidden-edge table.
-pub(super) fn is_public_name(name: &str) -> bool {
-    !name.starts_with('_') && hidden_edge(name).is_none()
-}
+pub(super) use ocapy_verifier::tables::attributes::is_public as is_public_name;
 
 fn position(index: usize) -> i64 {
     i64::try_from(index).unwrap_or(i64::MAX)

@@ -3,7 +3,7 @@
 
 use std::sync::atomic::{AtomicPtr, Ordering};
 
-use ocapy_verifier::tables::attributes::hidden_edge;
+use ocapy_verifier::tables::attributes::refusal;
 use pyo3::exceptions::{PyAttributeError, PyTypeError};
 use pyo3::ffi;
 use pyo3::prelude::*;
@@ -71,11 +71,7 @@ fn check(name: &Bound<'_, PyString>) -> PyResult<()> {
 
 /// Why the attribute `name` is never exposed (private, or a hidden edge), or None.
 pub(super) fn why_hidden(name: &str) -> Option<String> {
-    if name.starts_with('_') {
-        Some("is private".to_owned())
-    } else {
-        hidden_edge(name).map(|edge| format!("is a hidden edge (it reaches {})", edge.reaches))
-    }
+    refusal(name).map(|refusal| refusal.to_string())
 }
 
 /// `repr` of a name for messages, without failing on odd text.

@@ -33,7 +33,7 @@
 
 /// An attribute name that leads to a frame, code, cells, globals, builtins, another object's
 /// private state or reflection by string, whatever object it is read from.
-#[derive(Debug)]
+#[derive(Debug, PartialEq, Eq)]
 pub struct HiddenEdge {
     /// The attribute name, or for a prefix entry the prefix (e.g. "co_").
     pub name: &'static str,
@@ -629,9 +629,58 @@ pub fn hidden_edge(name: &str) -> Option<&'static HiddenEdge> {
         })
 }
 
+/// Why code the host does not trust may not use an attribute name.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Refusal {
+    /// A leading underscore: private, protected, mangled or a dunder.
+    Private,
+    HiddenEdge(&'static HiddenEdge),
+}
+
+impl std::fmt::Display for Refusal {
+    /// Completes a sentence about the name: "`_x` is private".
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Refusal::Private => f.write_str("is private"),
+            Refusal::HiddenEdge(edge) => {
+                write!(f, "is a hidden edge (it reaches {})", edge.reaches)
+            }
+        }
+    }
+}
+
+/// Why untrusted code may not use attribute `name`, or `None` for a public name: the rule
+/// the verifier enforces statically and the runtime (seals, compartments, the public audit
+/// of `paths`) at run time.
+#[must_use]
+pub fn refusal(name: &str) -> Option<Refusal> {
+    if crate::rules::is_private(name) {
+        return Some(Refusal::Private);
+    }
+    hidden_edge(name).map(Refusal::HiddenEdge)
+}
+
+/// A name untrusted code may use as an attribute: not private, not a hidden edge.
+#[must_use]
+pub fn is_public(name: &str) -> bool {
+    refusal(name).is_none()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn public_names_are_neither_private_nor_hidden_edges() {
+        assert!(is_public("forecast"));
+        assert_eq!(refusal("_x"), Some(Refusal::Private));
+        assert_eq!(refusal("__dict__"), Some(Refusal::Private));
+        assert_eq!(
+            refusal("gi_frame").unwrap().to_string(),
+            "is a hidden edge (it reaches a frame)"
+        );
+        assert!(!is_public("co_consts"));
+    }
 
     #[test]
     fn exact_names_are_sorted_and_unique() {
