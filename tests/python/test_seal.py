@@ -63,13 +63,26 @@ def reaches(value: Any, target: object) -> bool:
 # --- what must be refused -------------------------------------------------------------
 
 
-@pytest.mark.parametrize("name", ["_balance", "__dict__", "__class__", "__reduce_ex__", "f_back", "gi_frame", "format"])
+@pytest.mark.parametrize("name", ["_balance", "__dict__", "__reduce_ex__", "f_back", "gi_frame", "format"])
 def test_private_and_hidden_edge_names_are_refused(name: str) -> None:
     s = seal(Account(1))
     with pytest.raises(AttributeError) as info:
         getattr(s, name)
     assert repr(name) in str(info.value)
     assert "Account(1)" not in str(info.value)
+
+
+def test_class_is_the_wrappers_own_type_so_abcs_answer() -> None:
+    import collections.abc
+
+    s = seal({"a": 1})
+    assert s.__class__ is Sealed is type(s)
+    assert getattr(s, "".join(["__cl", "ass__"])) is Sealed
+    assert not isinstance(s, collections.abc.Mapping)
+    assert isinstance(s, Sealed)
+    ns = namespace(limit=1)
+    assert ns.__class__ is Namespace
+    assert not isinstance(ns, collections.abc.Sized)
 
 
 def test_attribute_error_never_carries_the_inner_object() -> None:
@@ -137,8 +150,8 @@ def test_reflection_tricks_do_not_reach_the_inner_object() -> None:
         type.__getattribute__(s, "_balance")  # type: ignore[arg-type]
     with pytest.raises(AttributeError):
         "{0._balance}".format(s)
-    with pytest.raises(AttributeError):
-        "{0.__class__}".format(s)
+    # `__class__` is the wrapper's own type, whose dict holds only its slots (see above).
+    assert "{0.__class__}".format(s) == str(Sealed)
     with pytest.raises(AttributeError):
         string.Formatter().format("{0._balance}", s)
     assert "{0.owner}".format(s) == "ann"

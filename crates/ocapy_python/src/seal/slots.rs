@@ -14,6 +14,8 @@ use pyo3::prelude::*;
 use pyo3::type_object::PyTypeInfo;
 use pyo3::{Borrowed, PyClass, ffi};
 
+use super::names;
+
 /// A class whose attribute reads are its own `getattribute`, installed by
 /// [`install_getattro`].
 pub(super) trait Getattribute: PyClass {
@@ -33,7 +35,18 @@ unsafe extern "C" fn getattro<T: Getattribute>(
     unsafe {
         guard(|py| {
             let slf = Borrowed::from_ptr(py, obj).cast_unchecked::<T>();
-            T::getattribute(&slf, &Borrowed::from_ptr(py, name))
+            let name = Borrowed::from_ptr(py, name);
+            T::getattribute(&slf, &name).or_else(|refused| {
+                // `__class__` is refused as private like every dunder, but answering it
+                // with the wrapper's own type gives nothing `type(s)` does not, and lets
+                // `isinstance(s, SomeABC)` (which reads `__class__`) answer instead of raise.
+                match names::exact_str(&name) {
+                    Ok(text) if text.to_str().is_ok_and(|text| text == "__class__") => {
+                        Ok(slf.as_any().get_type().into_any())
+                    }
+                    _ => Err(refused),
+                }
+            })
         })
     }
 }
