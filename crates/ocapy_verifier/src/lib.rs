@@ -86,16 +86,25 @@ pub fn check_bytes<'a>(bytes: &'a [u8], settings: &Settings) -> CheckedSource<'a
             let diagnostics = check_source(&text, settings);
             CheckedSource { text, diagnostics }
         }
-        Err(diagnostic) => CheckedSource {
-            text: String::from_utf8_lossy(bytes),
-            diagnostics: vec![clamp(diagnostic, bytes.len())],
-        },
+        Err(diagnostic) => {
+            // Decoding errors count offsets after the byte-order mark.
+            let text =
+                String::from_utf8_lossy(bytes.strip_prefix(source::UTF8_BOM).unwrap_or(bytes));
+            let diagnostic = clamp(diagnostic, &text);
+            CheckedSource {
+                text,
+                diagnostics: vec![diagnostic],
+            }
+        }
     }
 }
 
-/// Keeps an undecodable file's diagnostic inside its lossily decoded text.
-fn clamp(mut diagnostic: Diagnostic, len: usize) -> Diagnostic {
-    if usize::from(diagnostic.range.end()) > len {
+/// Keeps an undecodable file's diagnostic inside its lossily decoded text, on character
+/// boundaries: a replacement character stands for a different number of bytes than the one
+/// it replaces, so an offset past it may fall inside one.
+fn clamp(mut diagnostic: Diagnostic, text: &str) -> Diagnostic {
+    let fits = |offset: ruff_text_size::TextSize| text.is_char_boundary(usize::from(offset));
+    if !fits(diagnostic.range.start()) || !fits(diagnostic.range.end()) {
         diagnostic.range = TextRange::default();
     }
     diagnostic
@@ -112,4 +121,34 @@ pub fn on_verifier_stack<T: Send>(work: impl FnOnce() -> T + Send) -> T {
             .join()
             .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Undecodable files are shown lossily; their diagnostic must still point at a place
+    /// in that text (found by fuzzing: a byte-order mark shifted every offset into it).
+    #[test]
+    fn undecodable_files_point_inside_their_shown_text() {
+        for bytes in [
+            &b"\xef\xbb\xbfx = '\xff'\n"[..],
+            b"\xef\xbb\xbf# coding: latin-1\nx = 1\n",
+            b"\xef\xbb\xbf#\xff",
+            b"# coding: latin-1\nx = '\xe9\xe9'\0\n",
+            b"# coding: ascii\n\xff\xff",
+        ] {
+            let checked = check_bytes(bytes, &Settings::default());
+            let [diagnostic] = checked.diagnostics.as_slice() else {
+                panic!(
+                    "one diagnostic for {bytes:?}, got {:?}",
+                    checked.diagnostics
+                );
+            };
+            assert_eq!(diagnostic.rule, Rule::UnreadableSource);
+            let locator = Locator::new(&checked.text);
+            locator.location(diagnostic.range.start());
+            locator.location(diagnostic.range.end());
+        }
+    }
 }

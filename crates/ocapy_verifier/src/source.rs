@@ -14,7 +14,7 @@ use crate::rule::Rule;
 /// Larger sources are refused: offsets are 32-bit, and nobody writes a plugin this size.
 pub const MAX_SOURCE_BYTES: usize = 256 * 1024 * 1024;
 
-const UTF8_BOM: &[u8] = b"\xef\xbb\xbf";
+pub(crate) const UTF8_BOM: &[u8] = b"\xef\xbb\xbf";
 
 /// Decodes a Python source file as CPython would, or explains why it cannot be read.
 pub fn decode(bytes: &[u8]) -> Result<Cow<'_, str>, Diagnostic> {
