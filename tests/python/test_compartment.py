@@ -402,6 +402,22 @@ def test_tamed_reflection_refuses_private_and_hidden_names(source: str) -> None:
         run_unverified(Compartment(), f"class Box:\n    pass\n{source}\n")
 
 
+def test_tamed_reflection_checks_the_characters_a_str_subclass_looks_up() -> None:
+    # A name whose __hash__ and __eq__ pose as "_secret" while its characters are public.
+    source = """
+class Name(str):
+    def __hash__(self):
+        return hash("_secret")
+    def __eq__(self, other):
+        return True
+stolen = getattr(store, Name("items"), "refused")
+plain = getattr(store, Name("items")) is getattr(store, "items")
+"""
+    plugin = run_unverified(Compartment(grants={"store": ocapy.raw(Store())}), source)
+    assert plugin.stolen != "hunter2"
+    assert plugin.plain
+
+
 def test_tamed_reflection_keeps_working_on_public_names() -> None:
     plugin = run_unverified(
         Compartment(),

@@ -13,6 +13,7 @@ use pyo3::{PyTraverseError, PyVisit};
 
 use super::classes::{CheckedMethod, build_class, is_instance_by_type};
 use super::{CapabilityError, check_public, host, is_public_name};
+use crate::seal::exact_str;
 
 /// The builtins of a new compartment, with `print` and `__import__` given.
 pub(crate) fn compartment_builtins<'py>(
@@ -108,11 +109,14 @@ fn tamed_delattr(object: &Bound<'_, PyAny>, name: &Bound<'_, PyAny>) -> PyResult
     object.delattr(attribute_name("delattr", name)?)
 }
 
-fn attribute_name<'a, 'py>(
+/// `name` as an exact `str` that names a public attribute. A `str` subclass is copied
+/// first: its own `__hash__` and `__eq__` would otherwise decide which attribute the lookup
+/// finds, whatever characters were checked.
+fn attribute_name<'py>(
     function: &str,
-    name: &'a Bound<'py, PyAny>,
-) -> PyResult<&'a Bound<'py, PyString>> {
-    let name = name.cast::<PyString>().map_err(|_| {
+    name: &Bound<'py, PyAny>,
+) -> PyResult<Bound<'py, PyString>> {
+    let name = exact_str(name).map_err(|_| {
         PyTypeError::new_err(format!("{function}(): attribute name must be string"))
     })?;
     check_public(name.to_str()?, function)?;

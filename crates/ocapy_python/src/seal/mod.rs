@@ -18,6 +18,7 @@ use pyo3::ffi;
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyTuple, PyType};
 
+pub(crate) use names::exact_str;
 pub(crate) use namespace::Namespace;
 pub(crate) use wrapper::Sealed;
 

@@ -34,7 +34,7 @@ pub(super) fn is_public(name: &Bound<'_, PyAny>) -> bool {
 /// `name` as an exact `str`: itself, or a copy of a `str` subclass (no method of the subclass
 /// runs); a `TypeError` for anything else.
 #[inline]
-pub(super) fn exact_str<'py>(name: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyString>> {
+pub(crate) fn exact_str<'py>(name: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyString>> {
     if name.is_exact_instance_of::<PyString>() {
         // SAFETY: just checked to be exactly `str`.
         return Ok(unsafe { name.clone().cast_into_unchecked() });
