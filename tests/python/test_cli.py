@@ -38,6 +38,23 @@ def test_exit_statuses(project: Path):
     assert "missing.py" in missing.stderr
 
 
+def test_a_reader_that_stops_early_is_not_an_error(project: Path):
+    for number in range(2000):
+        (project / f"escape{number}.py").write_text("def f(g):\n    return g.gi_frame\n")
+    reader = subprocess.Popen(
+        [sys.executable, "-m", "ocapy", "check", "."],
+        cwd=project,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert reader.stdout is not None and reader.stderr is not None
+    assert reader.stdout.readline().startswith(b"error[OC201]")
+    reader.stdout.close()  # as `| head -1` does
+    errors = reader.stderr.read().decode()
+    assert reader.wait(timeout=120) == 1
+    assert errors == ""
+
+
 def test_full_output_underlines_the_range(project: Path):
     result = ocapy("check", "escape.py", cwd=project)
     assert "error[OC201]" in result.stdout

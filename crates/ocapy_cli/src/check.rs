@@ -1,7 +1,7 @@
 //! `ocapy check`: settings, files, parallel verification, report.
 
 use std::collections::BTreeSet;
-use std::io::{Read, Write};
+use std::io::Read;
 
 use ocapy_verifier::{Diagnostic, Rule, STACK_SIZE, Settings, check_bytes, parse_target_version};
 use rayon::prelude::*;
@@ -54,10 +54,7 @@ pub fn run(arguments: &CheckArgs) -> Result<u8, String> {
             Err(error) => errors.push(error),
         }
     }
-    let mut stdout = std::io::stdout().lock();
-    output::write(&mut stdout, arguments, &reports)
-        .and_then(|()| stdout.flush())
-        .map_err(|error| format!("writing to standard output: {error}"))?;
+    crate::to_stdout(|stdout| output::write(stdout, arguments, &reports))?;
     for error in &errors {
         eprintln!("ocapy: error: {error}");
     }

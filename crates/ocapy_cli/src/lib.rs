@@ -75,12 +75,22 @@ fn print_rules(arguments: &args::RuleArgs) -> Result<u8, String> {
             .markdown(),
         (None, false) => return Err("name a rule (`ocapy rule OC101`) or pass `--all`".to_string()),
     };
-    let mut stdout = std::io::stdout().lock();
-    stdout
-        .write_all(text.as_bytes())
-        .and_then(|()| stdout.flush())
-        .map_err(|error| format!("writing to standard output: {error}"))?;
+    to_stdout(|stdout| stdout.write_all(text.as_bytes()))?;
     Ok(EXIT_CLEAN)
+}
+
+/// Writes a command's output to standard output, flushed. A reader that stops early
+/// (`ocapy check | head`) is not an error: what it did not read, it did not want.
+pub(crate) fn to_stdout(
+    write: impl FnOnce(&mut std::io::StdoutLock<'static>) -> std::io::Result<()>,
+) -> Result<(), String> {
+    let mut stdout = std::io::stdout().lock();
+    match write(&mut stdout).and_then(|()| stdout.flush()) {
+        Err(error) if error.kind() != std::io::ErrorKind::BrokenPipe => {
+            Err(format!("writing to standard output: {error}"))
+        }
+        _ => Ok(()),
+    }
 }
 
 /// The rules page: every rule's documentation, as `docs/rules.md` holds it.

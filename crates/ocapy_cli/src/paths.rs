@@ -170,10 +170,7 @@ pub fn run(arguments: &PathsArgs, search: Option<Search<'_>>) -> Result<u8, Stri
     };
     let found = search(&query)?;
     let root = root_name(query.from.as_deref());
-    let mut stdout = io::stdout().lock();
-    write(&mut stdout, arguments.format, &query, &root, &found)
-        .and_then(|()| stdout.flush())
-        .map_err(|error| format!("writing to standard output: {error}"))?;
+    crate::to_stdout(|stdout| write(stdout, arguments.format, &query, &root, &found))?;
     Ok(if found.routes.is_empty() {
         EXIT_CLEAN
     } else {
