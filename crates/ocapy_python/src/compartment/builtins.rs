@@ -112,10 +112,7 @@ fn tamed_delattr(object: &Bound<'_, PyAny>, name: &Bound<'_, PyAny>) -> PyResult
 /// `name` as an exact `str` that names a public attribute. A `str` subclass is copied
 /// first: its own `__hash__` and `__eq__` would otherwise decide which attribute the lookup
 /// finds, whatever characters were checked.
-fn attribute_name<'py>(
-    function: &str,
-    name: &Bound<'py, PyAny>,
-) -> PyResult<Bound<'py, PyString>> {
+fn attribute_name<'py>(function: &str, name: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyString>> {
     let name = exact_str(name).map_err(|_| {
         PyTypeError::new_err(format!("{function}(): attribute name must be string"))
     })?;
