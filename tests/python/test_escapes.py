@@ -20,90 +20,16 @@ import ast
 import re
 import sys
 from collections.abc import Iterable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
+from escape_corpus import ESCAPES_DIR, corpus_files, known_codes, read_header, version_tuple
 
-ESCAPES_DIR = Path(__file__).parents[1] / "escapes"
-
-# Every rule code the verifier defines. An Expect line naming anything else is a typo.
-KNOWN_CODES = frozenset(
-    {
-        "OC101",  # private-attribute
-        "OC102",  # demoted-method
-        "OC103",  # private-name-by-string
-        "OC104",  # vars-call
-        "OC105",  # private-import
-        "OC106",  # sealed-self-escape
-        "OC201",  # hidden-edge-attribute
-        "OC301",  # format-call
-        "OC302",  # format-field
-        "OC303",  # format-map
-        "OC304",  # dynamic-attribute-name
-        "OC401",  # forbidden-builtin
-        "OC402",  # dunder-name
-        "OC403",  # super-misuse
-        "OC404",  # undefined-name
-        "OC501",  # import-not-allowed
-        "OC502",  # name-not-in-facade
-        "OC503",  # star-import
-        "OC504",  # relative-import
-        "OC601",  # class-keyword
-        "OC602",  # private-pattern-attribute
-        "OC901",  # unsupported-syntax
-        "OC902",  # syntax-error
-    }
-)
-
-HEADER_LINE = re.compile(r"^# (?P<key>Escape|Source|Expect|Requires): (?P<value>.*\S)\s*$")
 CODE = re.compile(r"^OC\d{3}$")
 VERSION = re.compile(r"^3\.\d{1,2}$")
 FILE_NAME = re.compile(r"^[a-z0-9]+_[a-z0-9_]+\.py$")
 MINIMUM_CORPUS_SIZE = 40
-
-
-@dataclass(frozen=True)
-class Header:
-    escape: str
-    source: str
-    expect: tuple[str, ...]
-    requires: str | None
-
-
-def corpus_files() -> list[Path]:
-    return sorted(ESCAPES_DIR.glob("*.py"))
-
-
-def read_header(path: Path) -> Header:
-    """Parse the leading ``# Key: value`` lines; the header ends at the first other line."""
-    fields: dict[str, str] = {}
-    for line in path.read_text(encoding="utf-8").splitlines():
-        match = HEADER_LINE.match(line)
-        if match is None:
-            break
-        key = match["key"]
-        if key in fields:
-            raise AssertionError(f"{path.name}: header key {key!r} appears twice")
-        fields[key] = match["value"]
-    missing = [key for key in ("Escape", "Source", "Expect") if key not in fields]
-    if missing:
-        raise AssertionError(
-            f"{path.name}: header must start with '# Escape:', '# Source:' and '# Expect:' lines; "
-            f"missing {', '.join(missing)}"
-        )
-    return Header(
-        escape=fields["Escape"],
-        source=fields["Source"],
-        expect=tuple(fields["Expect"].split()),
-        requires=fields.get("Requires"),
-    )
-
-
-def version_tuple(version: str) -> tuple[int, int]:
-    major, minor = version.split(".")
-    return int(major), int(minor)
 
 
 def format_diagnostics(diagnostics: Iterable[Any]) -> str:
@@ -138,7 +64,7 @@ def test_header_is_well_formed(path: Path) -> None:
     assert len(set(header.expect)) == len(header.expect), f"{path.name}: duplicate code in Expect"
     for code in header.expect:
         assert CODE.match(code), f"{path.name}: {code!r} is not a rule code (OCnnn)"
-        assert code in KNOWN_CODES, f"{path.name}: {code} is not a known rule code"
+        assert code in known_codes(), f"{path.name}: {code} is not a known rule code"
     if header.requires is not None:
         assert VERSION.match(header.requires), (
             f"{path.name}: Requires must be a version like 3.11, got {header.requires!r}"
