@@ -126,6 +126,11 @@ pub static BUILTINS: &[Builtin] = &[
     builtin!("Warning", Allow, EXCEPTION),
     builtin!("ZeroDivisionError", Allow, EXCEPTION),
     builtin!(
+        "_IncompleteInputError",
+        Deny,
+        "a private name (3.13+, for `codeop`): untrusted code may not name private builtins"
+    ),
+    builtin!(
         "__build_class__",
         Deny,
         "builds classes without the compartment's checked unbound methods; the compartment supplies its own"
