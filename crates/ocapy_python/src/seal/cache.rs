@@ -3,7 +3,7 @@
 use std::sync::atomic::{AtomicPtr, Ordering};
 
 use pyo3::prelude::*;
-use pyo3::{PyTraverseError, PyVisit, ffi};
+use pyo3::{Borrowed, PyTraverseError, PyVisit, ffi};
 
 /// A slot that owns a strong reference to an object, or nothing. Reads and replacements
 /// happen with the GIL held (the module requires it), so a reference read from the slot is
@@ -21,6 +21,27 @@ impl CachedRef {
         // SAFETY: a non-null slot owns a strong reference (see the type's comment), so the
         // object is alive; `from_borrowed_ptr_or_opt` takes a reference of its own.
         unsafe { Bound::from_borrowed_ptr_or_opt(py, ptr) }
+    }
+
+    /// The object in the slot when `test` accepts it, as a borrowed reference (alive while
+    /// the slot keeps it); null otherwise.
+    #[inline]
+    pub(super) fn peek_where(
+        &self,
+        test: impl FnOnce(Borrowed<'_, '_, PyAny>) -> bool,
+    ) -> *mut ffi::PyObject {
+        let ptr = self.0.load(Ordering::Acquire);
+        if ptr.is_null() {
+            return ptr;
+        }
+        // SAFETY: a non-null slot owns a strong reference; the GIL is held (the module
+        // requires it), which `assume_attached` stands for.
+        let object = unsafe { Borrowed::from_ptr(Python::assume_attached(), ptr) };
+        if test(object) {
+            ptr
+        } else {
+            std::ptr::null_mut()
+        }
     }
 
     /// Puts `object` in the slot, releasing what was there.

@@ -5,6 +5,7 @@
 //! immutable record of sealed members. Both are native types that are immutable, final and
 //! without a `__dict__`, so a holder can neither use them as a channel nor redirect them.
 
+mod attribute_cache;
 mod cache;
 mod errors;
 mod memo;
@@ -48,22 +49,30 @@ pub(crate) fn namespace<'py>(
 /// Objects that carry no authority (immutable, no reachable state) or are sealed already.
 #[inline]
 pub(super) fn needs_no_seal(obj: &Bound<'_, PyAny>) -> bool {
-    let ptr = obj.as_ptr();
+    is_primitive(obj.as_ptr())
+        || obj.is_exact_instance_of::<Sealed>()
+        || obj.is_exact_instance_of::<Namespace>()
+}
+
+/// Immutable values of the interpreter's own types, which reach no other object: `None`,
+/// `bool`, `int`, `float`, `complex`, `str`, `bytes`, `NotImplemented` and `...`.
+#[inline]
+pub(super) fn is_primitive(obj: *mut ffi::PyObject) -> bool {
     // SAFETY: compares the object and its type with the interpreter's static singletons
-    // and types; nothing is dereferenced but the object's type field.
-    let primitive = unsafe {
-        let class = ffi::Py_TYPE(ptr);
+    // and types; nothing is dereferenced but the (live) object's type field.
+    unsafe {
+        let class = ffi::Py_TYPE(obj);
+        // The commonest first: attribute values are mostly ints and strings.
         class == &raw mut ffi::PyLong_Type
             || class == &raw mut ffi::PyUnicode_Type
-            || class == &raw mut ffi::PyFloat_Type
+            || obj == ffi::Py_None()
             || class == &raw mut ffi::PyBool_Type
+            || class == &raw mut ffi::PyFloat_Type
             || class == &raw mut ffi::PyBytes_Type
             || class == &raw mut ffi::PyComplex_Type
-            || ptr == ffi::Py_None()
-            || ptr == ffi::Py_NotImplemented()
-            || ptr == ffi::Py_Ellipsis()
-    };
-    primitive || obj.is_exact_instance_of::<Sealed>() || obj.is_exact_instance_of::<Namespace>()
+            || obj == ffi::Py_NotImplemented()
+            || obj == ffi::Py_Ellipsis()
+    }
 }
 
 /// Seals `obj` for its holder: only its public attributes, and its public protocols.
@@ -121,6 +130,7 @@ fn namespace_py<'py>(
 pub(crate) fn register(module: &Bound<'_, PyModule>) -> PyResult<()> {
     module.add_class::<Sealed>()?;
     module.add_class::<Namespace>()?;
+    attribute_cache::verify_layout(module.py())?;
     wrapper::install_slots(module.py())?;
     namespace::install_slots(module.py());
     module.add_function(wrap_pyfunction!(seal_py, module)?)?;

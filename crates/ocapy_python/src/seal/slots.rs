@@ -23,15 +23,48 @@ pub(super) trait Getattribute: PyClass {
         slf: &Bound<'py, Self>,
         name: &Bound<'py, PyAny>,
     ) -> PyResult<Bound<'py, PyAny>>;
+
+    /// The same read when it can be answered at once, without a `PyResult` (a new reference),
+    /// or null to take `getattribute`: the hot path of `s.x`.
+    ///
+    /// # Safety
+    /// Called by the interpreter's `tp_getattro` contract: GIL held, `obj` a live `Self`,
+    /// `name` live.
+    #[inline]
+    unsafe fn getattribute_at_once(
+        _obj: *mut ffi::PyObject,
+        _name: *mut ffi::PyObject,
+    ) -> *mut ffi::PyObject {
+        std::ptr::null_mut()
+    }
 }
 
-/// The `tp_getattro` of a [`Getattribute`] class.
+/// The `tp_getattro` of a [`Getattribute`] class: the read at once when it can be, else the
+/// full one, kept out of line so the hot path stays a small function.
 unsafe extern "C" fn getattro<T: Getattribute>(
     obj: *mut ffi::PyObject,
     name: *mut ffi::PyObject,
 ) -> *mut ffi::PyObject {
     // SAFETY: installed as the `tp_getattro` of `T` only: the interpreter calls it with the
     // GIL held and two live borrowed references, the first to a `T`.
+    unsafe {
+        let value = T::getattribute_at_once(obj, name);
+        if value.is_null() {
+            getattro_in_full::<T>(obj, name)
+        } else {
+            value
+        }
+    }
+}
+
+/// # Safety
+/// As for a `tp_getattro`: GIL held, `obj` a live `T`, `name` live.
+#[inline(never)]
+unsafe fn getattro_in_full<T: Getattribute>(
+    obj: *mut ffi::PyObject,
+    name: *mut ffi::PyObject,
+) -> *mut ffi::PyObject {
+    // SAFETY: the caller's contract.
     unsafe {
         guard(|py| {
             let slf = Borrowed::from_ptr(py, obj).cast_unchecked::<T>();

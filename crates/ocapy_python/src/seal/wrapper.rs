@@ -8,8 +8,9 @@ use pyo3::pyclass::CompareOp;
 use pyo3::types::{PyDict, PyFunction, PyString, PyTuple, PyType};
 use pyo3::{PyTraverseError, PyVisit};
 
+use super::attribute_cache::{self, Lookup};
 use super::cache::CachedRef;
-use super::{errors, memo, names, needs_no_seal, seal, slots};
+use super::{errors, is_primitive, memo, names, needs_no_seal, seal, slots};
 
 /// A read-only view of an object's public surface. Immutable, final, without `__dict__`.
 #[pyclass(frozen, immutable_type, module = "ocapy", name = "Sealed")]
@@ -412,12 +413,33 @@ impl slots::Getattribute for Sealed {
         slf: &Bound<'py, Self>,
         name: &Bound<'py, PyAny>,
     ) -> PyResult<Bound<'py, PyAny>> {
-        let name = names::public_name(name)?;
+        let py = slf.py();
         let sealed = slf.get();
-        if let View::Class = sealed.view {
-            return Self::class_attribute(slf, &name);
+        let inner = sealed.inner.bind(py);
+        let cached = match sealed.view {
+            // SAFETY: the GIL is held and both objects are live.
+            View::Object => unsafe { attribute_cache::lookup(inner.as_ptr(), name.as_ptr()) },
+            _ => Lookup::Generic,
+        };
+        // SAFETY (both arms): the cache hands out borrowed references to live objects, which
+        // `from_borrowed_ptr` turns into new strong ones.
+        match cached {
+            Lookup::Value(value) => {
+                return Self::export(slf, unsafe { Bound::from_borrowed_ptr(py, value) });
+            }
+            Lookup::Method(method) => {
+                return Self::cached_method(slf, unsafe { Bound::from_borrowed_ptr(py, method) });
+            }
+            Lookup::Generic | Lookup::Unknown => {}
         }
-        let inner = sealed.inner.bind(slf.py());
+        let checked = names::public_name(name)?;
+        if let View::Class = sealed.view {
+            return Self::class_attribute(slf, &checked);
+        }
+        if matches!(cached, Lookup::Unknown) && checked.is(name) {
+            attribute_cache::remember(&inner.get_type(), &checked);
+        }
+        let name = checked;
         let mut found = std::ptr::null_mut();
         // SAFETY: `_PyObject_GetMethod` reads attribute `name` of `inner` as the interpreter
         // does for `inner.name(...)`: it stores a new reference in `found` (or NULL with an
@@ -432,6 +454,36 @@ impl slots::Getattribute for Sealed {
             Self::cached_method(slf, value)
         } else {
             Self::export(slf, value)
+        }
+    }
+
+    /// `s.x` whose value, found by the attribute cache, is a primitive (`export` would hand it
+    /// out as it is), and `s.m` when it is the method read last.
+    #[inline]
+    unsafe fn getattribute_at_once(
+        obj: *mut ffi::PyObject,
+        name: *mut ffi::PyObject,
+    ) -> *mut ffi::PyObject {
+        // SAFETY: the trait's contract: GIL held, `obj` a live `Sealed`, `name` live.
+        unsafe {
+            let py = Python::assume_attached();
+            let sealed = Borrowed::from_ptr(py, obj).cast_unchecked::<Sealed>();
+            let sealed = sealed.get();
+            if !matches!(sealed.view, View::Object) {
+                return std::ptr::null_mut();
+            }
+            let found = match attribute_cache::lookup(sealed.inner.as_ptr(), name) {
+                Lookup::Value(value) if is_primitive(value) => value,
+                Lookup::Method(method) => sealed.last_method.peek_where(|cached| {
+                    // Only `Sealed` methods are put in the slot (`cached_method`).
+                    cached.cast_unchecked::<Sealed>().get().inner.as_ptr() == method
+                }),
+                _ => std::ptr::null_mut(),
+            };
+            if !found.is_null() {
+                ffi::Py_INCREF(found);
+            }
+            found
         }
     }
 }
@@ -885,65 +937,124 @@ unsafe extern "C" fn vectorcall(
     // (a `Sealed`, whose type this function is installed on), `nargs` positional arguments
     // followed by one value per name in `kwnames` (a tuple, or NULL), all borrowed.
     unsafe {
-        slots::guard(|py| {
-            let slf = Borrowed::from_ptr(py, callable).cast_unchecked::<Sealed>();
-            let nargs = ffi::PyVectorcall_NARGS(nargsf) as usize;
-            let keywords = Borrowed::from_ptr_or_opt(py, kwnames)
-                .map(|names| names.cast_unchecked::<PyTuple>());
-            let count = nargs + keywords.as_ref().map_or(0, |names| names.len());
-            let args = if count == 0 {
-                &[][..]
-            } else {
-                std::slice::from_raw_parts(args, count)
-            };
-            Sealed::call_vectored(
-                &slf,
-                &args[..nargs],
-                keywords.map(|names| (names, &args[nargs..])),
-            )
-        })
+        let py = Python::assume_attached();
+        let nargs = ffi::PyVectorcall_NARGS(nargsf) as usize;
+        let count = match Borrowed::from_ptr_or_opt(py, kwnames) {
+            Some(names) => nargs + names.cast_unchecked::<PyTuple>().len(),
+            None => nargs,
+        };
+        let args = if count == 0 {
+            &[][..]
+        } else {
+            std::slice::from_raw_parts(args, count)
+        };
+        let sealed = Borrowed::from_ptr(py, callable).cast_unchecked::<Sealed>();
+        if kwnames.is_null()
+            && let Some(result) = sealed.get().call_method_directly(py, args)
+        {
+            if !result.is_null() && is_primitive(result) {
+                // What `export` would hand out as it is: `s.m()` then stays in C.
+                return result;
+            }
+            return Sealed::export_result(callable, result);
+        }
+        Sealed::call_vectored(callable, args, kwnames)
     }
 }
 
 impl Sealed {
-    /// A call through vectorcall: a method called with a few positional arguments, none of
-    /// them sealed, goes straight to its function with `this` first; anything else through
-    /// `__call__`.
+    /// `function(this, *args)` for a method called with a few positional arguments, none of
+    /// them sealed (those are imported first, by `__call__`): a new reference, or null with
+    /// an exception set. None when the call is not that one.
     ///
-    /// `args` and `keywords`' values are live borrowed references for the whole call.
-    fn call_vectored<'py>(
+    /// # Safety
+    /// `args` are live borrowed references for the call.
+    unsafe fn call_method_directly(
+        &self,
+        py: Python<'_>,
+        args: &[*mut ffi::PyObject],
+    ) -> Option<*mut ffi::PyObject> {
+        let View::Method { this } = &self.view else {
+            return None;
+        };
+        // SAFETY: the caller's contract.
+        let sealed = |arg: &*mut ffi::PyObject| unsafe {
+            Borrowed::from_ptr(py, *arg).is_exact_instance_of::<Sealed>()
+        };
+        if args.len() >= STACK_ARGUMENTS || args.iter().any(sealed) {
+            return None;
+        }
+        let mut pointers = [std::ptr::null_mut(); STACK_ARGUMENTS];
+        pointers[0] = this.as_ptr();
+        pointers[1..=args.len()].copy_from_slice(args);
+        // SAFETY: the first `args.len() + 1` pointers are live (`this` is owned by the
+        // wrapper, the arguments borrowed for the call).
+        Some(unsafe {
+            ffi::PyObject_Vectorcall(
+                self.inner.as_ptr(),
+                pointers.as_ptr(),
+                args.len() + 1,
+                std::ptr::null_mut(),
+            )
+        })
+    }
+
+    /// `result` (a new reference, or null with an exception set) on its way out to the
+    /// holder of `callable`, as the slot's return value. Out of line: the hot path does
+    /// without it.
+    ///
+    /// # Safety
+    /// Called from a `Sealed` slot, with the GIL held and `callable` the live `Sealed`.
+    #[inline(never)]
+    unsafe fn export_result(
+        callable: *mut ffi::PyObject,
+        result: *mut ffi::PyObject,
+    ) -> *mut ffi::PyObject {
+        // SAFETY: the caller's contract; `result` is as documented.
+        unsafe {
+            slots::guard(|py| {
+                let slf = Borrowed::from_ptr(py, callable).cast_unchecked::<Sealed>();
+                let result = Bound::from_owned_ptr_or_err(py, result)
+                    .map_err(|err| Sealed::error(&slf, err))?;
+                Sealed::export(&slf, result)
+            })
+        }
+    }
+
+    /// A call of `callable` through vectorcall that `call_method_directly` does not make:
+    /// through `__call__`, with a tuple and a dict, as the slot's return value.
+    ///
+    /// # Safety
+    /// Called from a `Sealed` slot, with the GIL held and `callable` the live `Sealed`;
+    /// `args` (positional, then one per name in `kwnames`) are live borrowed references.
+    #[inline(never)]
+    unsafe fn call_vectored(
+        callable: *mut ffi::PyObject,
+        args: &[*mut ffi::PyObject],
+        kwnames: *mut ffi::PyObject,
+    ) -> *mut ffi::PyObject {
+        // SAFETY: the caller's contract.
+        unsafe {
+            slots::guard(|py| {
+                let slf = Borrowed::from_ptr(py, callable).cast_unchecked::<Sealed>();
+                let keywords = Borrowed::from_ptr_or_opt(py, kwnames)
+                    .map(|names| names.cast_unchecked::<PyTuple>());
+                let nargs = args.len() - keywords.as_ref().map_or(0, |names| names.len());
+                let keywords = keywords.map(|names| (names, &args[nargs..]));
+                Self::call_with_tuple(&slf, &args[..nargs], keywords)
+            })
+        }
+    }
+
+    /// `__call__` with the vectorcall arguments packed into a tuple and a dict.
+    fn call_with_tuple<'py>(
         slf: &Bound<'py, Self>,
         args: &[*mut ffi::PyObject],
         keywords: Option<(Borrowed<'_, 'py, PyTuple>, &[*mut ffi::PyObject])>,
     ) -> PyResult<Bound<'py, PyAny>> {
         let py = slf.py();
-        let sealed = slf.get();
         // SAFETY: each pointer is a live borrowed reference for the call (see above).
         let borrow = |arg: &*mut ffi::PyObject| unsafe { Borrowed::from_ptr(py, *arg) };
-        if let View::Method { this } = &sealed.view
-            && keywords.is_none()
-            && args.len() < STACK_ARGUMENTS
-            && !args
-                .iter()
-                .any(|arg| borrow(arg).is_exact_instance_of::<Sealed>())
-        {
-            let mut pointers = [std::ptr::null_mut(); STACK_ARGUMENTS];
-            pointers[0] = this.as_ptr();
-            pointers[1..=args.len()].copy_from_slice(args);
-            // SAFETY: the first `args.len() + 1` pointers are live (`this` is owned by the
-            // wrapper, the arguments borrowed for the call); `PyObject_Vectorcall` returns a
-            // new reference or NULL with an exception set.
-            let result = unsafe {
-                let result = ffi::PyObject_Vectorcall(
-                    sealed.inner.as_ptr(),
-                    pointers.as_ptr(),
-                    args.len() + 1,
-                    std::ptr::null_mut(),
-                );
-                Bound::from_owned_ptr_or_err(py, result)
-            };
-            return Self::export(slf, result.map_err(|err| Self::error(slf, err))?);
-        }
         let positional = PyTuple::new(py, args.iter().map(|arg| borrow(arg).to_owned()))?;
         let kwargs = match keywords {
             Some((names, values)) => {
