@@ -6,6 +6,7 @@
 use pyo3::prelude::*;
 
 mod access;
+mod capi;
 mod compartment;
 mod metaclass;
 mod paths;

@@ -26,11 +26,9 @@ use pyo3::{PyTraverseError, intern};
 use super::caller::{current_code, describe_caller};
 use super::names::is_private;
 use super::{AccessViolation, type_setattr};
+use crate::capi::{bind_method, type_lookup};
 
 unsafe extern "C" {
-    /// Looks `name` up along the MRO of `tp` through the type attribute cache; borrowed
-    /// result, null when absent, never sets an error. Exported by CPython 3.10 to 3.13.
-    fn _PyType_Lookup(tp: *mut ffi::PyTypeObject, name: *mut ffi::PyObject) -> *mut ffi::PyObject;
     /// The generic getattr with an explicit dict (null: the object's own); with `suppress`
     /// a missing attribute returns null without setting an error. Exported 3.7 to 3.13.
     fn _PyObject_GenericGetAttrWithDict(
@@ -39,8 +37,6 @@ unsafe extern "C" {
         dict: *mut ffi::PyObject,
         suppress: c_int,
     ) -> *mut ffi::PyObject;
-    /// `types.MethodType(func, obj)` (Include/cpython/classobject.h).
-    fn PyMethod_New(func: *mut ffi::PyObject, obj: *mut ffi::PyObject) -> *mut ffi::PyObject;
 }
 
 /// A set of code objects, by identity; holding them keeps their addresses from being reused
@@ -333,7 +329,8 @@ impl Guard {
         let tp = ffi_type(obj);
         self.check(py, tp)?;
         let value_ptr = value.map_or(null_mut(), Bound::as_ptr);
-        if type_lookup(py, tp, self.stored_as.bind(py)).is_none()
+        // SAFETY: `tp` is the type of the live `obj`.
+        if unsafe { type_lookup(py, tp, self.stored_as.bind(py)) }.is_none()
             && let Some(descriptor) = self.base_value(py, tp)
             && let Some(set) = data_setter(&descriptor)
         {
@@ -362,17 +359,6 @@ impl Guard {
             Err(error)
         }
     }
-}
-
-/// `name` looked up along `tp`'s MRO (the type attribute cache makes this cheap).
-fn type_lookup<'py>(
-    py: Python<'py>,
-    tp: *mut ffi::PyTypeObject,
-    name: &Bound<'py, PyString>,
-) -> Option<Bound<'py, PyAny>> {
-    // SAFETY: `tp` and `name` are live; `_PyType_Lookup` returns a borrowed reference (made
-    // strong at once) or null, and sets no error.
-    unsafe { Bound::from_borrowed_ptr_or_opt(py, _PyType_Lookup(tp, name.as_ptr())) }
 }
 
 /// `descr.__get__(obj, tp)` when `descr` is a descriptor, else `descr`.
@@ -418,8 +404,9 @@ impl Guard {
                 .cast::<PyType>()?;
             let tp = cls.as_type_ptr();
             guard.check(py, tp)?;
-            let value =
-                type_lookup(py, tp, guard.stored_as.bind(py)).or_else(|| guard.base_value(py, tp));
+            // SAFETY: `tp` is the live class `cls`.
+            let value = unsafe { type_lookup(py, tp, guard.stored_as.bind(py)) }
+                .or_else(|| guard.base_value(py, tp));
             return match value {
                 Some(value) => bind(py, value, null_mut(), tp),
                 None => Err(guard.missing(py, cls, true)),
@@ -455,7 +442,10 @@ pub(super) fn guard_for<'py>(
     tp: *mut ffi::PyTypeObject,
     name: &Bound<'py, PyString>,
 ) -> Option<Bound<'py, Guard>> {
-    type_lookup(py, tp, name)?.cast_into::<Guard>().ok()
+    // SAFETY: callers pass the type of an object or class they hold.
+    unsafe { type_lookup(py, tp, name) }?
+        .cast_into::<Guard>()
+        .ok()
 }
 
 /// Refuses the running code a lookup, assignment or deletion of `name` on the instance
@@ -499,10 +489,7 @@ impl ProtocolGuard {
     ) -> PyResult<Bound<'py, PyAny>> {
         match obj {
             None => Ok(slf.clone().into_any()),
-            // SAFETY: both live; PyMethod_New returns a new reference or null with an error.
-            Some(obj) => unsafe {
-                Bound::from_owned_ptr_or_err(slf.py(), PyMethod_New(slf.as_ptr(), obj.as_ptr()))
-            },
+            Some(obj) => bind_method(slf.as_any(), obj),
         }
     }
 

@@ -20,16 +20,8 @@ use pyo3::types::{PyDict, PyString, PyTuple, PyType};
 use pyo3::{PyTraverseError, PyVisit};
 
 use super::{CapabilityError, ObjectCache, host, is_public_name, refused_name};
+use crate::capi::{_PyType_Lookup, bind_method};
 use crate::metaclass::native_metaclass;
-
-unsafe extern "C" {
-    // Exported by every CPython 3 (cpython/object.h); pyo3-ffi skips private names.
-    fn _PyType_Lookup(ty: *mut ffi::PyTypeObject, name: *mut ffi::PyObject) -> *mut ffi::PyObject;
-    fn PyMethod_New(
-        function: *mut ffi::PyObject,
-        instance: *mut ffi::PyObject,
-    ) -> *mut ffi::PyObject;
-}
 
 static COMPARTMENT_CLASS: PyOnceLock<Py<PyType>> = PyOnceLock::new();
 /// Metaclasses combining ours with a base's own (`EnumType`, `ABCMeta` ...), by the base's.
@@ -211,15 +203,10 @@ impl CheckedMethod {
         instance: &Bound<'_, PyAny>,
         _owner: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<Py<PyAny>> {
-        let py = slf.py();
         if instance.is_none() {
             return Ok(slf.clone().into_any().unbind());
         }
-        // SAFETY: both are live objects; returns a new reference or NULL with an exception.
-        unsafe {
-            let bound = PyMethod_New(slf.as_ptr(), instance.as_ptr());
-            Ok(Bound::from_owned_ptr_or_err(py, bound)?.unbind())
-        }
+        Ok(bind_method(slf.as_any(), instance)?.unbind())
     }
 
     #[getter]

@@ -15,6 +15,7 @@ use pyo3::ffi;
 use pyo3::prelude::*;
 
 use super::search::AddressMap;
+use crate::capi::PyMethod_Type;
 
 pub(super) type Ptr = *mut ffi::PyObject;
 
@@ -328,9 +329,6 @@ fn dict_entry_edges<'py>(
 }
 
 unsafe extern "C" {
-    /// The type of bound methods (pyo3's ffi does not declare it).
-    static mut PyMethod_Type: ffi::PyTypeObject;
-
     /// Iterates a set's table in iteration order (exported by CPython 3.10 to 3.13).
     fn _PySet_NextEntry(
         set: Ptr,

@@ -34,6 +34,8 @@ use pyo3::ffi;
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList, PyString, PyType};
 
+use crate::capi::_PyType_Lookup;
+
 /// What a read of attribute `name` of `obj` finds, from the cache.
 pub(super) enum Lookup {
     /// The attribute's value (borrowed from `obj`).
@@ -206,15 +208,6 @@ unsafe fn locate(
         }
         GENERIC
     }
-}
-
-unsafe extern "C" {
-    /// The attribute `name` of a type, found through its MRO without calling descriptors
-    /// (a borrowed reference or NULL, no exception).
-    fn _PyType_Lookup(
-        class: *mut ffi::PyTypeObject,
-        name: *mut ffi::PyObject,
-    ) -> *mut ffi::PyObject;
 }
 
 /// Fails the import if the mirrors of the instance layout disagree with the public API: an

@@ -11,6 +11,7 @@ use pyo3::{PyTraverseError, PyVisit};
 use super::attribute_cache::{self, Lookup};
 use super::cache::CachedRef;
 use super::{errors, is_primitive, memo, names, needs_no_seal, seal, slots};
+use crate::capi::{PyMethod_Type, bind_method, type_lookup};
 
 /// A read-only view of an object's public surface. Immutable, final, without `__dict__`.
 #[pyclass(frozen, immutable_type, module = "ocapy", name = "Sealed")]
@@ -370,7 +371,8 @@ impl Sealed {
     ) -> PyResult<Bound<'py, PyAny>> {
         let py = slf.py();
         let class = slf.get().inner.bind(py).cast::<PyType>()?;
-        if let Some(raw) = type_lookup(class, name)
+        // SAFETY: `class` is a live type.
+        if let Some(raw) = unsafe { type_lookup(py, class.as_type_ptr(), name) }
             && raw.is_instance_of::<PyFunction>()
         {
             let view = View::Unbound {
@@ -1109,18 +1111,9 @@ pub(super) fn is_instance_by_type(obj: &Bound<'_, PyAny>, class: &Bound<'_, PyTy
 }
 
 unsafe extern "C" {
-    static mut PyMethod_Type: ffi::PyTypeObject;
     static mut PyCMethod_Type: ffi::PyTypeObject;
     fn PyMethod_Self(method: *mut ffi::PyObject) -> *mut ffi::PyObject;
     fn PyMethod_Function(method: *mut ffi::PyObject) -> *mut ffi::PyObject;
-    fn PyMethod_New(function: *mut ffi::PyObject, this: *mut ffi::PyObject) -> *mut ffi::PyObject;
-    /// The attribute `name` of a type, found through its MRO without calling descriptors,
-    /// as the interpreter's own attribute lookup finds it (a borrowed reference or NULL,
-    /// no exception).
-    fn _PyType_Lookup(
-        class: *mut ffi::PyTypeObject,
-        name: *mut ffi::PyObject,
-    ) -> *mut ffi::PyObject;
     /// The interpreter's `obj.name(...)` lookup (exported by CPython 3.7 to 3.14).
     fn _PyObject_GetMethod(
         obj: *mut ffi::PyObject,
@@ -1133,22 +1126,6 @@ unsafe extern "C" {
 fn has_type(value: &Bound<'_, PyAny>, class: *mut ffi::PyTypeObject) -> bool {
     // SAFETY: only compares the value's type pointer.
     unsafe { ffi::Py_TYPE(value.as_ptr()) == class }
-}
-
-#[inline]
-/// `types.MethodType(function, this)`.
-fn bind_method<'py>(
-    function: &Bound<'py, PyAny>,
-    this: &Bound<'py, PyAny>,
-) -> PyResult<Bound<'py, PyAny>> {
-    // SAFETY: both are live; `PyMethod_New` returns a new reference or NULL with an
-    // exception set.
-    unsafe {
-        Bound::from_owned_ptr_or_err(
-            function.py(),
-            PyMethod_New(function.as_ptr(), this.as_ptr()),
-        )
-    }
 }
 
 fn is_bound_method(value: &Bound<'_, PyAny>) -> bool {
@@ -1183,25 +1160,14 @@ fn carries_edges(value: &Bound<'_, PyAny>) -> bool {
     is_descriptor || is_bound_method(value) || execution_state.contains(&class)
 }
 
-/// `name` found on `class` through its MRO, without running descriptors.
-fn type_lookup<'py>(
-    class: &Bound<'py, PyType>,
-    name: &Bound<'py, PyString>,
-) -> Option<Bound<'py, PyAny>> {
-    // SAFETY: `_PyType_Lookup` returns a borrowed reference (or NULL without exception),
-    // which `from_borrowed_ptr_or_opt` turns into a new strong one while the GIL is held.
-    unsafe {
-        let raw = _PyType_Lookup(class.as_type_ptr(), name.as_ptr());
-        Bound::from_borrowed_ptr_or_opt(class.py(), raw)
-    }
-}
-
 /// The special method `name` of `obj`, bound to it, as the interpreter finds it: on the
 /// type, through its MRO (None if absent).
 fn lookup_special<'py>(obj: &Bound<'py, PyAny>, name: &str) -> PyResult<Option<Bound<'py, PyAny>>> {
     let py = obj.py();
     let class = obj.get_type();
-    let Some(raw) = type_lookup(&class, &PyString::intern(py, name)) else {
+    // SAFETY: `class` is a live type.
+    let Some(raw) = (unsafe { type_lookup(py, class.as_type_ptr(), &PyString::intern(py, name)) })
+    else {
         return Ok(None);
     };
     // SAFETY: reads a slot of the descriptor's live type.

@@ -1,0 +1,48 @@
+//! CPython names the extension needs that pyo3's ffi does not bind (private, or left out),
+//! declared once, with the safe wrappers the runtime parts call. All are exported by
+//! CPython 3.10 to 3.13.
+
+use pyo3::ffi;
+use pyo3::prelude::*;
+
+unsafe extern "C" {
+    /// The type of bound methods.
+    pub(crate) static mut PyMethod_Type: ffi::PyTypeObject;
+    /// The attribute `name` of a type, found along its MRO through the type attribute cache
+    /// without calling descriptors, as the interpreter's own attribute lookup finds it: a
+    /// borrowed reference or null, never an error. Gives the type a version tag if it can.
+    pub(crate) fn _PyType_Lookup(
+        class: *mut ffi::PyTypeObject,
+        name: *mut ffi::PyObject,
+    ) -> *mut ffi::PyObject;
+    /// `types.MethodType(function, this)`: a new reference or null with an error set.
+    fn PyMethod_New(function: *mut ffi::PyObject, this: *mut ffi::PyObject) -> *mut ffi::PyObject;
+}
+
+/// `name` found on `class` through its MRO, without running descriptors.
+///
+/// # Safety
+/// `class` is a live type object.
+pub(crate) unsafe fn type_lookup<'py>(
+    py: Python<'py>,
+    class: *mut ffi::PyTypeObject,
+    name: &Bound<'py, PyAny>,
+) -> Option<Bound<'py, PyAny>> {
+    // SAFETY: `class` is live (caller's contract), `name` too; the borrowed result is made a
+    // strong reference at once, with the GIL held.
+    unsafe { Bound::from_borrowed_ptr_or_opt(py, _PyType_Lookup(class, name.as_ptr())) }
+}
+
+/// `types.MethodType(function, this)`.
+pub(crate) fn bind_method<'py>(
+    function: &Bound<'py, PyAny>,
+    this: &Bound<'py, PyAny>,
+) -> PyResult<Bound<'py, PyAny>> {
+    // SAFETY: both are live; `PyMethod_New` returns a new reference or null with an error.
+    unsafe {
+        Bound::from_owned_ptr_or_err(
+            function.py(),
+            PyMethod_New(function.as_ptr(), this.as_ptr()),
+        )
+    }
+}
