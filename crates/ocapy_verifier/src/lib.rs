@@ -22,6 +22,7 @@ use ruff_python_parser::{Mode, ParseOptions, parse_unchecked};
 use ruff_text_size::{Ranged, TextRange};
 
 pub use diagnostic::{Diagnostic, Location, Locator};
+pub use ruff_python_ast::PythonVersion;
 pub use rule::{Family, Rule, RuleDoc};
 pub use settings::{Profile, SUPPORTED_VERSIONS, Settings, parse_target_version};
 pub use source::decode;
@@ -63,6 +64,9 @@ pub fn check_source(source: &str, settings: &Settings) -> Vec<Diagnostic> {
             .syntax()
             .as_module()
             .expect("module mode parses a module");
+        if let Err(diagnostic) = limits::check_compiler_depth(module, settings.target_version) {
+            return vec![diagnostic];
+        }
         let model = SemanticModel::build(module);
         let mut checker = Checker::new(settings, model, source);
         checker.check_module(module);

@@ -116,6 +116,26 @@ impl Rule {
             .find(|rule| rule.code().eq_ignore_ascii_case(code) || rule.name() == code)
     }
 
+    /// The rules a selector names, as `--select` reads it: `ALL`, a code (`OC101`), a code
+    /// prefix (`OC1`, every rule whose code starts so) or a rule's name. `None` if it names
+    /// no rule, so that a typo is an error rather than an empty selection.
+    pub fn selected_by(selector: &str) -> Option<Vec<Rule>> {
+        let selector = selector.trim();
+        let rules: Vec<Rule> = if selector == "ALL" {
+            Rule::ALL.to_vec()
+        } else {
+            let upper = selector.to_ascii_uppercase();
+            Rule::ALL
+                .iter()
+                .copied()
+                .filter(|rule| {
+                    (upper.len() >= 2 && rule.code().starts_with(&upper)) || rule.name() == selector
+                })
+                .collect()
+        };
+        (!rules.is_empty()).then_some(rules)
+    }
+
     /// The rule's documentation as Markdown: what `ocapy rule` prints and `docs/rules.md` holds.
     pub fn markdown(self) -> String {
         let doc = self.doc();
@@ -134,5 +154,35 @@ impl Rule {
 impl fmt::Display for Rule {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.code())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Rule;
+
+    #[test]
+    fn selectors_name_all_prefixes_codes_and_names() {
+        assert_eq!(Rule::selected_by("ALL").unwrap(), Rule::ALL);
+        let first = Rule::ALL[0];
+        assert_eq!(Rule::selected_by(first.code()).unwrap(), [first]);
+        assert_eq!(
+            Rule::selected_by(&first.code().to_lowercase()).unwrap(),
+            [first]
+        );
+        assert_eq!(Rule::selected_by(first.name()).unwrap(), [first]);
+        let family = &first.code()[..3];
+        let by_prefix = Rule::selected_by(family).unwrap();
+        assert!(by_prefix.len() > 1, "{family} names one rule only");
+        assert!(by_prefix.iter().all(|rule| rule.code().starts_with(family)));
+        assert!(
+            Rule::ALL
+                .iter()
+                .filter(|rule| rule.code().starts_with(family))
+                .all(|rule| by_prefix.contains(rule))
+        );
+        for unknown in ["OC9999", "O", "", "all", "private"] {
+            assert_eq!(Rule::selected_by(unknown), None, "{unknown:?}");
+        }
     }
 }
