@@ -300,3 +300,33 @@ def test_select_takes_prefixes_and_all(project: Path):
     assert codes and all(code.startswith("OC4") for code in codes), only_names.stdout
     everything = ocapy("check", "--select", "ALL", "--format", "concise", "plugin.py", cwd=project)
     assert everything.returncode == 1
+
+
+def test_suppressions_count_in_the_encapsulation_profile_only(tmp_path: Path):
+    (tmp_path / "team.py").write_text(
+        "class A:\n"
+        "    def peek(self, other):\n"
+        "        return other._x  # ocapy: ignore[OC101] friend class, reviewed in #12\n"
+    )
+    team = ocapy("check", "--profile", "encapsulation", "team.py", cwd=tmp_path)
+    assert team.returncode == 0, team.stdout
+    plugin = ocapy("check", "--profile", "capability", "--format", "concise", "team.py", cwd=tmp_path)
+    assert "team.py:3:22: OC101" in plugin.stdout, plugin.stdout
+    (tmp_path / "team.py").write_text(
+        "class A:\n    def peek(self, other):\n        return other._x  # ocapy: ignore[OC101]\n"
+    )
+    careless = ocapy("check", "--profile", "encapsulation", "--format", "concise", "team.py", cwd=tmp_path)
+    assert "OC101" in careless.stdout and "OC904" in careless.stdout
+
+
+def test_per_file_ignores_are_the_hosts_exemptions(tmp_path: Path):
+    (tmp_path / "tests").mkdir()
+    (tmp_path / "tests" / "test_a.py").write_text("x = eval\n")
+    (tmp_path / "main.py").write_text("x = eval\n")
+    (tmp_path / "pyproject.toml").write_text('[tool.ocapy.per-file-ignores]\n"tests/*.py" = ["OC4"]\n')
+    result = ocapy("check", "--format", "concise", ".", cwd=tmp_path)
+    lines = result.stdout.splitlines()[:-1]
+    assert [line.split(":")[0] for line in lines] == ["./main.py"], result.stdout
+    (tmp_path / "pyproject.toml").write_text('[tool.ocapy.per-file-ignores]\n"tests/*.py" = ["OC7"]\n')
+    bad = ocapy("check", ".", cwd=tmp_path)
+    assert bad.returncode == 2 and "unknown rule `OC7`" in bad.stderr

@@ -112,7 +112,18 @@ struct Resolver<'a> {
     cwd: PathBuf,
     explicit: Option<Found>,
     discovery: config::Discovery,
-    settings: HashMap<Option<PathBuf>, Arc<Settings>>,
+    resolved: HashMap<Option<PathBuf>, Resolved>,
+    /// Settings with some configuration's per-file ignores added, by the configuration and
+    /// the patterns that matched.
+    with_ignores: HashMap<(Option<PathBuf>, Vec<usize>), Arc<Settings>>,
+}
+
+/// One configuration's settings, and its `per-file-ignores`.
+struct Resolved {
+    settings: Arc<Settings>,
+    /// The folder `per-file-ignores` patterns are relative to.
+    root: PathBuf,
+    per_file_ignores: Vec<(globset::GlobMatcher, BTreeSet<Rule>)>,
 }
 
 impl<'a> Resolver<'a> {
@@ -125,7 +136,8 @@ impl<'a> Resolver<'a> {
             cwd,
             explicit,
             discovery: config::Discovery::default(),
-            settings: HashMap::new(),
+            resolved: HashMap::new(),
+            with_ignores: HashMap::new(),
         })
     }
 
@@ -140,17 +152,58 @@ impl<'a> Resolver<'a> {
     /// The configuration and settings of the file at `path`.
     fn for_file(&mut self, path: &Path) -> Result<(Found, Arc<Settings>), String> {
         let found = self.found(parent(path))?;
-        if let Some(settings) = self.settings.get(&found.path) {
-            return Ok((found, Arc::clone(settings)));
+        if !self.resolved.contains_key(&found.path) {
+            let resolved = self.resolve(&found).map_err(|error| match &found.path {
+                Some(path) => format!("{}: {error}", path.display()),
+                None => error,
+            })?;
+            self.resolved.insert(found.path.clone(), resolved);
         }
-        let settings = settings(&found, self.arguments).map_err(|error| match &found.path {
-            Some(path) => format!("{}: {error}", path.display()),
-            None => error,
-        })?;
-        let settings = Arc::new(settings);
-        self.settings
-            .insert(found.path.clone(), Arc::clone(&settings));
-        Ok((found, settings))
+        let resolved = &self.resolved[&found.path];
+        let absolute = self.cwd.join(path);
+        let relative = absolute.strip_prefix(&resolved.root).unwrap_or(&absolute);
+        let matched: Vec<usize> = (resolved.per_file_ignores.iter().enumerate())
+            .filter(|(_, (pattern, _))| {
+                pattern.is_match(relative)
+                    || path.file_name().is_some_and(|name| pattern.is_match(name))
+            })
+            .map(|(index, _)| index)
+            .collect();
+        if matched.is_empty() {
+            return Ok((found, Arc::clone(&resolved.settings)));
+        }
+        let key = (found.path.clone(), matched);
+        let settings = self
+            .with_ignores
+            .entry(key)
+            .or_insert_with_key(|(_, matched)| {
+                let mut settings = Settings::clone(&resolved.settings);
+                for &index in matched {
+                    settings.ignore.extend(&resolved.per_file_ignores[index].1);
+                }
+                Arc::new(settings)
+            });
+        Ok((found, Arc::clone(settings)))
+    }
+
+    fn resolve(&self, found: &Found) -> Result<Resolved, String> {
+        let root = found
+            .path
+            .as_deref()
+            .and_then(Path::parent)
+            .map_or_else(|| self.cwd.clone(), Path::to_path_buf);
+        let per_file_ignores = (found.config.per_file_ignores.iter().flatten())
+            .map(|(pattern, selectors)| {
+                let glob = globset::Glob::new(pattern)
+                    .map_err(|error| format!("per-file-ignores pattern {pattern:?}: {error}"))?;
+                Ok((glob.compile_matcher(), rules(selectors)?))
+            })
+            .collect::<Result<_, String>>()?;
+        Ok(Resolved {
+            settings: Arc::new(settings(found, self.arguments)?),
+            root,
+            per_file_ignores,
+        })
     }
 
     /// Standard input is checked as the file it is named after (`--stdin-filename`), in the

@@ -4,7 +4,7 @@
 //! from the file's own upwards, with an `ocapy.toml` or a `pyproject.toml` that has a
 //! `[tool.ocapy]` table. A folder with both is an error rather than a silent choice.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
@@ -25,6 +25,9 @@ pub struct Config {
     pub exclude: Option<Vec<String>>,
     pub extend_exclude: Option<Vec<String>>,
     pub target_version: Option<String>,
+    /// Rules not to run on the files a glob pattern matches (relative to the configuration's
+    /// folder, or a file name): the host's exemptions, for either profile.
+    pub per_file_ignores: Option<BTreeMap<String, Vec<String>>>,
 }
 
 /// A configuration and where it came from.

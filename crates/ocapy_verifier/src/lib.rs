@@ -12,6 +12,7 @@ mod semantic;
 mod semantic_syntax;
 mod settings;
 mod source;
+mod suppression;
 pub mod tables;
 #[cfg(test)]
 mod test_support;
@@ -71,6 +72,9 @@ pub fn check_source(source: &str, settings: &Settings) -> Vec<Diagnostic> {
         let mut checker = Checker::new(settings, model, source);
         checker.check_module(module);
         diagnostics = checker.into_diagnostics();
+        if settings.profile == Profile::Encapsulation {
+            suppression::apply(source, parsed.tokens(), &mut diagnostics);
+        }
     }
     diagnostics.sort_by_key(|diagnostic| (diagnostic.range.start(), diagnostic.rule));
     diagnostics
