@@ -25,6 +25,8 @@ class Diagnostic:
     @property
     def end_column(self) -> int: ...
 
+__version__: str
+
 def verify(
     source: str | bytes,
     *,

@@ -129,3 +129,9 @@ def test_verify_checks_the_running_interpreters_grammar_by_default():
 def test_verify_is_documented_where_help_looks():
     assert "allowed_modules" in (ocapy.verify.__doc__ or "")
     assert "extend_select" in (ocapy.verify.__doc__ or "")
+
+
+def test_the_version_is_the_packages():
+    from importlib.metadata import version
+
+    assert ocapy.__version__ == version("ocapy")

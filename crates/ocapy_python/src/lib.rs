@@ -15,6 +15,8 @@ mod verifier;
 
 #[pymodule]
 fn _native(module: &Bound<'_, PyModule>) -> PyResult<()> {
+    // One version for the crates, the wheel (maturin reads it from Cargo) and Python.
+    module.add("__version__", env!("CARGO_PKG_VERSION"))?;
     verifier::register(module)?;
     seal::register(module)?;
     access::register(module)?;
