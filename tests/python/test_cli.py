@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import signal
 import subprocess
 import sys
@@ -330,3 +331,47 @@ def test_per_file_ignores_are_the_hosts_exemptions(tmp_path: Path):
     (tmp_path / "pyproject.toml").write_text('[tool.ocapy.per-file-ignores]\n"tests/*.py" = ["OC7"]\n')
     bad = ocapy("check", ".", cwd=tmp_path)
     assert bad.returncode == 2 and "unknown rule `OC7`" in bad.stderr
+
+
+def cache_entries(folder: Path) -> list[Path]:
+    return [entry for entry in folder.rglob("*") if entry.is_file()]
+
+
+def test_unchanged_files_are_read_from_the_cache(project: Path, tmp_path_factory):
+    cache = tmp_path_factory.mktemp("cache")
+    cold = ocapy("check", "--cache-dir", str(cache), "--format", "json", ".", cwd=project)
+    entries = cache_entries(cache)
+    assert len(entries) == 2
+    warm = ocapy("check", "--cache-dir", str(cache), "--format", "json", ".", cwd=project)
+    assert (warm.returncode, warm.stdout) == (cold.returncode, cold.stdout)
+    full_cold = ocapy("check", "--no-cache", ".", cwd=project)
+    full_warm = ocapy("check", "--cache-dir", str(cache), ".", cwd=project)
+    assert full_warm.stdout == full_cold.stdout
+    # The results come from the cache: an entry changed behind ocapy's back is believed ...
+    for entry in entries:
+        entry.write_text("[]")
+    assert ocapy("check", "--cache-dir", str(cache), ".", cwd=project).returncode == 0
+    # ... except with --no-cache, or once the file or the settings change.
+    assert ocapy("check", "--no-cache", "--cache-dir", str(cache), ".", cwd=project).returncode == 1
+    assert ocapy("check", "--cache-dir", str(cache), "--grant", "g", ".", cwd=project).returncode == 1
+    (project / "escape.py").write_text("def f(g):\n    return g.gi_frame  # edited\n")
+    assert ocapy("check", "--cache-dir", str(cache), ".", cwd=project).returncode == 1
+
+
+def test_an_unreadable_cache_entry_is_a_miss(project: Path, tmp_path_factory):
+    cache = tmp_path_factory.mktemp("cache")
+    ocapy("check", "--cache-dir", str(cache), ".", cwd=project)
+    for entry in cache_entries(cache):
+        entry.write_bytes(b"\xff not json")
+    result = ocapy("check", "--cache-dir", str(cache), "--format", "concise", ".", cwd=project)
+    assert result.returncode == 1 and "escape.py:2:14: OC201" in result.stdout
+
+
+def test_the_cache_is_never_in_the_tree_checked(project: Path, tmp_path_factory):
+    home = tmp_path_factory.mktemp("home")
+    env = {key: value for key, value in os.environ.items() if key != "OCAPY_CACHE_DIR"}
+    env.update(HOME=str(home), XDG_CACHE_HOME="")
+    before = sorted(project.rglob("*"))
+    subprocess.run([sys.executable, "-m", "ocapy", "check", "."], cwd=project, env=env, timeout=120)
+    assert sorted(project.rglob("*")) == before
+    assert cache_entries(home / ".cache" / "ocapy")

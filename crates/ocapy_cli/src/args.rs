@@ -82,6 +82,13 @@ pub struct CheckArgs {
     /// Print the settings that would check FILE, and where they come from; check nothing.
     #[arg(long, value_name = "FILE")]
     pub show_settings: Option<PathBuf>,
+    /// Verify every file, reading and writing no cached result.
+    #[arg(long)]
+    pub no_cache: bool,
+    /// Where results of unchanged files are kept (default: `$OCAPY_CACHE_DIR`, else the
+    /// user's cache folder, never the tree checked).
+    #[arg(long, value_name = "DIR")]
+    pub cache_dir: Option<PathBuf>,
     /// Succeed when a folder named on the command line holds no Python file (by default
     /// that is an error: a security check that checked nothing has not passed).
     #[arg(long)]

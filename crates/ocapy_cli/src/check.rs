@@ -7,10 +7,12 @@ use std::sync::Arc;
 
 use ocapy_verifier::{
     Diagnostic, Rule, STACK_SIZE, SUPPORTED_VERSIONS, Settings, check_bytes, parse_target_version,
+    shown_text,
 };
 use rayon::prelude::*;
 
 use crate::args::CheckArgs;
+use crate::cache::Cache;
 use crate::config::{self, Found};
 use crate::files::{self, Input};
 use crate::output;
@@ -65,6 +67,11 @@ pub fn run(arguments: &CheckArgs) -> Result<u8, String> {
         .build()
         .map_err(|error| format!("starting worker threads: {error}"))?;
     let stdin = read_stdin_if_needed(&inputs)?;
+    let cache = if arguments.no_cache {
+        None
+    } else {
+        Cache::open(arguments.cache_dir.as_deref())
+    };
     let renderer = output::full_renderer();
     let results: Vec<Option<Result<FileReport, String>>> = pool.install(|| {
         jobs.par_iter()
@@ -72,7 +79,8 @@ pub fn run(arguments: &CheckArgs) -> Result<u8, String> {
                 if crate::interrupted() {
                     return None;
                 }
-                let checked = check_input(input, stdin.as_deref(), arguments, settings);
+                let checked =
+                    check_input(input, stdin.as_deref(), arguments, settings, cache.as_ref());
                 Some(checked.map(|mut report| {
                     report.rendered = output::render_file(arguments.format, &renderer, &report);
                     report
@@ -260,6 +268,7 @@ fn check_input(
     stdin: Option<&[u8]>,
     arguments: &CheckArgs,
     settings: &Settings,
+    cache: Option<&Cache>,
 ) -> Result<FileReport, String> {
     let (name, bytes) = match input {
         Input::Stdin => (
@@ -272,7 +281,26 @@ fn check_input(
                 .map_err(|error| format!("cannot read {}: {error}", path.display()))?,
         ),
     };
+    // Standard input is read once and never again: nothing to gain from caching it.
+    let cache = cache.filter(|_| *input != Input::Stdin);
+    if let Some(diagnostics) = cache.and_then(|cache| cache.get(settings, &bytes)) {
+        // Only diagnostics are shown with the text they point into.
+        let text = if diagnostics.is_empty() {
+            String::new()
+        } else {
+            shown_text(&bytes).into_owned()
+        };
+        return Ok(FileReport {
+            name,
+            text,
+            diagnostics,
+            rendered: String::new(),
+        });
+    }
     let checked = check_bytes(&bytes, settings);
+    if let Some(cache) = cache {
+        cache.put(settings, &bytes, &checked.diagnostics);
+    }
     Ok(FileReport {
         name,
         text: checked.text.into_owned(),
@@ -281,7 +309,6 @@ fn check_input(
     })
 }
 
-/// Merges the configuration file and the command line; the command line wins.
 /// Merges a configuration and the command line. The command line wins; a list without
 /// `extend-` replaces the one it names, and grants and allowed modules from the command
 /// line are always added.

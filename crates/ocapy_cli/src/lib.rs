@@ -2,6 +2,7 @@
 //! script (`ocapy._native.main`) calls [`run_with`] and gives it what needs an interpreter.
 
 mod args;
+mod cache;
 mod check;
 mod config;
 mod files;

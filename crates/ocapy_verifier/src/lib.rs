@@ -95,9 +95,7 @@ pub fn check_bytes<'a>(bytes: &'a [u8], settings: &Settings) -> CheckedSource<'a
             CheckedSource { text, diagnostics }
         }
         Err(diagnostic) => {
-            // Decoding errors count offsets after the byte-order mark.
-            let text =
-                String::from_utf8_lossy(bytes.strip_prefix(source::UTF8_BOM).unwrap_or(bytes));
+            let text = lossy(bytes);
             let diagnostic = clamp(diagnostic, &text);
             CheckedSource {
                 text,
@@ -105,6 +103,16 @@ pub fn check_bytes<'a>(bytes: &'a [u8], settings: &Settings) -> CheckedSource<'a
             }
         }
     }
+}
+
+/// A source file's text as diagnostics point into it: decoded, or, for a file that cannot
+/// be decoded, shown lossily after its byte-order mark (where decoding errors count from).
+pub fn shown_text(bytes: &[u8]) -> Cow<'_, str> {
+    decode(bytes).unwrap_or_else(|_| lossy(bytes))
+}
+
+fn lossy(bytes: &[u8]) -> Cow<'_, str> {
+    String::from_utf8_lossy(bytes.strip_prefix(source::UTF8_BOM).unwrap_or(bytes))
 }
 
 /// Keeps an undecodable file's diagnostic inside its lossily decoded text, on character
