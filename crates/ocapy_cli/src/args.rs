@@ -24,6 +24,9 @@ pub enum Command {
     /// Print the routes through the object graph from one object to another (needs the
     /// Python package: it imports the named modules).
     Paths(PathsArgs),
+    /// Serve diagnostics and rule documentation to an editor (the Language Server Protocol,
+    /// on standard input and output).
+    Server,
 }
 
 #[derive(Debug, Args)]

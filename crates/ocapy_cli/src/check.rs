@@ -115,7 +115,7 @@ pub fn run(arguments: &CheckArgs) -> Result<u8, String> {
 
 /// Decides the settings of each file from its nearest configuration (or the one `--config`
 /// names) and the command line, once per configuration.
-struct Resolver<'a> {
+pub(crate) struct Resolver<'a> {
     arguments: &'a CheckArgs,
     cwd: PathBuf,
     explicit: Option<Found>,
@@ -135,7 +135,7 @@ struct Resolved {
 }
 
 impl<'a> Resolver<'a> {
-    fn new(arguments: &'a CheckArgs) -> Result<Self, String> {
+    pub(crate) fn new(arguments: &'a CheckArgs) -> Result<Self, String> {
         let cwd = std::env::current_dir()
             .map_err(|error| format!("cannot read the current directory: {error}"))?;
         let explicit = arguments.config.as_deref().map(config::load).transpose()?;
@@ -158,7 +158,7 @@ impl<'a> Resolver<'a> {
     }
 
     /// The configuration and settings of the file at `path`.
-    fn for_file(&mut self, path: &Path) -> Result<(Found, Arc<Settings>), String> {
+    pub(crate) fn for_file(&mut self, path: &Path) -> Result<(Found, Arc<Settings>), String> {
         let found = self.found(parent(path))?;
         if !self.resolved.contains_key(&found.path) {
             let resolved = self.resolve(&found).map_err(|error| match &found.path {

@@ -8,6 +8,7 @@ mod config;
 mod files;
 mod output;
 pub mod paths;
+mod server;
 
 use std::ffi::OsString;
 use std::io::Write;
@@ -80,6 +81,7 @@ where
         Command::Check(arguments) => check::run(&arguments),
         Command::Rule(arguments) => print_rules(&arguments),
         Command::Paths(arguments) => paths::run(&arguments, interpreter.paths),
+        Command::Server => server::run(),
     };
     match result {
         Ok(status) => status,
