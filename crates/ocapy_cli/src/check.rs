@@ -46,8 +46,7 @@ pub fn run(arguments: &CheckArgs) -> Result<u8, String> {
     }
     let mut inputs = Vec::new();
     for path in &arguments.paths {
-        let excludes = resolver.excludes_for(path)?;
-        let found = files::collect(path, &excludes)?;
+        let found = files::collect(path, || resolver.excludes_for(path))?;
         if found.is_empty() && !arguments.allow_empty && !crate::interrupted() {
             return Err(format!(
                 "{} holds no Python file to check (pass --allow-empty if that is expected)",
@@ -224,10 +223,9 @@ impl<'a> Resolver<'a> {
         self.for_file(path).map(|(_, settings)| settings)
     }
 
-    /// What a walk of `path` leaves out: the command line's excludes if it names any, else
+    /// What a walk of `folder` leaves out: the command line's excludes if it names any, else
     /// the configuration's in force there, else the defaults; plus both `extend-exclude`s.
-    fn excludes_for(&mut self, path: &Path) -> Result<files::Excludes, String> {
-        let folder = if path.is_dir() { path } else { parent(path) };
+    fn excludes_for(&mut self, folder: &Path) -> Result<files::Excludes, String> {
         let config = self.found(folder)?.config;
         let arguments = self.arguments;
         let base: Vec<&str> = if !arguments.exclude.is_empty() {

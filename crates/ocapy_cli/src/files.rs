@@ -44,7 +44,6 @@ pub const DEFAULT_EXCLUDES: &[&str] = &[
 
 /// Glob patterns of what a walk leaves out, matched against each entry's name and against
 /// its path below the folder walked.
-#[derive(Clone)]
 pub struct Excludes(GlobSet);
 
 impl Excludes {
@@ -71,10 +70,13 @@ impl Excludes {
 
 /// Expands one path given on the command line: a file as it is (whatever its name), a
 /// folder walked for `.py` files (respecting `.gitignore`, inside a git repository or not,
-/// hidden-file conventions and `excludes`), `-` for standard input. A path that does not
+/// hidden-file conventions and the `excludes` it is given), `-` for standard input. A path that does not
 /// exist is an error naming it. Stops early, with what it found so far, once the run is
 /// interrupted.
-pub fn collect(path: &Path, excludes: &Excludes) -> Result<Vec<Input>, String> {
+pub fn collect(
+    path: &Path,
+    excludes: impl FnOnce() -> Result<Excludes, String>,
+) -> Result<Vec<Input>, String> {
     if path.as_os_str() == "-" {
         return Ok(vec![Input::Stdin]);
     }
@@ -84,7 +86,7 @@ pub fn collect(path: &Path, excludes: &Excludes) -> Result<Vec<Input>, String> {
         return Ok(vec![Input::File(path.to_path_buf())]);
     }
     let mut found = Vec::new();
-    let (root, pruned) = (path.to_path_buf(), excludes.clone());
+    let (root, pruned) = (path.to_path_buf(), excludes()?);
     let walk = ignore::WalkBuilder::new(path)
         .require_git(false)
         .filter_entry(move |entry| entry.depth() == 0 || !pruned.excludes(&root, entry.path()))

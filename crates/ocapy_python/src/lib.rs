@@ -5,6 +5,12 @@
 
 use pyo3::prelude::*;
 
+// Verifying allocates many small syntax nodes on several threads, where mimalloc spends about
+// a fifth less time than the system allocator, as in the Rust binary. Only Rust's own
+// allocations go through it: Python objects are allocated and freed by Python.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 mod access;
 mod capi;
 mod compartment;
