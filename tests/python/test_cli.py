@@ -375,3 +375,35 @@ def test_the_cache_is_never_in_the_tree_checked(project: Path, tmp_path_factory)
     subprocess.run([sys.executable, "-m", "ocapy", "check", "."], cwd=project, env=env, timeout=120)
     assert sorted(project.rglob("*")) == before
     assert cache_entries(home / ".cache" / "ocapy")
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="needs a pseudo-terminal")
+def test_progress_goes_to_a_terminal_only_and_is_erased(project: Path):
+    import pty
+    import re
+
+    controller, terminal = pty.openpty()
+    try:
+        result = subprocess.run(
+            [sys.executable, "-m", "ocapy", "check", "--format", "concise", "."],
+            cwd=project,
+            stdout=subprocess.PIPE,
+            stderr=terminal,
+            timeout=120,
+        )
+        os.close(terminal)
+        shown = b""
+        while True:
+            try:
+                chunk = os.read(controller, 4096)
+            except OSError:
+                break
+            if not chunk:
+                break
+            shown += chunk
+    finally:
+        os.close(controller)
+    assert result.stdout.decode().endswith("Found 1 violation in 1 of 2 files.\n")
+    # Whether the run took long enough to show it or not, a progress line is always erased.
+    leftover = re.sub(rb"\rocapy: checked \d+ of \d+ files \(\d+%\)", b"", shown)
+    assert leftover in (b"", b"\r\x1b[K"), shown

@@ -15,8 +15,8 @@ use crate::args::CheckArgs;
 use crate::cache::Cache;
 use crate::config::{self, Found};
 use crate::files::{self, Input};
-use crate::output;
 use crate::{EXIT_CLEAN, EXIT_ERROR, EXIT_INTERRUPTED, EXIT_VIOLATIONS};
+use crate::{output, progress};
 
 /// One checked input: its name, decoded text and diagnostics, and their rendering in a
 /// line-oriented output format.
@@ -72,20 +72,23 @@ pub fn run(arguments: &CheckArgs) -> Result<u8, String> {
         Cache::open(arguments.cache_dir.as_deref())
     };
     let renderer = output::full_renderer();
-    let results: Vec<Option<Result<FileReport, String>>> = pool.install(|| {
-        jobs.par_iter()
-            .map(|(input, settings)| {
-                if crate::interrupted() {
-                    return None;
-                }
-                let checked =
-                    check_input(input, stdin.as_deref(), arguments, settings, cache.as_ref());
-                Some(checked.map(|mut report| {
-                    report.rendered = output::render_file(arguments.format, &renderer, &report);
-                    report
-                }))
-            })
-            .collect()
+    let results: Vec<Option<Result<FileReport, String>>> = progress::around(jobs.len(), |done| {
+        pool.install(|| {
+            jobs.par_iter()
+                .map(|(input, settings)| {
+                    if crate::interrupted() {
+                        return None;
+                    }
+                    let checked =
+                        check_input(input, stdin.as_deref(), arguments, settings, cache.as_ref());
+                    done.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                    Some(checked.map(|mut report| {
+                        report.rendered = output::render_file(arguments.format, &renderer, &report);
+                        report
+                    }))
+                })
+                .collect()
+        })
     });
     if crate::interrupted() {
         return Ok(EXIT_INTERRUPTED);

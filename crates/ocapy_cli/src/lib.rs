@@ -8,6 +8,7 @@ mod config;
 mod files;
 mod output;
 pub mod paths;
+mod progress;
 mod server;
 
 use std::ffi::OsString;
