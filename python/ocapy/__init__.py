@@ -20,6 +20,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from ocapy._native import (
+    __version__,
     ROOTS,
     AccessChecked,
     AccessCheckedMeta,
@@ -43,6 +44,7 @@ from ocapy._native import (
 )
 
 __all__ = [
+    "__version__",
     "ROOTS",
     "AccessChecked",
     "AccessCheckedMeta",

@@ -6,10 +6,17 @@ import sys
 
 from ocapy._native import main as _run
 
+# The shell's status for a command stopped by Ctrl-C (128 + SIGINT).
+_INTERRUPTED = 130
+
 
 def main() -> None:
-    sys.stdout.flush()
-    raise SystemExit(_run(["ocapy", *sys.argv[1:]]))
+    try:
+        sys.stdout.flush()
+        status = _run(["ocapy", *sys.argv[1:]])
+    except KeyboardInterrupt:
+        status = _INTERRUPTED
+    raise SystemExit(status)
 
 
 if __name__ == "__main__":

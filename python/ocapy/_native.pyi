@@ -25,16 +25,32 @@ class Diagnostic:
     @property
     def end_column(self) -> int: ...
 
+__version__: str
+
 def verify(
     source: str | bytes,
     *,
     filename: str = "<string>",
     profile: str = "capability",
-    grants: list[str] | tuple[str, ...] = (),
+    grants: list[str] | tuple[str, ...] | None = None,
     allowed_modules: list[str] | tuple[str, ...] | None = None,
+    extend_allowed_modules: list[str] | tuple[str, ...] | None = None,
+    select: list[str] | tuple[str, ...] | None = None,
+    extend_select: list[str] | tuple[str, ...] | None = None,
+    ignore: list[str] | tuple[str, ...] | None = None,
     target_version: str | None = None,
 ) -> list[Diagnostic]:
-    """Verify one module's source; an empty list means it passed."""
+    """Verify one module's source; an empty list means it passed.
+
+    ``allowed_modules`` replaces the default importable modules and
+    ``extend_allowed_modules`` adds to them; ``select`` replaces the profile's rules,
+    ``extend_select`` adds rules and ``ignore`` removes them (codes, prefixes such as
+    ``"OC1"``, names or ``"ALL"``). ``target_version`` defaults to the running
+    interpreter's.
+    """
+
+def _decode_source(bytes: bytes) -> str | None:
+    """The source decoded as the verifier decodes files, or None where it refuses (tests)."""
 
 def main(argv: list[str]) -> int:
     """Run the ocapy command line; returns its exit status."""

@@ -109,3 +109,25 @@ def test_what_the_compiler_refuses_is_a_syntax_error(source):
 def test_what_the_compiler_accepts_is_no_syntax_error(source):
     assert compiles(source)
     assert syntax_errors(source) == [], source
+
+
+# Chains of operators and attributes around CPython's compiler depth limits (about 3,000
+# levels up to 3.12, 10,000 on 3.13), and a wide expression that is long but not deep.
+DEEP_SOURCES = [
+    *(f"x = 1{' + 1' * links}\n" for links in (100, 2_500, 2_990, 3_100, 9_000, 10_100)),
+    *(f"x = a{'.a' * links}\n" for links in (2_990, 10_100)),
+    f"x = 1{' and 1' * 20_000}\n",
+]
+
+
+@pytest.mark.parametrize("source", DEEP_SOURCES, ids=lambda source: f"{len(source)} chars")
+def test_nothing_passes_that_the_compiler_refuses_as_too_deep(source):
+    passed = not ocapy.verify(source, target_version=TARGET, grants=["a"])
+    try:
+        compile(source, "<deep>", "exec")
+    except RecursionError:
+        assert not passed, "the verifier passed a source CPython cannot compile"
+    else:
+        # Within CPython's limit, the verifier may be stricter only by its margin.
+        if not passed:
+            assert source.count("1") + source.count(".a") > 2_600

@@ -2,14 +2,18 @@
 //! script (`ocapy._native.main`) calls [`run_with`] and gives it what needs an interpreter.
 
 mod args;
+mod cache;
 mod check;
 mod config;
 mod files;
 mod output;
 pub mod paths;
+mod progress;
+mod server;
 
 use std::ffi::OsString;
 use std::io::Write;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use clap::Parser;
 
@@ -19,6 +23,26 @@ use crate::args::{Cli, Command};
 pub const EXIT_CLEAN: u8 = 0;
 pub const EXIT_VIOLATIONS: u8 = 1;
 pub const EXIT_ERROR: u8 = 2;
+/// The shell's status for a command stopped by SIGINT (128 + 2).
+pub const EXIT_INTERRUPTED: u8 = 130;
+
+/// Set once the user interrupts the run (Ctrl-C): work stops at the next file and the run
+/// exits with [`EXIT_INTERRUPTED`], printing nothing it had not printed already.
+static INTERRUPTED: AtomicBool = AtomicBool::new(false);
+
+/// How long a run may take to stop once interrupted before the command exits regardless
+/// (a run blocked reading standard input never reaches the next file).
+pub const INTERRUPT_GRACE: std::time::Duration = std::time::Duration::from_millis(300);
+
+/// Asks the run in progress to stop. Safe to call from a signal handler's thread.
+pub fn interrupt() {
+    INTERRUPTED.store(true, Ordering::SeqCst);
+}
+
+/// Whether [`interrupt`] has been called.
+pub fn interrupted() -> bool {
+    INTERRUPTED.load(Ordering::SeqCst)
+}
 
 /// What only a host with a Python interpreter can do, given to [`run_with`].
 #[derive(Default)]
@@ -42,6 +66,7 @@ where
     I: IntoIterator<Item = T>,
     T: Into<OsString> + Clone,
 {
+    INTERRUPTED.store(false, Ordering::SeqCst);
     let cli = match Cli::try_parse_from(args) {
         Ok(cli) => cli,
         Err(error) => {
@@ -57,6 +82,7 @@ where
         Command::Check(arguments) => check::run(&arguments),
         Command::Rule(arguments) => print_rules(&arguments),
         Command::Paths(arguments) => paths::run(&arguments, interpreter.paths),
+        Command::Server => server::run(),
     };
     match result {
         Ok(status) => status,

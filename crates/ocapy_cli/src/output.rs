@@ -7,6 +7,8 @@ use annotate_snippets::{AnnotationKind, Level, Renderer, Snippet};
 use ocapy_verifier::{Diagnostic, Locator, Rule};
 use serde::Serialize;
 
+use clap::ValueEnum;
+
 use crate::args::{CheckArgs, OutputFormat};
 use crate::check::FileReport;
 
@@ -84,10 +86,16 @@ pub fn write(
     arguments: &CheckArgs,
     reports: &[FileReport],
 ) -> io::Result<()> {
+    if arguments.statistics {
+        return write_statistics(out, arguments, reports);
+    }
     match arguments.format {
         OutputFormat::Full | OutputFormat::Concise | OutputFormat::Github => {
             for report in reports {
                 out.write_all(report.rendered.as_bytes())?;
+            }
+            if !arguments.quiet {
+                write_summary(out, reports)?;
             }
         }
         OutputFormat::Json => {
@@ -97,13 +105,21 @@ pub fn write(
         }
         OutputFormat::Sarif => write_sarif(out, reports)?,
     }
-    let machine_readable = matches!(arguments.format, OutputFormat::Json | OutputFormat::Sarif);
-    if arguments.statistics {
-        write_statistics(out, reports)?;
-    } else if !arguments.quiet && !machine_readable {
-        write_summary(out, reports)?;
-    }
     Ok(())
+}
+
+/// Why `--statistics` cannot go with `format`, if it cannot: the formats made for other
+/// programs have no place for a table.
+pub fn statistics_refused(format: OutputFormat) -> Option<String> {
+    matches!(format, OutputFormat::Sarif | OutputFormat::Github).then(|| {
+        format!(
+            "--statistics prints a table, which --format {} has no place for; use it with \
+             --format full, concise or json",
+            format
+                .to_possible_value()
+                .map_or_else(String::new, |value| value.get_name().to_owned())
+        )
+    })
 }
 
 fn collect(reports: &[FileReport]) -> Vec<Located<'_>> {
@@ -187,13 +203,46 @@ fn write_summary(out: &mut impl Write, reports: &[FileReport]) -> io::Result<()>
     }
 }
 
-fn write_statistics(out: &mut impl Write, reports: &[FileReport]) -> io::Result<()> {
+/// One rule's count, the shape of `--statistics --format json`.
+#[derive(Serialize)]
+struct Count {
+    code: &'static str,
+    name: &'static str,
+    count: usize,
+}
+
+fn write_statistics(
+    out: &mut impl Write,
+    arguments: &CheckArgs,
+    reports: &[FileReport],
+) -> io::Result<()> {
     let mut counts: BTreeMap<Rule, usize> = BTreeMap::new();
     for diagnostic in reports.iter().flat_map(|report| &report.diagnostics) {
         *counts.entry(diagnostic.rule).or_default() += 1;
     }
+    if arguments.format == OutputFormat::Json {
+        let counts: Vec<Count> = counts
+            .into_iter()
+            .map(|(rule, count)| Count {
+                code: rule.code(),
+                name: rule.name(),
+                count,
+            })
+            .collect();
+        serde_json::to_writer_pretty(&mut *out, &counts)?;
+        return writeln!(out);
+    }
+    let total: usize = counts.values().sum();
     for (rule, count) in counts {
         writeln!(out, "{count:>6}  {}  {}", rule.code(), rule.name())?;
+    }
+    if !arguments.quiet {
+        writeln!(
+            out,
+            "Found {} in {}.",
+            plural(total, "violation"),
+            plural(reports.len(), "file")
+        )?;
     }
     Ok(())
 }

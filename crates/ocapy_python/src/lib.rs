@@ -5,6 +5,12 @@
 
 use pyo3::prelude::*;
 
+// Verifying allocates many small syntax nodes on several threads, where mimalloc spends about
+// a fifth less time than the system allocator, as in the Rust binary. Only Rust's own
+// allocations go through it: Python objects are allocated and freed by Python.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 mod access;
 mod capi;
 mod compartment;
@@ -15,6 +21,8 @@ mod verifier;
 
 #[pymodule]
 fn _native(module: &Bound<'_, PyModule>) -> PyResult<()> {
+    // One version for the crates, the wheel (maturin reads it from Cargo) and Python.
+    module.add("__version__", env!("CARGO_PKG_VERSION"))?;
     verifier::register(module)?;
     seal::register(module)?;
     access::register(module)?;

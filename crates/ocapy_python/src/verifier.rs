@@ -1,13 +1,19 @@
 //! The verifier and its data tables, bound for Python.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Mutex;
+use std::sync::mpsc::{self, RecvTimeoutError};
+use std::time::{Duration, Instant};
 
 use ocapy_verifier::tables::attributes::hidden_edge;
 use ocapy_verifier::tables::builtins::{Policy, builtin};
 use ocapy_verifier::tables::modules::{MODULE_FACADES, REFUSED_MODULES};
-use ocapy_verifier::{Locator, Settings, check_bytes, on_verifier_stack, parse_target_version};
-use pyo3::exceptions::PyValueError;
+use ocapy_verifier::{
+    Locator, PythonVersion, Rule, Settings, check_bytes, on_verifier_stack, parse_target_version,
+};
+use pyo3::exceptions::{PyKeyboardInterrupt, PyRuntimeError, PyTypeError, PyValueError};
 use pyo3::prelude::*;
+use pyo3::types::PyString;
 
 /// One violation found by the verifier.
 #[pyclass(frozen, eq, module = "ocapy")]
@@ -53,34 +59,161 @@ impl Diagnostic {
 }
 
 /// Source text or bytes: bytes are decoded as the file they would be (coding cookie, BOM).
-#[derive(FromPyObject)]
 enum Source {
     Text(String),
     Bytes(Vec<u8>),
 }
 
+impl<'py> FromPyObject<'_, 'py> for Source {
+    type Error = PyErr;
+
+    fn extract(source: Borrowed<'_, 'py, PyAny>) -> PyResult<Self> {
+        if let Ok(text) = source.extract::<String>() {
+            return Ok(Source::Text(text));
+        }
+        if let Ok(bytes) = source.extract::<Vec<u8>>() {
+            return Ok(Source::Bytes(bytes));
+        }
+        Err(PyTypeError::new_err(format!(
+            "verify() takes the source as str or bytes, not {}",
+            type_name(&source)
+        )))
+    }
+}
+
+/// A list of names given as strings, or an error naming the parameter.
+fn names(parameter: &str, value: Option<&Bound<'_, PyAny>>) -> PyResult<Option<Vec<String>>> {
+    let Some(value) = value else {
+        return Ok(None);
+    };
+    let refused = || {
+        PyTypeError::new_err(format!(
+            "verify(): {parameter}= takes a list of strings, not {}",
+            type_name(value)
+        ))
+    };
+    if value.is_instance_of::<PyString>() {
+        // A lone string would be read letter by letter.
+        return Err(refused());
+    }
+    value
+        .extract::<Vec<String>>()
+        .map(Some)
+        .map_err(|_| refused())
+}
+
+fn type_name(value: &Bound<'_, PyAny>) -> String {
+    value
+        .get_type()
+        .qualname()
+        .map_or_else(|_| "an object".to_owned(), |name| name.to_string())
+}
+
+/// The rules `selectors` name (codes, code prefixes, names or `ALL`), for `parameter`.
+fn rules(parameter: &str, selectors: Vec<String>) -> PyResult<BTreeSet<Rule>> {
+    let mut rules = BTreeSet::new();
+    for selector in selectors {
+        rules.extend(Rule::selected_by(&selector).ok_or_else(|| {
+            PyValueError::new_err(format!(
+                "verify(): {parameter}= names an unknown rule {selector:?} (`ocapy rule --all` \
+                 lists them; a prefix such as \"OC1\", or \"ALL\", selects several)"
+            ))
+        })?);
+    }
+    Ok(rules)
+}
+
+/// The running interpreter's version, the grammar `verify` checks by default.
+fn running_version(py: Python<'_>) -> PyResult<PythonVersion> {
+    let info = py.version_info();
+    let version = format!("{}.{}", info.major, info.minor);
+    parse_target_version(&version).or_else(|_| {
+        // An interpreter newer than any version ocapy knows: the newest it knows.
+        Ok(*ocapy_verifier::SUPPORTED_VERSIONS
+            .last()
+            .expect("at least one version"))
+    })
+}
+
+/// Verifies one module's source against a profile; returns its diagnostics (an empty list
+/// means it passed).
+///
+/// ``source`` is ``str``, or ``bytes`` decoded as a file would be (BOM, coding cookie).
+/// ``profile`` is ``"capability"`` (default) or ``"encapsulation"``. ``grants`` are the
+/// names the host provides as globals. ``allowed_modules`` replaces the default list of
+/// modules the code may import; ``extend_allowed_modules`` adds to it. ``select`` runs only
+/// the rules it names instead of the profile's, ``extend_select`` adds rules, ``ignore``
+/// removes them: each takes codes (``"OC101"``), code prefixes (``"OC1"``), rule names or
+/// ``"ALL"``. ``target_version`` (``"3.10"`` to ``"3.14"``) is the grammar checked, by
+/// default the running interpreter's.
 #[pyfunction]
-#[pyo3(signature = (source, *, filename = "<string>".to_string(), profile = "capability", grants = Vec::new(), allowed_modules = None, target_version = None))]
+#[pyo3(signature = (
+    source,
+    *,
+    filename = "<string>".to_string(),
+    profile = "capability",
+    grants = None,
+    allowed_modules = None,
+    extend_allowed_modules = None,
+    select = None,
+    extend_select = None,
+    ignore = None,
+    target_version = None,
+))]
+#[allow(clippy::too_many_arguments)]
 fn verify(
     py: Python<'_>,
     source: Source,
     filename: String,
     profile: &str,
-    grants: Vec<String>,
-    allowed_modules: Option<Vec<String>>,
+    grants: Option<&Bound<'_, PyAny>>,
+    allowed_modules: Option<&Bound<'_, PyAny>>,
+    extend_allowed_modules: Option<&Bound<'_, PyAny>>,
+    select: Option<&Bound<'_, PyAny>>,
+    extend_select: Option<&Bound<'_, PyAny>>,
+    ignore: Option<&Bound<'_, PyAny>>,
     target_version: Option<&str>,
 ) -> PyResult<Vec<Diagnostic>> {
     let mut settings = Settings {
-        profile: profile.parse().map_err(PyValueError::new_err)?,
-        grants: grants.into_iter().collect(),
+        profile: profile
+            .parse()
+            .map_err(|error| PyValueError::new_err(format!("verify(): profile=: {error}")))?,
+        grants: names("grants", grants)?
+            .unwrap_or_default()
+            .into_iter()
+            .collect(),
+        target_version: match target_version {
+            Some(version) => parse_target_version(version).map_err(|error| {
+                PyValueError::new_err(format!("verify(): target_version=: {error}"))
+            })?,
+            None => running_version(py)?,
+        },
         ..Settings::default()
     };
-    if let Some(modules) = allowed_modules {
+    if let Some(modules) = names("allowed_modules", allowed_modules)? {
         settings.allowed_modules = modules.into_iter().collect();
     }
-    if let Some(version) = target_version {
-        settings.target_version = parse_target_version(version).map_err(PyValueError::new_err)?;
+    let extend_modules = names("extend_allowed_modules", extend_allowed_modules)?;
+    settings
+        .allowed_modules
+        .extend(extend_modules.unwrap_or_default());
+    let extend = names("extend_select", extend_select)?;
+    match (names("select", select)?, extend) {
+        (None, None) => {}
+        (select, extend) => {
+            let mut selected = match select {
+                Some(select) => rules("select", select)?,
+                None => Rule::ALL
+                    .iter()
+                    .copied()
+                    .filter(|rule| settings.profile.includes(*rule))
+                    .collect(),
+            };
+            selected.extend(rules("extend_select", extend.unwrap_or_default())?);
+            settings.select = Some(selected);
+        }
     }
+    settings.ignore = rules("ignore", names("ignore", ignore)?.unwrap_or_default())?;
     let bytes = match source {
         Source::Text(text) => text.into_bytes(),
         Source::Bytes(bytes) => bytes,
@@ -120,12 +253,65 @@ pub(crate) fn diagnostics_for_python(
 }
 
 /// Runs the `ocapy` command line with `argv` (program name first); returns the exit status.
+///
+/// The command runs on a thread of its own while this one waits with the GIL released,
+/// taking it back every few milliseconds to let Python see a signal. Ctrl-C asks the run to
+/// stop; the command then exits with status 130, as the Rust binary does, as soon as the run
+/// has stopped or after [`ocapy_cli::INTERRUPT_GRACE`] if it is blocked (reading standard
+/// input, say).
 #[pyfunction]
-fn main(py: Python<'_>, argv: Vec<String>) -> u8 {
-    let interpreter = ocapy_cli::Interpreter {
-        paths: Some(&crate::paths::search_for_cli),
-    };
-    py.detach(|| ocapy_cli::run_with(argv, &interpreter))
+fn main(py: Python<'_>, argv: Vec<String>) -> PyResult<u8> {
+    const SIGNAL_POLL: Duration = Duration::from_millis(20);
+    let (done, status) = mpsc::channel();
+    std::thread::Builder::new()
+        .name("ocapy-command".into())
+        .spawn(move || {
+            let interpreter = ocapy_cli::Interpreter {
+                paths: Some(&crate::paths::search_for_cli),
+            };
+            let _ = done.send(ocapy_cli::run_with(argv, &interpreter));
+        })
+        .map_err(|error| PyRuntimeError::new_err(format!("starting the command: {error}")))?;
+    // Only this thread receives; the lock makes the receiver shareable with `detach`.
+    let status = Mutex::new(status);
+    let mut interrupted: Option<Instant> = None;
+    // A signal handler's exception other than KeyboardInterrupt is raised once the run has
+    // stopped.
+    let mut raised = None;
+    loop {
+        let received = py.detach(|| {
+            let status = status.lock().unwrap_or_else(|poison| poison.into_inner());
+            status.recv_timeout(SIGNAL_POLL)
+        });
+        match received {
+            Ok(status) => return raised.map_or(Ok(status), Err),
+            Err(RecvTimeoutError::Disconnected) => {
+                return Err(PyRuntimeError::new_err("the ocapy command failed"));
+            }
+            Err(RecvTimeoutError::Timeout) => {}
+        }
+        if let Some(since) = interrupted
+            && since.elapsed() > ocapy_cli::INTERRUPT_GRACE
+        {
+            return raised.map_or(Ok(ocapy_cli::EXIT_INTERRUPTED), Err);
+        }
+        if let Err(error) = py.check_signals() {
+            ocapy_cli::interrupt();
+            interrupted.get_or_insert_with(Instant::now);
+            if !error.is_instance_of::<PyKeyboardInterrupt>(py) {
+                raised.get_or_insert(error);
+            }
+        }
+    }
+}
+
+/// Source bytes decoded as the verifier decodes a file, or `None` where it refuses them. For
+/// ocapy's tests, which compare it with the interpreter's own decoding.
+#[pyfunction]
+fn _decode_source(bytes: Vec<u8>) -> Option<String> {
+    ocapy_verifier::decode(&bytes)
+        .ok()
+        .map(std::borrow::Cow::into_owned)
 }
 
 /// Whether the verifier treats attribute `name` as a hidden edge.
@@ -178,6 +364,7 @@ pub(crate) fn register(module: &Bound<'_, PyModule>) -> PyResult<()> {
     module.add_class::<Diagnostic>()?;
     module.add_function(wrap_pyfunction!(verify, module)?)?;
     module.add_function(wrap_pyfunction!(main, module)?)?;
+    module.add_function(wrap_pyfunction!(_decode_source, module)?)?;
     module.add_function(wrap_pyfunction!(is_hidden_edge, module)?)?;
     module.add_function(wrap_pyfunction!(builtin_policy, module)?)?;
     module.add_function(wrap_pyfunction!(module_facades, module)?)?;

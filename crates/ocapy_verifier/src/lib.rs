@@ -12,6 +12,7 @@ mod semantic;
 mod semantic_syntax;
 mod settings;
 mod source;
+mod suppression;
 pub mod tables;
 #[cfg(test)]
 mod test_support;
@@ -22,6 +23,7 @@ use ruff_python_parser::{Mode, ParseOptions, parse_unchecked};
 use ruff_text_size::{Ranged, TextRange};
 
 pub use diagnostic::{Diagnostic, Location, Locator};
+pub use ruff_python_ast::PythonVersion;
 pub use rule::{Family, Rule, RuleDoc};
 pub use settings::{Profile, SUPPORTED_VERSIONS, Settings, parse_target_version};
 pub use source::decode;
@@ -63,10 +65,16 @@ pub fn check_source(source: &str, settings: &Settings) -> Vec<Diagnostic> {
             .syntax()
             .as_module()
             .expect("module mode parses a module");
+        if let Err(diagnostic) = limits::check_compiler_depth(module, settings.target_version) {
+            return vec![diagnostic];
+        }
         let model = SemanticModel::build(module);
         let mut checker = Checker::new(settings, model, source);
         checker.check_module(module);
         diagnostics = checker.into_diagnostics();
+        if settings.profile == Profile::Encapsulation {
+            suppression::apply(source, parsed.tokens(), &mut diagnostics);
+        }
     }
     diagnostics.sort_by_key(|diagnostic| (diagnostic.range.start(), diagnostic.rule));
     diagnostics
@@ -87,9 +95,7 @@ pub fn check_bytes<'a>(bytes: &'a [u8], settings: &Settings) -> CheckedSource<'a
             CheckedSource { text, diagnostics }
         }
         Err(diagnostic) => {
-            // Decoding errors count offsets after the byte-order mark.
-            let text =
-                String::from_utf8_lossy(bytes.strip_prefix(source::UTF8_BOM).unwrap_or(bytes));
+            let text = lossy(bytes);
             let diagnostic = clamp(diagnostic, &text);
             CheckedSource {
                 text,
@@ -97,6 +103,16 @@ pub fn check_bytes<'a>(bytes: &'a [u8], settings: &Settings) -> CheckedSource<'a
             }
         }
     }
+}
+
+/// A source file's text as diagnostics point into it: decoded, or, for a file that cannot
+/// be decoded, shown lossily after its byte-order mark (where decoding errors count from).
+pub fn shown_text(bytes: &[u8]) -> Cow<'_, str> {
+    decode(bytes).unwrap_or_else(|_| lossy(bytes))
+}
+
+fn lossy(bytes: &[u8]) -> Cow<'_, str> {
+    String::from_utf8_lossy(bytes.strip_prefix(source::UTF8_BOM).unwrap_or(bytes))
 }
 
 /// Keeps an undecodable file's diagnostic inside its lossily decoded text, on character

@@ -11,6 +11,8 @@
 //! lexing; a larger one is lexed and counted before the parser sees it.
 
 use ruff_python_ast::token::{Token, TokenKind};
+use ruff_python_ast::visitor::{self, Visitor};
+use ruff_python_ast::{self as ast, PythonVersion};
 use ruff_python_parser::{Mode, lexer};
 use ruff_source_file::{LineIndex, OneIndexed};
 use ruff_text_size::{Ranged, TextRange, TextSize};
@@ -190,6 +192,87 @@ pub fn check_parsed(tokens: &[Token]) -> Result<(), Diagnostic> {
     Ok(())
 }
 
+/// How deeply statements, expressions and patterns may nest for CPython to compile them,
+/// for code that targets `version`. CPython 3.10 to 3.12 refuse a syntax tree deeper than
+/// three times the recursion limit (1000 by default) less three levels per Python frame of
+/// the code that compiles it; 3.13 has a fixed limit of 10,000 levels, and 3.14 measures
+/// the C stack instead. The margin covers a compile called from a hundred frames deep.
+pub fn compiler_depth_limit(version: PythonVersion) -> usize {
+    if version < PythonVersion::PY313 {
+        2_700
+    } else {
+        9_700
+    }
+}
+
+/// Refuses a syntax tree nested more deeply than CPython compiles for `version`
+/// ("maximum recursion depth exceeded during compilation"), at the node that goes too deep:
+/// a file must not pass that its interpreter will not run.
+pub fn check_compiler_depth(
+    module: &ast::ModModule,
+    version: PythonVersion,
+) -> Result<(), Diagnostic> {
+    let mut depth = DepthCounter {
+        limit: compiler_depth_limit(version),
+        depth: 0,
+        too_deep: None,
+    };
+    depth.visit_body(&module.body);
+    match depth.too_deep {
+        Some(range) => Err(Diagnostic::new(
+            Rule::UnreadableSource,
+            format!(
+                "source is nested too deeply for Python {version} to compile: more than {} \
+                 statements, expressions and patterns inside one another (split the \
+                 expression into named parts)",
+                depth.limit
+            ),
+            range,
+        )),
+        None => Ok(()),
+    }
+}
+
+struct DepthCounter {
+    limit: usize,
+    depth: usize,
+    too_deep: Option<TextRange>,
+}
+
+impl DepthCounter {
+    /// Enters a node; false once the limit is passed (then nothing deeper is visited).
+    fn enter(&mut self, range: TextRange) -> bool {
+        self.depth += 1;
+        if self.too_deep.is_none() && self.depth > self.limit {
+            self.too_deep = Some(range);
+        }
+        self.too_deep.is_none()
+    }
+}
+
+impl<'a> Visitor<'a> for DepthCounter {
+    fn visit_stmt(&mut self, stmt: &'a ast::Stmt) {
+        if self.enter(stmt.range()) {
+            visitor::walk_stmt(self, stmt);
+        }
+        self.depth -= 1;
+    }
+
+    fn visit_expr(&mut self, expr: &'a ast::Expr) {
+        if self.enter(expr.range()) {
+            visitor::walk_expr(self, expr);
+        }
+        self.depth -= 1;
+    }
+
+    fn visit_pattern(&mut self, pattern: &'a ast::Pattern) {
+        if self.enter(pattern.range()) {
+            visitor::walk_pattern(self, pattern);
+        }
+        self.depth -= 1;
+    }
+}
+
 fn line_start(source: &str, line: usize) -> TextSize {
     let index = LineIndex::from_source_text(source);
     let line = line.min(index.line_count()).max(1);
@@ -286,5 +369,35 @@ mod tests {
             check_parsed(parse_module(&source).expect("valid syntax").tokens()).is_err()
         });
         assert!(parsed);
+    }
+
+    fn chain(links: usize) -> String {
+        format!("x = 1{}\n", " + 1".repeat(links))
+    }
+
+    fn depth_check(source: &str, version: PythonVersion) -> Result<(), Diagnostic> {
+        crate::on_verifier_stack(|| {
+            let parsed = ruff_python_parser::parse_module(source).expect("valid syntax");
+            check_compiler_depth(parsed.syntax(), version)
+        })
+    }
+
+    #[test]
+    fn trees_deeper_than_the_compiler_takes_are_refused_for_their_version() {
+        let limit = compiler_depth_limit(PythonVersion::PY311);
+        assert!(depth_check(&chain(limit - 10), PythonVersion::PY311).is_ok());
+        let refused = depth_check(&chain(3_000), PythonVersion::PY311).unwrap_err();
+        assert!(
+            refused.message.contains("Python 3.11"),
+            "{}",
+            refused.message
+        );
+        // The same chain compiles on 3.13, whose limit is higher.
+        assert!(depth_check(&chain(3_000), PythonVersion::PY313).is_ok());
+        assert!(depth_check(&chain(10_000), PythonVersion::PY313).is_err());
+        // Long flat code is not deep: a thousand statements, or a wide `and`, are fine.
+        assert!(depth_check(&"x = 1\n".repeat(5_000), PythonVersion::PY310).is_ok());
+        let wide = format!("x = 1{}\n", " and 1".repeat(5_000));
+        assert!(depth_check(&wide, PythonVersion::PY310).is_ok());
     }
 }

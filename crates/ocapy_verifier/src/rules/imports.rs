@@ -13,8 +13,8 @@ pub const IMPORT_NOT_ALLOWED: RuleDoc = RuleDoc {
     summary: "A module that is not on the allowlist is imported.",
     rationale: "Importing is ambient authority: `os`, `sys`, `ctypes`, `gc` and `inspect` reach \
         the whole process. Only modules the configuration allows may be imported (by default a \
-        few pure ones, each with a facade; `ocapy check --allow-module M` or `allowed-modules` \
-        in the configuration adds more).",
+        few pure ones, each with a facade; `ocapy check --allow-module M` or \
+        `extend-allowed-modules` in the configuration adds more).",
     bad: "import os\n",
     good: "import math\n",
 };

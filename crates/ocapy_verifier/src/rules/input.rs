@@ -26,11 +26,28 @@ pub const SYNTAX_ERROR: RuleDoc = RuleDoc {
 
 pub const UNREADABLE_SOURCE: RuleDoc = RuleDoc {
     summary: "A file that cannot be decoded, holds NUL bytes or nests too deeply fails.",
-    rationale: "The verifier reads UTF-8 (or Latin-1 and ASCII when a coding cookie says so). \
+    rationale: "The verifier reads UTF-8, and the single-byte encodings a coding cookie may \
+        name whose tables are proven equal to CPython's (Latin-1, ASCII, ISO 8859, the Windows \
+        code pages, KOI8-R, CP866, Mac Roman and Cyrillic); text decoded otherwise than the \
+        interpreter decodes it would not be the program that runs. \
         Bytes it cannot decode, NUL bytes, and nesting deeper than CPython itself accepts are \
         reported for the file instead of being guessed at or crashing the checker.",
     bad: "x = ((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((1))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))\n",
     good: "x = 1\n",
+};
+
+pub const INVALID_SUPPRESSION: RuleDoc = RuleDoc {
+    summary: "A suppression comment without a reason, naming no rule, or covering nothing is reported (encapsulation profile).",
+    rationale: "With the encapsulation profile, `# ocapy: ignore[OC101] reason` on a line \
+        silences the named rules' diagnostics that start on it; the reason is required, so a \
+        reviewer sees why the exemption is safe. A malformed suppression silences nothing, and \
+        one that covers no diagnostic is reported so that exemptions do not outlive their \
+        cause. The capability profile reads no suppression: the code it checks is the \
+        adversary's, so its exemptions live only in the host's configuration \
+        (`per-file-ignores`, `ignore`). Errors that mean the file was not checked (OC9xx) \
+        cannot be suppressed.",
+    bad: "class A:\n    def peek(self, other):\n        return other._x  # ocapy: ignore[OC101]\n",
+    good: "class A:\n    def peek(self, other):\n        return other._x  # ocapy: ignore[OC101] same-module friend, see ADR 7\n",
 };
 
 #[cfg(test)]
