@@ -8,6 +8,7 @@ import copy
 import gc
 import pickle
 import string
+import subprocess
 import sys
 import threading
 import weakref
@@ -771,3 +772,68 @@ def test_namespace_rejects_bad_names(args: tuple[Any, ...], kwargs: dict[str, An
 def test_public_api() -> None:
     for name in ["seal", "sealed", "harden", "namespace", "Sealed", "Namespace"]:
         assert name in ocapy.__all__
+
+
+# Each of these crashed the interpreter once: they run in a child under faulthandler, so a
+# crash fails the test instead of ending the test run.
+RESULTS_THROUGH_A_DEEP_SEAL = '''
+import asyncio, faulthandler
+faulthandler.enable()
+import ocapy
+
+class Secret:
+    pass
+
+class Host:
+    async def coro(self):
+        return 5
+
+    async def coro_object(self):
+        return Secret()
+
+    def numbers(self):
+        yield 1
+        return 7
+
+async def awaited():
+    hardened = ocapy.harden(Host())
+    plain = await hardened.coro()
+    obj = await hardened.coro_object()
+    return plain, type(obj).__name__
+
+def delegated():
+    returned = yield from ocapy.harden(Host()).numbers()
+    return returned
+
+print(asyncio.run(awaited()))
+generator = delegated()
+print(next(generator))
+try:
+    next(generator)
+except StopIteration as stop:
+    print(stop.value)
+'''
+
+
+def test_results_of_coroutines_and_generators_cross_a_deep_seal_without_a_crash():
+    child = subprocess.run(
+        [sys.executable, "-c", RESULTS_THROUGH_A_DEEP_SEAL],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert child.returncode == 0, child.stderr
+    assert child.stdout.splitlines() == ["(5, 'Sealed')", "1", "7"]
+
+
+def test_an_exception_its_constructor_cannot_rebuild_becomes_a_runtime_error():
+    class Odd(Exception):
+        def __init__(self, code, detail):
+            super().__init__(f"{code}: {detail}")
+
+    class Host:
+        def fail(self):
+            raise Odd(1, "no")
+
+    with pytest.raises(RuntimeError, match="Odd raised inside a sealed object could not be made safe"):
+        ocapy.harden(Host()).fail()

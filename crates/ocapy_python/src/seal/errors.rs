@@ -139,13 +139,16 @@ fn rebuild<'py>(
         let sealed: PyResult<Vec<_>> = args.iter().map(|arg| seal(&arg, true)).collect();
         PyTuple::new(py, sealed?)?
     };
-    let mut new_args = vec![class.clone().into_any()];
-    new_args.extend(args.iter());
-    let rebuilt = class
-        .getattr("__new__")?
-        .call1(PyTuple::new(py, new_args)?)?;
+    // Through the constructor, as `raise Class(*args)` makes it: built-in exceptions keep
+    // fields that only their `__init__` sets (`StopIteration.value`, read by the interpreter
+    // without a check: a bare `__new__` left it NULL and crashed `await` and `yield from`).
+    // A class whose constructor does not take its own `args` cannot be rebuilt, and the
+    // holder gets the RuntimeError that says so.
+    let rebuilt = class.call1(&args)?;
     if !rebuilt.get_type().is(&class) {
-        return Err(PyRuntimeError::new_err("__new__ returned another class"));
+        return Err(PyRuntimeError::new_err(
+            "the constructor returned another class",
+        ));
     }
     rebuilt.setattr("args", &args)?;
     if let Ok(dict) = exc.getattr("__dict__")
