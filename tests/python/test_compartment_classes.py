@@ -418,3 +418,69 @@ def test_the_intruder_is_refused_by_the_runtime_alone_too() -> None:
     with pytest.raises(CapabilityError):
         intruder.rewrite()
     assert shared.limit == 10
+
+
+# --- a class's namespace: what `cls.__dict__` hands out ------------------------------------
+
+RAW_FUNCTIONS = """
+class Base:
+    seen = []
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        Base.seen.append(cls.__dict__["reveal"])
+
+
+class Vault(Base):
+    def __init__(self):
+        self._secret = "the vault's own"
+
+    def reveal(self):
+        return self._secret
+
+
+def steal(victim):
+    return Base.seen[0](victim)
+
+
+def own():
+    return Base.seen[0](Vault())
+"""
+
+
+@pytest.mark.parametrize("verified", [True, False], ids=["verified", "unverified"])
+def test_a_class_namespace_hands_out_checked_methods(verified: bool) -> None:
+    compartment = facades()
+    plugin = compartment.run(RAW_FUNCTIONS) if verified else run_unverified(compartment, RAW_FUNCTIONS)
+    with pytest.raises(TypeError, match="needs an instance of Vault"):
+        plugin.steal(HostRecord())
+    assert plugin.own() == "the vault's own"
+
+
+ABSTRACT = """
+import typing
+
+
+class Incomplete(typing.Iterable):
+    pass
+
+
+class Complete(typing.Iterable):
+    def __iter__(self):
+        return iter([1, 2])
+
+
+def make_incomplete():
+    return Incomplete()
+
+
+def listed():
+    return list(Complete())
+"""
+
+
+def test_abstract_methods_of_a_compartment_class_are_still_abstract() -> None:
+    plugin = facades().run(ABSTRACT)
+    with pytest.raises(TypeError, match="abstract"):
+        plugin.make_incomplete()
+    assert plugin.listed() == [1, 2]

@@ -137,12 +137,16 @@ unsafe extern "C" fn class_getattro(
         let class = Bound::from_borrowed_ptr(py, class).cast_into_unchecked::<PyType>();
         let value = Bound::from_owned_ptr(py, value);
         let name = Bound::from_borrowed_ptr(py, name);
-        // Only a tuple is ever used as `__match_args__`; the name is compared only then.
-        let read = if ffi::PyTuple_Check(value.as_ptr()) != 0 && is_match_args(&name) {
+        // The names are compared only for values of the one type each can have.
+        let read = if ffi::PyTuple_Check(value.as_ptr()) != 0 && is_named(&name, "__match_args__") {
             class
                 .name()
                 .and_then(|class_name| check_match_args(&class_name, &value))
                 .map(|()| value)
+        } else if ffi::Py_IS_TYPE(value.as_ptr(), &raw mut ffi::PyDictProxy_Type) != 0
+            && is_named(&name, "__dict__")
+        {
+            checked_namespace(&class, &value)
         } else {
             checked_attribute(&class, &name, value)
         };
@@ -161,9 +165,27 @@ unsafe extern "C" fn class_getattro(
 const INSTANCE_CHECK_HOOKS: &[&str] =
     &["__instancecheck__", "__subclasscheck__", "__subclasshook__"];
 
-fn is_match_args(name: &Bound<'_, PyAny>) -> bool {
+fn is_named(name: &Bound<'_, PyAny>, expected: &str) -> bool {
     name.cast::<PyString>()
-        .is_ok_and(|name| name.to_str().is_ok_and(|name| name == "__match_args__"))
+        .is_ok_and(|name| name.to_str().is_ok_and(|name| name == expected))
+}
+
+/// `class.__dict__` as untrusted code may see it: a read-only copy whose functions and
+/// properties are the checked methods and views reading them from the class gives (the
+/// namespace itself would hand out the raw functions, to a classmethod's `cls.__dict__` or
+/// an `__init_subclass__` looking at a subclass).
+fn checked_namespace<'py>(
+    class: &Bound<'py, PyType>,
+    namespace: &Bound<'py, PyAny>,
+) -> PyResult<Bound<'py, PyAny>> {
+    let py = class.py();
+    let copy = PyDict::new(py);
+    for item in namespace.cast::<PyMapping>()?.items()?.iter() {
+        let (name, value): (Bound<'py, PyAny>, Bound<'py, PyAny>) = item.extract()?;
+        copy.set_item(&name, checked_attribute(class, &name, value)?)?;
+    }
+    // SAFETY: a live dict; a new reference or NULL with an exception set.
+    unsafe { Bound::from_owned_ptr_or_err(py, ffi::PyDictProxy_New(copy.as_ptr())) }
 }
 
 /// Refuses a `__match_args__` of the class `class_name` that a positional class pattern
@@ -595,6 +617,13 @@ impl CheckedMethod {
         Ok(self.function.bind(py).getattr("__qualname__")?.unbind())
     }
 
+    /// As the function's, so that `abc` still finds the abstract methods of a class whose
+    /// `__dict__` it reads.
+    #[getter]
+    fn __isabstractmethod__(&self, py: Python<'_>) -> PyResult<bool> {
+        is_abstract(self.function.bind(py))
+    }
+
     fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
         Ok(format!("<checked method {}>", self.qualname(py)?))
     }
@@ -610,6 +639,14 @@ impl CheckedMethod {
 
     fn qualname(&self, py: Python<'_>) -> PyResult<String> {
         self.function.bind(py).getattr("__qualname__")?.extract()
+    }
+}
+
+/// `getattr(value, "__isabstractmethod__", False)`, as `abc` asks it.
+fn is_abstract(value: &Bound<'_, PyAny>) -> PyResult<bool> {
+    match value.getattr_opt("__isabstractmethod__")? {
+        Some(flag) => flag.is_truthy(),
+        None => Ok(false),
     }
 }
 
@@ -640,6 +677,11 @@ impl PropertyView {
     #[getter]
     fn fdel(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
         self.accessor(py, "fdel")
+    }
+
+    #[getter]
+    fn __isabstractmethod__(&self, py: Python<'_>) -> PyResult<bool> {
+        is_abstract(self.property.bind(py))
     }
 
     fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
