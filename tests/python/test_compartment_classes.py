@@ -16,6 +16,7 @@ import typing
 from typing import Any
 
 import pytest
+from escape_corpus import ESCAPES_DIR
 
 import ocapy
 from ocapy import CapabilityError, Compartment, VerificationError, _native
@@ -196,18 +197,8 @@ def test_a_hook_set_by_init_subclass_is_refused() -> None:
         run_unverified(facades(), HOOK_FROM_INIT_SUBCLASS)
 
 
-SPY = """
-import typing
-
-seen = []
-
-
-class Spy(typing.Hashable):
-    @classmethod
-    def __subclasshook__(cls, other):
-        seen.append(other)
-        return NotImplemented
-"""
+# The corpus entry: a hook the host's own `isinstance` would call.
+SPY = (ESCAPES_DIR / "ocapy_subclasshook_host_isinstance.py").read_text(encoding="utf-8")
 
 
 def test_the_host_isinstance_never_calls_a_plugin_hook() -> None:

@@ -26,6 +26,7 @@
 //!   changes how the class behaves rather than what it holds.
 
 use std::cell::RefCell;
+use std::ffi::CStr;
 use std::sync::atomic::AtomicUsize;
 use std::sync::atomic::Ordering::Relaxed;
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -76,26 +77,31 @@ struct MethodDef(ffi::PyMethodDef);
 // SAFETY: the definitions below are immutable, and CPython only reads them.
 unsafe impl Sync for MethodDef {}
 
-static CLASS_SETATTR: MethodDef = MethodDef(ffi::PyMethodDef {
-    ml_name: c"__setattr__".as_ptr(),
-    ml_meth: ffi::PyMethodDefPointer {
-        PyCFunctionFast: class_setattr,
-    },
-    ml_flags: ffi::METH_FASTCALL,
-    ml_doc: c"Sets a class attribute, if the writer may (see ocapy's compartment docs).".as_ptr(),
-});
+impl MethodDef {
+    /// A METH_FASTCALL method taking `ARGUMENTS` arguments after `self` (see `class_write`).
+    const fn class_write<const ARGUMENTS: isize>(name: &'static CStr, doc: &'static CStr) -> Self {
+        MethodDef(ffi::PyMethodDef {
+            ml_name: name.as_ptr(),
+            ml_meth: ffi::PyMethodDefPointer {
+                PyCFunctionFast: class_write::<ARGUMENTS>,
+            },
+            ml_flags: ffi::METH_FASTCALL,
+            ml_doc: doc.as_ptr(),
+        })
+    }
+}
 
-static CLASS_DELATTR: MethodDef = MethodDef(ffi::PyMethodDef {
-    ml_name: c"__delattr__".as_ptr(),
-    ml_meth: ffi::PyMethodDefPointer {
-        PyCFunctionFast: class_delattr,
-    },
-    ml_flags: ffi::METH_FASTCALL,
-    ml_doc: c"Deletes a class attribute, if the writer may (see ocapy's compartment docs)."
-        .as_ptr(),
-});
+static CLASS_SETATTR: MethodDef = MethodDef::class_write::<2>(
+    c"__setattr__",
+    c"Sets a class attribute, if the writer may (see ocapy's compartment docs).",
+);
 
-/// Gives `metaclass` the `__setattr__` and `__delattr__` of [`class_setattr`], as methods
+static CLASS_DELATTR: MethodDef = MethodDef::class_write::<1>(
+    c"__delattr__",
+    c"Deletes a class attribute, if the writer may (see ocapy's compartment docs).",
+);
+
+/// Gives `metaclass` the `__setattr__` and `__delattr__` of [`class_write`], as methods
 /// rather than a C slot: `type` then dispatches to them as it does to a Python metaclass's,
 /// and a combined metaclass's other base (`EnumType.__setattr__`) can still end in
 /// `type.__setattr__`, which refuses to skip over a C-level slot.
@@ -223,50 +229,30 @@ fn check_match_args(class_name: &dyn std::fmt::Display, value: &Bound<'_, PyAny>
     }
 }
 
-/// `__setattr__(class, name, value)` of `CompartmentClass`.
-unsafe extern "C" fn class_setattr(
-    class: *mut ffi::PyObject,
-    args: *mut *mut ffi::PyObject,
-    count: ffi::Py_ssize_t,
-) -> *mut ffi::PyObject {
-    // SAFETY: as for any METH_FASTCALL method (see `class_write`).
-    unsafe { class_write(class, args, count, 2) }
-}
-
-/// `__delattr__(class, name)` of `CompartmentClass`.
-unsafe extern "C" fn class_delattr(
-    class: *mut ffi::PyObject,
-    args: *mut *mut ffi::PyObject,
-    count: ffi::Py_ssize_t,
-) -> *mut ffi::PyObject {
-    // SAFETY: as for any METH_FASTCALL method (see `class_write`).
-    unsafe { class_write(class, args, count, 1) }
-}
-
-/// Sets (`expected` 2: name and value) or deletes (1: name) an attribute of `class`, after
-/// refusing what compartment code may not write (see [`check_class_write`]), as the next
-/// metaclass along the MRO does.
+/// `__setattr__(class, name, value)` (`ARGUMENTS` 2) and `__delattr__(class, name)` (1) of
+/// `CompartmentClass`: refuses what compartment code may not write (see
+/// [`check_class_write`]), then writes as the next metaclass along the MRO does.
 ///
 /// # Safety
 /// Called as a METH_FASTCALL method is: with the GIL held, its live `self` (an instance of a
 /// metaclass derived from ours, which the method descriptor checked) and `count` live
 /// arguments at `args`.
-unsafe fn class_write(
+unsafe extern "C" fn class_write<const ARGUMENTS: isize>(
     class: *mut ffi::PyObject,
     args: *mut *mut ffi::PyObject,
     count: ffi::Py_ssize_t,
-    expected: ffi::Py_ssize_t,
 ) -> *mut ffi::PyObject {
     // SAFETY: the caller's contract.
     unsafe {
         let py = Python::assume_attached();
-        if count != expected {
-            PyTypeError::new_err(format!("expected {expected} arguments, got {count}")).restore(py);
+        if count != ARGUMENTS {
+            PyTypeError::new_err(format!("expected {ARGUMENTS} arguments, got {count}"))
+                .restore(py);
             return std::ptr::null_mut();
         }
         let class = Bound::from_borrowed_ptr(py, class).cast_into_unchecked::<PyType>();
         let name = Bound::from_borrowed_ptr(py, *args);
-        let value = (expected == 2).then(|| Bound::from_borrowed_ptr(py, *args.add(1)));
+        let value = (ARGUMENTS == 2).then(|| Bound::from_borrowed_ptr(py, *args.add(1)));
         let written = check_class_write(&class, &name)
             .and_then(|()| next_setattr(&class, &name, value.as_ref()));
         match written {
@@ -350,12 +336,8 @@ fn next_setattr(
             after_ours = base.is(ours);
             continue;
         }
-        if let Some(found) = base
-            .cast::<PyType>()?
-            .getattr("__dict__")?
-            .get_item(method)
-            .ok()
-        {
+        let own = base.cast::<PyType>()?.getattr("__dict__")?;
+        if let Ok(found) = own.get_item(method) {
             match value {
                 Some(value) => found.call1((class, name, value))?,
                 None => found.call1((class, name))?,
@@ -363,7 +345,11 @@ fn next_setattr(
             return Ok(());
         }
     }
-    unreachable!("`type` follows every metaclass derived from CompartmentClass")
+    // `type` follows CompartmentClass in the MRO of every metaclass derived from it.
+    Err(PyTypeError::new_err(format!(
+        "the metaclass {} has no {method} after CompartmentClass",
+        metaclass.name()?
+    )))
 }
 
 /// The compartment that built each class (the `Arc` of its builtins' registration, which no
