@@ -3,6 +3,7 @@
 //! gains in a new release stops the build until someone decides how to check it.
 
 use std::cell::RefCell;
+use std::collections::HashMap;
 
 use ruff_python_ast::{self as ast, Expr, Pattern, Stmt};
 use ruff_python_parser::semantic_errors::{SemanticSyntaxChecker, SemanticSyntaxError};
@@ -48,6 +49,8 @@ pub struct Checker<'a> {
     pub(crate) tries: Vec<ScopeId>,
     /// `from __future__ import annotations` is in effect.
     pub(crate) future_annotations: bool,
+    /// The class statements visited so far, by their scope.
+    class_definitions: HashMap<ScopeId, &'a ast::StmtClassDef>,
 }
 
 impl<'a> Checker<'a> {
@@ -66,6 +69,7 @@ impl<'a> Checker<'a> {
             loops: Vec::new(),
             tries: Vec::new(),
             future_annotations: false,
+            class_definitions: HashMap::new(),
         }
     }
 
@@ -115,6 +119,11 @@ impl<'a> Checker<'a> {
             .line_column(range.start(), self.source)
             .line
             .get()
+    }
+
+    /// The class statement of a class scope, once it has been visited.
+    pub fn class_definition(&self, scope: ScopeId) -> Option<&'a ast::StmtClassDef> {
+        self.class_definitions.get(&scope).copied()
     }
 
     /// The index of the statement being visited in the body of `scope` (a module or class).
@@ -414,6 +423,9 @@ impl<'a> Checker<'a> {
             classes::check_class_keywords(self, arguments);
             self.visit_arguments(arguments);
         }
+        classes::check_class_body(self, class);
+        self.class_definitions
+            .insert(self.model.scope_of(class), class);
         self.scope = self.model.scope_of(class);
         self.visit_body_indexed(&class.body);
         self.scope = outer;
@@ -645,6 +657,7 @@ impl<'a> Checker<'a> {
             Pattern::MatchClass(class) => {
                 self.visit_expr(&class.cls);
                 classes::check_pattern_keywords(self, class);
+                classes::check_positional_pattern(self, class);
                 for pattern in &class.arguments.patterns {
                     self.visit_pattern(pattern);
                 }

@@ -102,6 +102,9 @@ rules! {
     RelativeImport = "OC504" "relative-import" Imports rules::imports::RELATIVE_IMPORT;
     ClassKeyword = "OC601" "class-keyword" Classes rules::classes::CLASS_KEYWORD;
     PrivatePatternAttribute = "OC602" "private-pattern-attribute" Classes rules::classes::PRIVATE_PATTERN_ATTRIBUTE;
+    PositionalClassPattern = "OC603" "positional-class-pattern" Classes rules::classes::POSITIONAL_CLASS_PATTERN;
+    InstanceCheckHook = "OC604" "instance-check-hook" Classes rules::classes::INSTANCE_CHECK_HOOK;
+    MatchArgs = "OC605" "match-args" Classes rules::classes::MATCH_ARGS;
     UnsupportedSyntax = "OC901" "unsupported-syntax" Input rules::input::UNSUPPORTED_SYNTAX;
     SyntaxError = "OC902" "syntax-error" Input rules::input::SYNTAX_ERROR;
     UnreadableSource = "OC903" "unreadable-source" Input rules::input::UNREADABLE_SOURCE;

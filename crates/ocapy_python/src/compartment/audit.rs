@@ -17,16 +17,17 @@ use std::sync::{Arc, Once, RwLock};
 
 use pyo3::ffi;
 use pyo3::prelude::*;
-use pyo3::types::{PyDict, PyString, PyTuple};
+use pyo3::types::PyDict;
 
-use super::{AddressMap, CapabilityError, is_public_name};
+use super::{AddressMap, CapabilityError};
 
 /// Audited events compartment code may raise; every other event is refused (fail closed).
+///
+/// `object.__setattr__` and `object.__delattr__` are not among them: CPython raises them only
+/// for the special attributes whose change rewrites an object (`__code__`, `__defaults__`,
+/// `__class__`, a class's `__name__`, `__bases__` ...), never for an ordinary class attribute
+/// (`C.count = 0` raises no event). Class writes are the compartment metaclass's business.
 const ALLOWED_EVENTS: &[&str] = &[
-    // Setting or deleting an attribute of a class (`C.count = 0`): allowed for public names
-    // only, see `allowed`.
-    "object.__delattr__",
-    "object.__setattr__",
     // Reporting, not acting: an exception escaping a `__del__` or a thread.
     "sys.excepthook",
     "sys.unraisablehook",
@@ -133,6 +134,20 @@ fn install(py: Python<'_>) -> PyResult<()> {
     result
 }
 
+/// Whether the innermost Python frame is compartment code.
+pub(super) fn compartment_code_is_running() -> bool {
+    innermost_compartment().is_some()
+}
+
+/// The compartment whose builtins the innermost Python frame runs with, if any: its
+/// registration's own `Arc`, which no other dict's registration shares.
+pub(super) fn builtins_compartment() -> Option<Arc<str>> {
+    let registry = REGISTRY.read().unwrap_or_else(|poison| poison.into_inner());
+    // SAFETY: the GIL is held; a borrowed reference only compared as an address.
+    let builtins = unsafe { ffi::PyEval_GetBuiltins() };
+    registry.as_ref()?.get(&(builtins as usize)).map(Arc::clone)
+}
+
 /// The compartment whose code runs in the innermost Python frame, if any.
 fn innermost_compartment() -> Option<Arc<str>> {
     let registry = REGISTRY.read().unwrap_or_else(|poison| poison.into_inner());
@@ -160,7 +175,7 @@ unsafe extern "C" fn hook(event: *const c_char, args: *mut ffi::PyObject, _: *mu
             Bound::from_borrowed_ptr(py, args),
         )
     };
-    if allowed(&event, &args) || is_our_compile(&event, &args) {
+    if allowed(&event) || is_our_compile(&event, &args) {
         return 0;
     }
     CapabilityError::new_err(format!(
@@ -172,18 +187,6 @@ unsafe extern "C" fn hook(event: *const c_char, args: *mut ffi::PyObject, _: *mu
     -1
 }
 
-fn allowed(event: &str, args: &Bound<'_, PyAny>) -> bool {
-    if !ALLOWED_EVENTS.contains(&event) {
-        return false;
-    }
-    if !event.starts_with("object.") {
-        return true;
-    }
-    // (object, name[, value]): only a public attribute name.
-    args.cast::<PyTuple>()
-        .ok()
-        .and_then(|args| args.get_item(1).ok())
-        .and_then(|name| name.cast_into::<PyString>().ok())
-        .and_then(|name| name.to_str().map(is_public_name).ok())
-        .unwrap_or(false)
+fn allowed(event: &str) -> bool {
+    ALLOWED_EVENTS.contains(&event)
 }

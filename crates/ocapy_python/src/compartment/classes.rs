@@ -11,15 +11,36 @@
 //!
 //! A class from a module facade (`fractions.Fraction`, `json.JSONEncoder`) is handed out as a
 //! [`ClassView`] with the same checks, since its metaclass is not ours.
+//!
+//! The class machinery reads attributes by string and hands objects to class hooks by
+//! itself, where no rule on attribute syntax sees it; the builder and the metaclass close
+//! those routes:
+//! - a class pattern with positional sub-patterns reads the attributes `C.__match_args__`
+//!   names: a `__match_args__` that names a private or hidden-edge attribute is refused when
+//!   the class is built and whenever it is read from a compartment class;
+//! - `isinstance` and `issubclass` call `__instancecheck__`, `__subclasscheck__` and
+//!   `__subclasshook__` with whatever object they are asked about, from host code too (an
+//!   ABC asks its subclasses' hooks): a compartment class may not define them;
+//! - a write to a class changes what everyone holding it sees: compartment code writes only
+//!   to the classes its own compartment built, and never a dunder or hidden-edge name, which
+//!   changes how the class behaves rather than what it holds.
 
+use std::cell::RefCell;
+use std::ffi::CStr;
+use std::sync::atomic::AtomicUsize;
+use std::sync::atomic::Ordering::Relaxed;
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use ocapy_verifier::rules::is_dunder;
+use ocapy_verifier::tables::attributes::hidden_edge;
 use pyo3::exceptions::PyTypeError;
 use pyo3::ffi;
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
-use pyo3::types::{PyDict, PyString, PyTuple, PyType};
+use pyo3::types::{PyDict, PyMapping, PyString, PyTuple, PyType, PyWeakrefReference};
 use pyo3::{PyTraverseError, PyVisit};
 
-use super::{CapabilityError, ObjectCache, host, is_public_name, refused_name};
+use super::{AddressMap, CapabilityError, ObjectCache, audit, host, is_public_name, refused_name};
 use crate::capi::{_PyType_Lookup, bind_method};
 use crate::metaclass::native_metaclass;
 
@@ -35,13 +56,73 @@ pub(crate) fn compartment_class(py: Python<'_>) -> PyResult<&Bound<'_, PyType>> 
                 py,
                 c"ocapy.CompartmentClass",
                 c"The metaclass of classes built in an ocapy compartment: a method read from the class is a checked unbound method.",
-                &[ffi::PyType_Slot {
-                    slot: ffi::Py_tp_getattro,
-                    pfunc: class_getattro as *mut _,
-                }],
+                &[
+                    ffi::PyType_Slot {
+                        slot: ffi::Py_tp_getattro,
+                        pfunc: class_getattro as *mut _,
+                    },
+                ],
             )
+            .and_then(|metaclass| {
+                add_write_methods(metaclass.bind(py))?;
+                Ok(metaclass)
+            })
         })
         .map(|class| class.bind(py))
+}
+
+/// A method definition CPython keeps pointing into: static, and never written.
+struct MethodDef(ffi::PyMethodDef);
+
+// SAFETY: the definitions below are immutable, and CPython only reads them.
+unsafe impl Sync for MethodDef {}
+
+impl MethodDef {
+    /// A METH_FASTCALL method taking `ARGUMENTS` arguments after `self` (see `class_write`).
+    const fn class_write<const ARGUMENTS: isize>(name: &'static CStr, doc: &'static CStr) -> Self {
+        MethodDef(ffi::PyMethodDef {
+            ml_name: name.as_ptr(),
+            ml_meth: ffi::PyMethodDefPointer {
+                PyCFunctionFast: class_write::<ARGUMENTS>,
+            },
+            ml_flags: ffi::METH_FASTCALL,
+            ml_doc: doc.as_ptr(),
+        })
+    }
+}
+
+static CLASS_SETATTR: MethodDef = MethodDef::class_write::<2>(
+    c"__setattr__",
+    c"Sets a class attribute, if the writer may (see ocapy's compartment docs).",
+);
+
+static CLASS_DELATTR: MethodDef = MethodDef::class_write::<1>(
+    c"__delattr__",
+    c"Deletes a class attribute, if the writer may (see ocapy's compartment docs).",
+);
+
+/// Gives `metaclass` the `__setattr__` and `__delattr__` of [`class_write`], as methods
+/// rather than a C slot: `type` then dispatches to them as it does to a Python metaclass's,
+/// and a combined metaclass's other base (`EnumType.__setattr__`) can still end in
+/// `type.__setattr__`, which refuses to skip over a C-level slot.
+fn add_write_methods(metaclass: &Bound<'_, PyType>) -> PyResult<()> {
+    let py = metaclass.py();
+    for definition in [&CLASS_SETATTR, &CLASS_DELATTR] {
+        // SAFETY: a live type and a static definition; a new reference or NULL with an
+        // exception set.
+        let descriptor = unsafe {
+            Bound::from_owned_ptr_or_err(
+                py,
+                ffi::PyDescr_NewMethod(
+                    metaclass.as_type_ptr(),
+                    (&raw const definition.0).cast_mut(),
+                ),
+            )?
+        };
+        let name = descriptor.getattr("__name__")?;
+        metaclass.setattr(name.cast_into::<PyString>()?, descriptor)?;
+    }
+    Ok(())
 }
 
 /// `tp_getattro` of `CompartmentClass`: `type`'s lookup, with functions and properties
@@ -62,7 +143,20 @@ unsafe extern "C" fn class_getattro(
         let class = Bound::from_borrowed_ptr(py, class).cast_into_unchecked::<PyType>();
         let value = Bound::from_owned_ptr(py, value);
         let name = Bound::from_borrowed_ptr(py, name);
-        match checked_attribute(&class, &name, value) {
+        // The names are compared only for values of the one type each can have.
+        let read = if ffi::PyTuple_Check(value.as_ptr()) != 0 && is_named(&name, "__match_args__") {
+            class
+                .name()
+                .and_then(|class_name| check_match_args(&class_name, &value))
+                .map(|()| value)
+        } else if ffi::Py_IS_TYPE(value.as_ptr(), &raw mut ffi::PyDictProxy_Type) != 0
+            && is_named(&name, "__dict__")
+        {
+            checked_namespace(&class, &value)
+        } else {
+            checked_attribute(&class, &name, value)
+        };
+        match read {
             Ok(value) => value.into_ptr(),
             Err(error) => {
                 error.restore(py);
@@ -70,6 +164,296 @@ unsafe extern "C" fn class_getattro(
             }
         }
     }
+}
+
+/// The hooks `isinstance` and `issubclass` call with the object or class they are asked
+/// about, raw, from whichever code asks: a compartment class may not define them.
+const INSTANCE_CHECK_HOOKS: &[&str] =
+    &["__instancecheck__", "__subclasscheck__", "__subclasshook__"];
+
+fn is_named(name: &Bound<'_, PyAny>, expected: &str) -> bool {
+    name.cast::<PyString>()
+        .is_ok_and(|name| name.to_str().is_ok_and(|name| name == expected))
+}
+
+/// `class.__dict__` as untrusted code may see it: a read-only copy whose functions and
+/// properties are the checked methods and views reading them from the class gives (the
+/// namespace itself would hand out the raw functions, to a classmethod's `cls.__dict__` or
+/// an `__init_subclass__` looking at a subclass).
+fn checked_namespace<'py>(
+    class: &Bound<'py, PyType>,
+    namespace: &Bound<'py, PyAny>,
+) -> PyResult<Bound<'py, PyAny>> {
+    let py = class.py();
+    let copy = PyDict::new(py);
+    for item in namespace.cast::<PyMapping>()?.items()?.iter() {
+        let (name, value): (Bound<'py, PyAny>, Bound<'py, PyAny>) = item.extract()?;
+        copy.set_item(&name, checked_attribute(class, &name, value)?)?;
+    }
+    // SAFETY: a live dict; a new reference or NULL with an exception set.
+    unsafe { Bound::from_owned_ptr_or_err(py, ffi::PyDictProxy_New(copy.as_ptr())) }
+}
+
+/// Refuses a `__match_args__` of the class `class_name` that a positional class pattern
+/// could not use safely: each entry is an attribute the pattern reads from the subject by
+/// that string, so each must be an exact `str` naming a public, non-hidden attribute.
+fn check_match_args(class_name: &dyn std::fmt::Display, value: &Bound<'_, PyAny>) -> PyResult<()> {
+    let why = if let Ok(names) = value.cast_exact::<PyTuple>() {
+        let mut why = None;
+        for name in names.iter() {
+            why = match name.cast_exact::<PyString>() {
+                Ok(name) => refused_name(name.to_str()?),
+                Err(_) => Some(format!(
+                    "its entries must be exact strings, got {}",
+                    name.get_type().name()?
+                )),
+            };
+            if why.is_some() {
+                break;
+            }
+        }
+        why
+    } else {
+        Some(format!(
+            "it must be a tuple, got {}",
+            value.get_type().name()?
+        ))
+    };
+    match why {
+        None => Ok(()),
+        Some(why) => Err(CapabilityError::new_err(format!(
+            "{class_name}.__match_args__ is refused in a compartment: {why}; a class pattern \
+             reads the attributes it names from the subject (name only public attributes, or \
+             match with keyword patterns: `case C(x=x)`)"
+        ))),
+    }
+}
+
+/// `__setattr__(class, name, value)` (`ARGUMENTS` 2) and `__delattr__(class, name)` (1) of
+/// `CompartmentClass`: refuses what compartment code may not write (see
+/// [`check_class_write`]), then writes as the next metaclass along the MRO does.
+///
+/// # Safety
+/// Called as a METH_FASTCALL method is: with the GIL held, its live `self` (an instance of a
+/// metaclass derived from ours, which the method descriptor checked) and `count` live
+/// arguments at `args`.
+unsafe extern "C" fn class_write<const ARGUMENTS: isize>(
+    class: *mut ffi::PyObject,
+    args: *mut *mut ffi::PyObject,
+    count: ffi::Py_ssize_t,
+) -> *mut ffi::PyObject {
+    // SAFETY: the caller's contract.
+    unsafe {
+        let py = Python::assume_attached();
+        if count != ARGUMENTS {
+            PyTypeError::new_err(format!("expected {ARGUMENTS} arguments, got {count}"))
+                .restore(py);
+            return std::ptr::null_mut();
+        }
+        let class = Bound::from_borrowed_ptr(py, class).cast_into_unchecked::<PyType>();
+        let name = Bound::from_borrowed_ptr(py, *args);
+        let value = (ARGUMENTS == 2).then(|| Bound::from_borrowed_ptr(py, *args.add(1)));
+        let written = check_class_write(&class, &name)
+            .and_then(|()| next_setattr(&class, &name, value.as_ref()));
+        match written {
+            Ok(()) => ffi::Py_NewRef(ffi::Py_None()),
+            Err(error) => {
+                error.restore(py);
+                std::ptr::null_mut()
+            }
+        }
+    }
+}
+
+/// Compartment code writes only to classes its compartment built, and never under a dunder
+/// or hidden-edge name: those change how the class behaves (its operators, hash, pattern
+/// matching, hooks, `mro`), which a class body says once, not what it holds. The host
+/// writes as it likes.
+fn check_class_write(class: &Bound<'_, PyType>, name: &Bound<'_, PyAny>) -> PyResult<()> {
+    let writer = audit::builtins_compartment();
+    let own = match (builder_of(class), &writer) {
+        (Some(builder), Some(writer)) => Arc::ptr_eq(&builder, writer),
+        (None, Some(writer)) => is_being_built_by(class, writer)?,
+        (_, None) => false,
+    };
+    if !own && !audit::compartment_code_is_running() {
+        return Ok(());
+    }
+    let class_name = class.name()?;
+    let Ok(name) = name.cast::<PyString>() else {
+        // `type` refuses it in its own words.
+        return Ok(());
+    };
+    let name = name.to_str()?;
+    if !own {
+        return Err(CapabilityError::new_err(format!(
+            "writing {class_name}.{name} is refused in a compartment: the class was built by \
+             another compartment or the host, which would see the change; a compartment \
+             writes only to classes it built"
+        )));
+    }
+    if is_dunder(name) || hidden_edge(name).is_some() {
+        return Err(CapabilityError::new_err(format!(
+            "writing {class_name}.{name} is refused in a compartment: a dunder or hidden-edge \
+             name changes how the class behaves; define it in the class body"
+        )));
+    }
+    Ok(())
+}
+
+/// Sets (or, without a value, deletes) the attribute as the metaclass after ours along the
+/// MRO does: `type` itself, or a combined metaclass's other base (`EnumType` refuses to
+/// reassign members).
+fn next_setattr(
+    class: &Bound<'_, PyType>,
+    name: &Bound<'_, PyAny>,
+    value: Option<&Bound<'_, PyAny>>,
+) -> PyResult<()> {
+    let py = class.py();
+    let ours = compartment_class(py)?;
+    let metaclass = class.get_type();
+    if metaclass.is(ours) {
+        let value = value.map_or(std::ptr::null_mut(), Bound::as_ptr);
+        // SAFETY: `type`'s own tp_setattro (always set, never changed) on a live type
+        // object, with the GIL held.
+        let status = unsafe {
+            let setattro = ffi::PyType_Type.tp_setattro.expect("type has tp_setattro");
+            setattro(class.as_ptr(), name.as_ptr(), value)
+        };
+        return match status {
+            0 => Ok(()),
+            _ => Err(PyErr::fetch(py)),
+        };
+    }
+    let method = if value.is_some() {
+        "__setattr__"
+    } else {
+        "__delattr__"
+    };
+    let mut after_ours = false;
+    for base in metaclass.mro().iter() {
+        if !after_ours {
+            after_ours = base.is(ours);
+            continue;
+        }
+        let own = base.cast::<PyType>()?.getattr("__dict__")?;
+        if let Ok(found) = own.get_item(method) {
+            match value {
+                Some(value) => found.call1((class, name, value))?,
+                None => found.call1((class, name))?,
+            };
+            return Ok(());
+        }
+    }
+    // `type` follows CompartmentClass in the MRO of every metaclass derived from it.
+    Err(PyTypeError::new_err(format!(
+        "the metaclass {} has no {method} after CompartmentClass",
+        metaclass.name()?
+    )))
+}
+
+/// The compartment that built each class (the `Arc` of its builtins' registration, which no
+/// other compartment's shares, even at the same address), by the class's address, with a
+/// weak reference that tells a live entry from one whose class died and left its address to
+/// another.
+struct Builder {
+    class: Py<PyWeakrefReference>,
+    compartment: Arc<str>,
+}
+
+static BUILDERS: Mutex<Option<AddressMap<usize, Builder>>> = Mutex::new(None);
+
+/// Entries before the next sweep of the dead ones.
+static SWEEP_AT: AtomicUsize = AtomicUsize::new(1024);
+
+fn builders() -> MutexGuard<'static, Option<AddressMap<usize, Builder>>> {
+    BUILDERS.lock().unwrap_or_else(|poison| poison.into_inner())
+}
+
+fn record_builder(class: &Bound<'_, PyType>, compartment: Arc<str>) -> PyResult<()> {
+    let entry = Builder {
+        class: PyWeakrefReference::new(class)?.unbind(),
+        compartment,
+    };
+    // Dropped once the lock is released: a finalizer may come back here.
+    let mut dead = Vec::new();
+    {
+        let mut map = builders();
+        let map = map.get_or_insert_with(AddressMap::default);
+        dead.extend(map.insert(class.as_ptr() as usize, entry));
+        if map.len() >= SWEEP_AT.load(Relaxed) {
+            let addresses: Vec<usize> = map
+                .iter()
+                .filter(|(_, builder)| builder.class.bind(class.py()).upgrade().is_none())
+                .map(|(address, _)| *address)
+                .collect();
+            dead.extend(addresses.iter().filter_map(|address| map.remove(address)));
+            SWEEP_AT.store((map.len() * 2).max(1024), Relaxed);
+        }
+    }
+    drop(dead);
+    Ok(())
+}
+
+/// The compartment that built `class`, if one did.
+fn builder_of(class: &Bound<'_, PyType>) -> Option<Arc<str>> {
+    let map = builders();
+    let builder = map.as_ref()?.get(&(class.as_ptr() as usize))?;
+    let alive = builder.class.bind(class.py()).upgrade()?;
+    alive.is(class).then(|| Arc::clone(&builder.compartment))
+}
+
+/// A class statement running on this thread: its compartment, and the class's name and bases.
+struct Statement {
+    compartment: Arc<str>,
+    name: Py<PyAny>,
+    bases: Py<PyAny>,
+}
+
+thread_local! {
+    /// The class statements running on this thread, innermost last. A class is recorded
+    /// once it exists, but its own `__set_name__` and `__init_subclass__` hooks run before
+    /// that, and may write to it.
+    static BUILDING: RefCell<Vec<Statement>> = const { RefCell::new(Vec::new()) };
+}
+
+/// Runs `build`, the creation of a class by a class statement, as a statement in progress.
+fn building<T>(statement: Statement, build: impl FnOnce() -> T) -> T {
+    BUILDING.with(|building| building.borrow_mut().push(statement));
+    let built = build();
+    let statement = BUILDING.with(|building| building.borrow_mut().pop());
+    drop(statement);
+    built
+}
+
+/// Whether `class`, which no compartment has recorded, is the class the innermost class
+/// statement on this thread is creating, for `writer`'s compartment.
+fn is_being_built_by(class: &Bound<'_, PyType>, writer: &Arc<str>) -> PyResult<bool> {
+    let py = class.py();
+    let Some((name, bases)) = BUILDING.with(|building| {
+        building
+            .borrow()
+            .last()
+            .filter(|statement| Arc::ptr_eq(&statement.compartment, writer))
+            .map(|statement| (statement.name.clone_ref(py), statement.bases.clone_ref(py)))
+    }) else {
+        return Ok(false);
+    };
+    if !class.name()?.as_any().eq(name.bind(py))? {
+        return Ok(false);
+    }
+    let expected: Vec<Bound<'_, PyAny>> = bases.bind(py).try_iter()?.collect::<PyResult<_>>()?;
+    let actual = class.getattr("__bases__")?.cast_into::<PyTuple>()?;
+    let same = if expected.is_empty() {
+        actual.len() == 1 && actual.get_item(0)?.is(py.get_type::<PyAny>())
+    } else {
+        actual.len() == expected.len()
+            && actual
+                .iter()
+                .zip(&expected)
+                .all(|(one, other)| one.is(other))
+    };
+    Ok(same)
 }
 
 /// What reading `name` on `class` gives untrusted code, `value` being what `type` gives: a
@@ -219,6 +603,13 @@ impl CheckedMethod {
         Ok(self.function.bind(py).getattr("__qualname__")?.unbind())
     }
 
+    /// As the function's, so that `abc` still finds the abstract methods of a class whose
+    /// `__dict__` it reads.
+    #[getter]
+    fn __isabstractmethod__(&self, py: Python<'_>) -> PyResult<bool> {
+        is_abstract(self.function.bind(py))
+    }
+
     fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
         Ok(format!("<checked method {}>", self.qualname(py)?))
     }
@@ -234,6 +625,14 @@ impl CheckedMethod {
 
     fn qualname(&self, py: Python<'_>) -> PyResult<String> {
         self.function.bind(py).getattr("__qualname__")?.extract()
+    }
+}
+
+/// `getattr(value, "__isabstractmethod__", False)`, as `abc` asks it.
+fn is_abstract(value: &Bound<'_, PyAny>) -> PyResult<bool> {
+    match value.getattr_opt("__isabstractmethod__")? {
+        Some(flag) => flag.is_truthy(),
+        None => Ok(false),
     }
 }
 
@@ -264,6 +663,11 @@ impl PropertyView {
     #[getter]
     fn fdel(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
         self.accessor(py, "fdel")
+    }
+
+    #[getter]
+    fn __isabstractmethod__(&self, py: Python<'_>) -> PyResult<bool> {
+        is_abstract(self.property.bind(py))
     }
 
     fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
@@ -430,11 +834,102 @@ pub(crate) fn build_class<'py>(
         })?),
     };
     let metaclass = derive_metaclass(name, explicit, &resolve_bases(bases)?)?;
-    keywords.set_item("metaclass", metaclass)?;
+    let factory = ClassFactory {
+        metaclass: metaclass.unbind(),
+        // The frame running the class statement is the innermost one.
+        compartment: audit::builtins_compartment(),
+    };
+    keywords.set_item("metaclass", factory)?;
     let real = host(py)?.builtins.bind(py).getattr("__build_class__")?;
     let mut arguments = vec![function.clone(), name.clone()];
     arguments.extend(bases.iter());
     real.call(PyTuple::new(py, arguments)?, Some(&keywords))
+}
+
+/// What the real `__build_class__` gets as the metaclass: the derived metaclass, behind a
+/// check of the namespace the class body filled, before the class exists.
+#[pyclass(frozen, module = "ocapy", name = "class_factory")]
+struct ClassFactory {
+    metaclass: Py<PyType>,
+    /// The compartment whose class statement this is.
+    compartment: Option<Arc<str>>,
+}
+
+#[pymethods]
+impl ClassFactory {
+    fn __traverse__(&self, visit: PyVisit<'_>) -> Result<(), PyTraverseError> {
+        visit.call(&self.metaclass)
+    }
+
+    #[pyo3(signature = (name, bases, **keywords))]
+    fn __prepare__<'py>(
+        &self,
+        py: Python<'py>,
+        name: &Bound<'py, PyAny>,
+        bases: &Bound<'py, PyAny>,
+        keywords: Option<&Bound<'py, PyDict>>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        self.metaclass
+            .bind(py)
+            .call_method("__prepare__", (name, bases), keywords)
+    }
+
+    #[pyo3(signature = (name, bases, namespace, **keywords))]
+    fn __call__<'py>(
+        &self,
+        py: Python<'py>,
+        name: &Bound<'py, PyAny>,
+        bases: &Bound<'py, PyAny>,
+        namespace: &Bound<'py, PyAny>,
+        keywords: Option<&Bound<'py, PyDict>>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let metaclass = self.metaclass.bind(py);
+        for hook in INSTANCE_CHECK_HOOKS {
+            if namespace_entry(namespace, hook)?.is_some() {
+                return Err(CapabilityError::new_err(format!(
+                    "class {name} defines {hook}, which is refused in a compartment: \
+                     isinstance and issubclass call it with the objects and classes they are \
+                     asked about, raw, from host code too; test for the methods you need, or \
+                     subclass explicitly"
+                )));
+            }
+        }
+        if let Some(match_args) = namespace_entry(namespace, "__match_args__")? {
+            check_match_args(name, &match_args)?;
+        }
+        let build = || metaclass.call((name, bases, namespace), keywords);
+        let Some(compartment) = &self.compartment else {
+            return build();
+        };
+        let statement = Statement {
+            compartment: Arc::clone(compartment),
+            name: name.clone().unbind(),
+            bases: bases.clone().unbind(),
+        };
+        let class = building(statement, build)?;
+        if let Ok(made) = class.cast::<PyType>() {
+            record_builder(made, Arc::clone(compartment))?;
+        }
+        Ok(class)
+    }
+}
+
+/// `namespace[key]`, if the class body bound it. The namespace is a dict, or what the
+/// metaclass's `__prepare__` made (`EnumType`'s is a dict too).
+fn namespace_entry<'py>(
+    namespace: &Bound<'py, PyAny>,
+    key: &str,
+) -> PyResult<Option<Bound<'py, PyAny>>> {
+    match namespace.cast::<PyDict>() {
+        Ok(dict) => dict.get_item(key),
+        Err(_) => {
+            let mapping = namespace.cast::<PyMapping>()?;
+            match mapping.contains(key)? {
+                true => Ok(Some(mapping.get_item(key)?)),
+                false => Ok(None),
+            }
+        }
+    }
 }
 
 /// The bases the class will have: `__mro_entries__` applied, as `types.resolve_bases` does.

@@ -1,0 +1,477 @@
+"""Class machinery in a compartment: what CPython reads by string and hands to class hooks.
+
+Positional class patterns read the attributes ``__match_args__`` names; ``isinstance`` and
+``issubclass`` call ``__instancecheck__``/``__subclasscheck__``/``__subclasshook__`` with raw
+objects, from host code too; class writes change what everyone holding the class sees. Each
+technique is tried as a plugin reaching for a canary of the host, through the verifier and
+through the runtime alone (``_run_unverified``), and the legitimate uses keep working.
+"""
+
+from __future__ import annotations
+
+import collections.abc
+import enum
+import json
+import typing
+from typing import Any
+
+import pytest
+from escape_corpus import ESCAPES_DIR
+
+import ocapy
+from ocapy import CapabilityError, Compartment, VerificationError, _native
+
+CANARY = "canary: the host's module globals"
+
+
+def host_function() -> str:
+    """A host function: its ``__globals__`` holds the canary."""
+    return "host"
+
+
+def run_unverified(compartment: Compartment, source: str) -> Any:
+    return _native._run_unverified(compartment, source, filename="unverified.py")
+
+
+def facades() -> Compartment:
+    return Compartment(
+        grants={"target": ocapy.raw(host_function)},
+        modules={"json": json, "typing": typing, "enum": enum},
+    )
+
+
+def rule_codes(source: str) -> set[str]:
+    with pytest.raises(VerificationError) as raised:
+        facades().run(source)
+    return {diagnostic.code for diagnostic in raised.value.diagnostics}
+
+
+YES_TO_EVERYTHING = """
+import json
+import typing
+
+
+class Anything(typing.Hashable):
+    __match_args__ = ({name!r},)
+
+    @classmethod
+    def __subclasshook__(cls, other):
+        return True
+
+
+def steal(subject):
+    match subject:
+        case Anything(found):
+            return found
+"""
+
+# Names a positional pattern would read: hidden edges and private attributes.
+REFUSED_NAMES = ["__globals__", "__self__", "tb_next", "gi_frame", "f_globals", "__dict__", "_secret"]
+
+
+@pytest.mark.parametrize("name", REFUSED_NAMES)
+def test_the_issue_attack_fails_verification(name: str) -> None:
+    assert {"OC603", "OC604", "OC605"} <= rule_codes(YES_TO_EVERYTHING.format(name=name))
+
+
+@pytest.mark.parametrize("name", REFUSED_NAMES)
+def test_the_runtime_alone_refuses_the_hook_and_the_match_args(name: str) -> None:
+    with pytest.raises(CapabilityError, match="__subclasshook__"):
+        run_unverified(facades(), YES_TO_EVERYTHING.format(name=name))
+    without_hook = YES_TO_EVERYTHING.format(name=name).replace("    @classmethod\n", "")
+    without_hook = without_hook.replace(
+        "    def __subclasshook__(cls, other):\n        return True\n", ""
+    )
+    with pytest.raises(CapabilityError, match="__match_args__"):
+        run_unverified(facades(), without_hook)
+
+
+MATCH_ARGS_WRITTEN_LATER = """
+class Anything:
+    __match_args__ = ("name",)
+
+
+def widen():
+    Anything.__match_args__ = ("__globals__",)
+
+
+def steal(subject):
+    match subject:
+        case Anything(found):
+            return found
+"""
+
+
+def test_match_args_assigned_after_the_class_statement_is_refused() -> None:
+    plugin = run_unverified(facades(), MATCH_ARGS_WRITTEN_LATER)
+    with pytest.raises(CapabilityError, match="dunder"):
+        plugin.widen()
+    # The verifier sees the write: a dunder of another object than `self`.
+    assert "OC101" in rule_codes(MATCH_ARGS_WRITTEN_LATER)
+
+
+INHERITED_MATCH_ARGS = """
+class Mine(base):
+    pass
+
+
+def steal(subject):
+    match subject:
+        case Mine(found):
+            return found
+
+
+def steal_from_mine():
+    return steal(Mine())
+"""
+
+
+class HostRecord:
+    """A host class whose ``__match_args__`` names a private attribute."""
+
+    __match_args__ = ("_secret",)
+
+    def __init__(self) -> None:
+        self._secret = CANARY
+
+
+def test_match_args_inherited_from_a_host_class_is_refused_when_read() -> None:
+    compartment = Compartment(grants={"base": ocapy.raw(HostRecord)})
+    plugin = run_unverified(compartment, INHERITED_MATCH_ARGS)
+    # An instance of a host class is no `Mine`: nothing is read.
+    assert plugin.steal(HostRecord()) is None
+    # A `Mine` holds private state the host's `__init__` set.
+    with pytest.raises(CapabilityError, match="_secret"):
+        plugin.steal_from_mine()
+    # Statically, `Mine` has no `__match_args__` of its own: its names are unknown.
+    with pytest.raises(VerificationError, match="OC603"):
+        compartment.run(INHERITED_MATCH_ARGS)
+
+
+class Unhashable:
+    __hash__ = None  # type: ignore[assignment]
+
+
+HOOK_ADDED_LATER = """
+import typing
+
+
+class Anything(typing.Hashable):
+    __match_args__ = ("name",)
+
+
+def say_yes(cls, other):
+    return True
+
+
+def widen():
+    Anything.__subclasshook__ = say_yes
+
+
+def matches(subject):
+    return isinstance(subject, Anything)
+"""
+
+
+def test_a_hook_assigned_after_the_class_statement_is_refused() -> None:
+    plugin = run_unverified(facades(), HOOK_ADDED_LATER)
+    with pytest.raises(CapabilityError, match="dunder"):
+        plugin.widen()
+    assert plugin.matches(Unhashable()) is False
+
+
+HOOK_FROM_INIT_SUBCLASS = """
+class Base:
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        cls.__instancecheck__ = lambda self, other: True
+
+
+class Child(Base):
+    pass
+"""
+
+
+def test_a_hook_set_by_init_subclass_is_refused() -> None:
+    with pytest.raises(CapabilityError, match="__instancecheck__"):
+        run_unverified(facades(), HOOK_FROM_INIT_SUBCLASS)
+
+
+# The corpus entry: a hook the host's own `isinstance` would call.
+SPY = (ESCAPES_DIR / "ocapy_subclasshook_host_isinstance.py").read_text(encoding="utf-8")
+
+
+def test_the_host_isinstance_never_calls_a_plugin_hook() -> None:
+    assert "OC604" in rule_codes(SPY)
+    with pytest.raises(CapabilityError, match="__subclasshook__"):
+        run_unverified(facades(), SPY)
+    # Nothing of the plugin was left registered under the host's ABC.
+    assert not isinstance(Unhashable(), collections.abc.Hashable)
+    assert "Spy" not in {scls.__name__ for scls in collections.abc.Hashable.__subclasses__()}
+
+
+@pytest.mark.parametrize(
+    "entries", ["[\"x\"]", "(\"x\", 1)", "(Name(\"x\"),)"], ids=["list", "not-a-str", "str-subclass"]
+)
+def test_match_args_must_be_a_tuple_of_exact_strings(entries: str) -> None:
+    source = f"class Name(str):\n    pass\n\nclass Point:\n    __match_args__ = {entries}\n"
+    with pytest.raises(CapabilityError, match="__match_args__"):
+        run_unverified(facades(), source)
+
+
+# --- what keeps working -------------------------------------------------------------------
+
+PATTERNS = """
+import json
+import enum
+
+
+class Point:
+    __match_args__ = ("x", "y")
+
+    def __init__(self, x, y):
+        self.x = x
+        self.y = y
+
+
+class Colour(enum.Enum):
+    RED = 1
+    GREEN = 2
+
+
+def describe(subject):
+    match subject:
+        case Point(0, y):
+            return f"on the y axis at {y}"
+        case Point(x, y=0):
+            return f"on the x axis at {x}"
+        case int(n) | float(n):
+            return f"number {n}"
+        case str(text):
+            return f"text {text}"
+        case [first, *rest]:
+            return f"list from {first}"
+        case {"key": value}:
+            return f"mapping with {value}"
+        case json.JSONDecodeError(msg=message):
+            return f"json error {message}"
+        case Colour.RED:
+            return "red"
+    return "other"
+
+
+def run():
+    return [
+        describe(Point(0, 5)),
+        describe(Point(3, 0)),
+        describe(4),
+        describe("hi"),
+        describe([1, 2]),
+        describe({"key": 1}),
+        describe(json.JSONDecodeError("bad", "{", 0)),
+        describe(Colour.RED),
+    ]
+"""
+
+PATTERNS_SEEN = [
+    "on the y axis at 5",
+    "on the x axis at 3",
+    "number 4",
+    "text hi",
+    "list from 1",
+    "mapping with 1",
+    "json error bad",
+    "red",
+]
+
+
+def test_pattern_matching_keeps_working_verified_and_unverified() -> None:
+    assert facades().run(PATTERNS).run() == PATTERNS_SEEN
+    assert run_unverified(facades(), PATTERNS).run() == PATTERNS_SEEN
+
+
+CLASSES = """
+import enum
+
+
+class Registry:
+    members = []
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        cls.registered = True
+        Registry.members.append(cls.__name__)
+
+
+class Plugin(Registry):
+    _count = 0
+
+    @classmethod
+    def made(cls):
+        cls._count += 1
+        return cls._count
+
+
+class Colour(enum.Enum):
+    RED = 1
+
+
+def run():
+    Plugin.label = "set after the class statement"
+    Plugin().made()
+    count = Plugin().made()
+    del Plugin.label
+    try:
+        Colour.RED = 2
+    except AttributeError:
+        reassigned = False
+    else:
+        reassigned = True
+    Colour.note = "not a member"
+    return Registry.members, Plugin.registered, count, hasattr(Plugin, "label"), reassigned
+"""
+
+
+def test_class_attributes_of_the_plugin_s_own_classes_keep_working() -> None:
+    expected = (["Plugin"], True, 2, False, False)
+    assert facades().run(CLASSES).run() == expected
+    assert run_unverified(facades(), CLASSES).run() == expected
+
+
+DUNDER_WRITE = """
+class Point:
+    pass
+
+
+def rewrite():
+    Point.__eq__ = lambda self, other: True
+"""
+
+
+def test_dunder_writes_to_the_plugin_s_own_class_are_refused() -> None:
+    plugin = run_unverified(facades(), DUNDER_WRITE)
+    with pytest.raises(CapabilityError, match="dunder"):
+        plugin.rewrite()
+
+
+# --- writes: another compartment and the host see the class unchanged ---------------------
+
+OWNER = """
+class Shared:
+    limit = 10
+
+
+give(Shared)
+
+
+def bump():
+    Shared.limit += 1
+    return Shared.limit
+"""
+
+INTRUDER = """
+def rewrite():
+    shared.limit = 0
+
+
+def remove():
+    del shared.limit
+
+
+def add():
+    shared.extra = "planted"
+"""
+
+
+def test_a_second_compartment_cannot_write_a_class_it_did_not_build() -> None:
+    handed: list[type] = []
+    owner = Compartment(grants={"give": ocapy.raw(handed.append)})
+    plugin = owner.run(OWNER)
+    (shared,) = handed
+    intruder = Compartment(grants={"shared": ocapy.raw(shared)}).run(INTRUDER)
+    for attempt in (intruder.rewrite, intruder.remove, intruder.add):
+        with pytest.raises(CapabilityError, match="another compartment or the host"):
+            attempt()
+    # The host and the owner see it unchanged, and the owner still writes its own class.
+    assert shared.limit == 10
+    assert not hasattr(shared, "extra")
+    assert plugin.bump() == 11
+    # The host writes as it likes.
+    shared.limit = 3
+    assert plugin.bump() == 4
+
+
+def test_the_intruder_is_refused_by_the_runtime_alone_too() -> None:
+    handed: list[type] = []
+    run_unverified(Compartment(grants={"give": ocapy.raw(handed.append)}), OWNER)
+    (shared,) = handed
+    intruder = run_unverified(Compartment(grants={"shared": ocapy.raw(shared)}), INTRUDER)
+    with pytest.raises(CapabilityError):
+        intruder.rewrite()
+    assert shared.limit == 10
+
+
+# --- a class's namespace: what `cls.__dict__` hands out ------------------------------------
+
+RAW_FUNCTIONS = """
+class Base:
+    seen = []
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        Base.seen.append(cls.__dict__["reveal"])
+
+
+class Vault(Base):
+    def __init__(self):
+        self._secret = "the vault's own"
+
+    def reveal(self):
+        return self._secret
+
+
+def steal(victim):
+    return Base.seen[0](victim)
+
+
+def own():
+    return Base.seen[0](Vault())
+"""
+
+
+@pytest.mark.parametrize("verified", [True, False], ids=["verified", "unverified"])
+def test_a_class_namespace_hands_out_checked_methods(verified: bool) -> None:
+    compartment = facades()
+    plugin = compartment.run(RAW_FUNCTIONS) if verified else run_unverified(compartment, RAW_FUNCTIONS)
+    with pytest.raises(TypeError, match="needs an instance of Vault"):
+        plugin.steal(HostRecord())
+    assert plugin.own() == "the vault's own"
+
+
+ABSTRACT = """
+import typing
+
+
+class Incomplete(typing.Iterable):
+    pass
+
+
+class Complete(typing.Iterable):
+    def __iter__(self):
+        return iter([1, 2])
+
+
+def make_incomplete():
+    return Incomplete()
+
+
+def listed():
+    return list(Complete())
+"""
+
+
+def test_abstract_methods_of_a_compartment_class_are_still_abstract() -> None:
+    plugin = facades().run(ABSTRACT)
+    with pytest.raises(TypeError, match="abstract"):
+        plugin.make_incomplete()
+    assert plugin.listed() == [1, 2]
