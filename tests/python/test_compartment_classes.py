@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import collections.abc
 import enum
+import itertools
 import json
 import typing
 from typing import Any
@@ -351,6 +352,36 @@ def rewrite():
 def test_dunder_writes_to_the_plugin_s_own_class_are_refused() -> None:
     plugin = run_unverified(facades(), DUNDER_WRITE)
     with pytest.raises(CapabilityError, match="dunder"):
+        plugin.rewrite()
+
+
+def host_setattr(owner: Any, name: str, value: Any) -> None:
+    """Host code that writes whatever it is asked to."""
+    setattr(owner, name, value)
+
+
+DRIVEN_WRITE = """
+import itertools
+
+class Mine:
+    pass
+
+def rewrite():
+    list(itertools.starmap(write, [(Mine, "__match_args__", ("__globals__",))]))
+    return Mine.__match_args__
+"""
+
+
+def test_host_code_the_plugin_drives_cannot_write_a_dunder_either() -> None:
+    # Handed over raw, the host function runs on the plugin's behalf (only a call into a
+    # sealed grant runs with the host's authority), so its write is judged as the plugin's.
+    raw = Compartment(grants={"write": ocapy.raw(host_setattr)}, modules={"itertools": itertools})
+    with pytest.raises(CapabilityError, match="dunder"):
+        run_unverified(raw, DRIVEN_WRITE).rewrite()
+    granted = Compartment(grants={"write": host_setattr}, modules={"itertools": itertools})
+    plugin = run_unverified(granted, DRIVEN_WRITE)
+    # The host wrote it; the plugin's pattern reads are still refused such a name.
+    with pytest.raises(CapabilityError, match='"__globals__" is private'):
         plugin.rewrite()
 
 

@@ -1,17 +1,23 @@
-//! The backstop: a process-wide PEP 578 audit hook that refuses audited operations whose
-//! innermost Python frame is compartment code.
+//! The backstop: a process-wide PEP 578 audit hook that refuses audited operations made on a
+//! compartment's behalf.
 //!
 //! A frame is compartment code when its builtins dict is a compartment's builtins or its
 //! globals dict is the namespace of a module a compartment loaded. Both are checked: code
 //! that (unverified) rebinds `__builtins__` in its globals gets functions with other builtins,
 //! but it cannot give them other globals without `exec`, which is itself audited.
 //!
-//! Host functions a plugin calls run in host frames and keep their authority: that is the
-//! capability model. So does a C function a host grants raw (`open`, `time.sleep` ...) not:
-//! it has no frame, its caller is the plugin, and its event is refused. A host grants such
-//! authority through a function of its own.
+//! An event is made on a compartment's behalf when its innermost Python frame is compartment
+//! code, and also when host code runs that compartment code drives: a stdlib generator of a
+//! facade pulling from a plugin iterator, a loader method the plugin reached, a host function
+//! calling a plugin callback. The hook walks the thread's stack outwards from the innermost
+//! frame: host frames inside a compartment frame run on its behalf, unless an explicit call
+//! from that compartment frame into a sealed host object (a grant) lies between. Such a
+//! call runs with the host's authority, and so do the host functions it calls: that is the
+//! capability model. A C function granted, raw or sealed (`open`, `time.sleep` ...), has no
+//! frame of its own: the plugin's frame is innermost and its event is refused. A host
+//! grants such authority through a Python function of its own.
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::ffi::{CStr, c_char, c_int, c_void};
 use std::sync::{Arc, Once, RwLock};
 
@@ -33,6 +39,13 @@ const ALLOWED_EVENTS: &[&str] = &[
     "sys.unraisablehook",
     // Waiting through a sleep function the host granted.
     "time.sleep",
+];
+
+/// The events through which code gets a frame, by the name of the `sys` function that
+/// raises each.
+const FRAME_EVENTS: &[(&str, &str)] = &[
+    ("sys._getframe", "_getframe"),
+    ("sys._getframemodulename", "_getframemodulename"),
 ];
 
 /// The compartment (its name, for messages) of each registered dict, by address.
@@ -66,6 +79,12 @@ impl Drop for Registration {
 }
 
 thread_local! {
+    /// The innermost frame (as an address) that called a sealed host object and waits for
+    /// it to return: host code that runs inside such a call has the host's authority. Only
+    /// the innermost matters, as the stack walk stops at the first such frame or compartment
+    /// frame; outer ones are kept by the [`HostCall`] guards.
+    static HOST_CALLER: Cell<usize> = const { Cell::new(0) };
+
     /// The file name of the module the compartment itself is compiling on this thread, for a
     /// plugin's import: the compile is ocapy's, although the innermost Python frame is the
     /// plugin's. Only that one `compile` event is let through: a finalizer of plugin code
@@ -80,6 +99,32 @@ pub(crate) fn compiling<T>(filename: &str, compile: impl FnOnce() -> T) -> T {
     let result = compile();
     COMPILING.with(|current| current.replace(outer));
     result
+}
+
+/// A call from the current frame into a sealed host object, for as long as it lives: the
+/// host code the call runs has the host's authority (see the module's documentation).
+pub(crate) struct HostCall {
+    outer_caller: usize,
+}
+
+impl HostCall {
+    #[inline]
+    pub(crate) fn enter() -> HostCall {
+        // SAFETY: called with the GIL held (from a sealed object's call); the frame is
+        // borrowed and only remembered as an address, which stays its own while the frame
+        // waits for this call.
+        let caller = unsafe { ffi::PyEval_GetFrame() } as usize;
+        HostCall {
+            outer_caller: HOST_CALLER.replace(caller),
+        }
+    }
+}
+
+impl Drop for HostCall {
+    #[inline]
+    fn drop(&mut self) {
+        HOST_CALLER.set(self.outer_caller);
+    }
 }
 
 /// Whether the event is the compile of the module [`compiling`] announced.
@@ -134,9 +179,23 @@ fn install(py: Python<'_>) -> PyResult<()> {
     result
 }
 
-/// Whether the innermost Python frame is compartment code.
-pub(super) fn compartment_code_is_running() -> bool {
-    innermost_compartment().is_some()
+/// Whether the code of the innermost Python frame names `function` itself: host code that
+/// asks for a frame (`typing.TypeVar` and `collections.namedtuple` read their caller's
+/// module name so) rather than a C callable driven from its frame (`itertools.starmap`
+/// calling a frame getter the plugin holds).
+fn innermost_code_names(py: Python<'_>, function: &str) -> bool {
+    // SAFETY: GIL held (the audit hook); the frame is borrowed, and `PyFrame_GetCode`
+    // returns a new reference, owned by the `Bound`.
+    let code = unsafe {
+        let frame = ffi::PyEval_GetFrame();
+        if frame.is_null() {
+            return false;
+        }
+        Bound::from_owned_ptr(py, ffi::PyFrame_GetCode(frame).cast())
+    };
+    code.getattr("co_names")
+        .and_then(|names| names.contains(function))
+        .unwrap_or(false)
 }
 
 /// The compartment whose builtins the innermost Python frame runs with, if any: its
@@ -150,20 +209,100 @@ pub(super) fn builtins_compartment() -> Option<Arc<str>> {
 
 /// The compartment whose code runs in the innermost Python frame, if any.
 fn innermost_compartment() -> Option<Arc<str>> {
-    let registry = REGISTRY.read().unwrap_or_else(|poison| poison.into_inner());
-    let registry = registry.as_ref()?;
     // SAFETY: called from the audit hook, with the GIL held. Both return borrowed references
     // (builtins: the interpreter's when no frame runs; globals: NULL when no frame runs) that
     // are only compared as addresses.
     let (builtins, globals) = unsafe { (ffi::PyEval_GetBuiltins(), ffi::PyEval_GetGlobals()) };
+    compartment_of(builtins as usize, globals as usize)
+}
+
+/// The compartment that registered either dict, given as addresses. The lock is held only
+/// here, never while Python code can run: a collection that drops a compartment takes it
+/// to write.
+fn compartment_of(builtins: usize, globals: usize) -> Option<Arc<str>> {
+    let registry = REGISTRY.read().unwrap_or_else(|poison| poison.into_inner());
+    let registry = registry.as_ref()?;
     registry
-        .get(&(builtins as usize))
-        .or_else(|| registry.get(&(globals as usize)))
+        .get(&builtins)
+        .or_else(|| registry.get(&globals))
         .map(Arc::clone)
 }
 
+/// The compartment on whose behalf the thread runs: that of the innermost frame, else of the
+/// first compartment frame outwards unless a call into a sealed host object lies between
+/// (see the module's documentation).
+pub(super) fn acting_compartment() -> Option<Arc<str>> {
+    if let Some(compartment) = innermost_compartment() {
+        return Some(compartment);
+    }
+    let host_caller = HOST_CALLER.get();
+    // SAFETY: GIL held (the audit hook). `PyEval_GetFrame` returns a borrowed frame;
+    // each `PyFrame_GetBack` a new reference (it may allocate, and so collect), released
+    // once the next one is held.
+    unsafe {
+        let mut frame = ffi::PyEval_GetFrame();
+        let mut held: *mut ffi::PyFrameObject = std::ptr::null_mut();
+        let mut found = None;
+        while !frame.is_null() {
+            if frame as usize == host_caller {
+                break;
+            }
+            if let Some(compartment) = frame_compartment(frame) {
+                found = Some(compartment);
+                break;
+            }
+            let back = ffi::PyFrame_GetBack(frame);
+            if !held.is_null() {
+                ffi::Py_DECREF(held.cast());
+            }
+            (held, frame) = (back, back);
+        }
+        if !held.is_null() {
+            ffi::Py_DECREF(held.cast());
+        }
+        found
+    }
+}
+
+/// The compartment whose code `frame` runs, if any.
+///
+/// # Safety
+/// The GIL is held and `frame` is a live frame.
+unsafe fn frame_compartment(frame: *mut ffi::PyFrameObject) -> Option<Arc<str>> {
+    // SAFETY: the caller's contract. On 3.11+ the getters return new references, released
+    // at once (the frame keeps the dicts alive: only the addresses are compared); on 3.10
+    // the frame object holds them in its public fields.
+    let (builtins, globals) = unsafe {
+        #[cfg(Py_3_11)]
+        {
+            let builtins = ffi::PyFrame_GetBuiltins(frame);
+            let globals = ffi::PyFrame_GetGlobals(frame);
+            ffi::Py_XDECREF(builtins);
+            ffi::Py_XDECREF(globals);
+            (builtins as usize, globals as usize)
+        }
+        #[cfg(not(Py_3_11))]
+        {
+            let frame = frame.cast::<Frame310>();
+            ((*frame).f_builtins as usize, (*frame).f_globals as usize)
+        }
+    };
+    compartment_of(builtins, globals)
+}
+
+/// The head of CPython 3.10's `PyFrameObject`, whose fields are public in that version.
+#[cfg(not(Py_3_11))]
+#[repr(C)]
+struct Frame310 {
+    ob_base: ffi::PyVarObject,
+    f_back: *mut ffi::PyObject,
+    f_code: *mut ffi::PyObject,
+    f_builtins: *mut ffi::PyObject,
+    f_globals: *mut ffi::PyObject,
+}
+
 unsafe extern "C" fn hook(event: *const c_char, args: *mut ffi::PyObject, _: *mut c_void) -> c_int {
-    let Some(compartment) = innermost_compartment() else {
+    let Some(compartment) = acting_compartment() else {
         return 0;
     };
     // SAFETY: CPython passes a NUL-terminated event name and a tuple of arguments, and calls
@@ -176,6 +315,13 @@ unsafe extern "C" fn hook(event: *const c_char, args: *mut ffi::PyObject, _: *mu
         )
     };
     if allowed(&event) || is_our_compile(&event, &args) {
+        return 0;
+    }
+    // Host code, driven by a compartment, that asks for a frame itself.
+    let frame_getter = FRAME_EVENTS.iter().find(|(name, _)| *name == event);
+    if frame_getter.is_some_and(|(_, function)| {
+        innermost_compartment().is_none() && innermost_code_names(args.py(), function)
+    }) {
         return 0;
     }
     CapabilityError::new_err(format!(

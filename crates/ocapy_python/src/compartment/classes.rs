@@ -265,20 +265,25 @@ unsafe extern "C" fn class_write<const ARGUMENTS: isize>(
     }
 }
 
-/// Compartment code writes only to classes its compartment built, and never under a dunder
-/// or hidden-edge name: those change how the class behaves (its operators, hash, pattern
-/// matching, hooks, `mro`), which a class body says once, not what it holds. The host
-/// writes as it likes.
+/// Code acting for a compartment writes only to classes that compartment built, and never
+/// under a dunder or hidden-edge name: those change how the class behaves (its operators,
+/// hash, pattern matching, hooks, `mro`), which a class body says once, not what it holds.
+/// The one exception is host code (a facade metaclass such as `EnumType`) completing a
+/// class statement in progress. The host, acting for itself, writes as it likes.
 fn check_class_write(class: &Bound<'_, PyType>, name: &Bound<'_, PyAny>) -> PyResult<()> {
-    let writer = audit::builtins_compartment();
-    let own = match (builder_of(class), &writer) {
-        (Some(builder), Some(writer)) => Arc::ptr_eq(&builder, writer),
-        (None, Some(writer)) => is_being_built_by(class, writer)?,
-        (_, None) => false,
-    };
-    if !own && !audit::compartment_code_is_running() {
+    let Some(acting) = audit::acting_compartment() else {
         return Ok(());
-    }
+    };
+    let (own, host_builds) = match builder_of(class) {
+        Some(builder) => (Arc::ptr_eq(&builder, &acting), false),
+        None => {
+            let building = is_being_built_by(class, &acting)?;
+            (
+                building,
+                building && audit::builtins_compartment().is_none(),
+            )
+        }
+    };
     let class_name = class.name()?;
     let Ok(name) = name.cast::<PyString>() else {
         // `type` refuses it in its own words.
@@ -292,7 +297,7 @@ fn check_class_write(class: &Bound<'_, PyType>, name: &Bound<'_, PyAny>) -> PyRe
              writes only to classes it built"
         )));
     }
-    if is_dunder(name) || hidden_edge(name).is_some() {
+    if !host_builds && (is_dunder(name) || hidden_edge(name).is_some()) {
         return Err(CapabilityError::new_err(format!(
             "writing {class_name}.{name} is refused in a compartment: a dunder or hidden-edge \
              name changes how the class behaves; define it in the class body"

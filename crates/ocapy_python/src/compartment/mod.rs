@@ -6,7 +6,7 @@
 //! methods, and is watched by a process-wide audit hook that refuses audited operations whose
 //! innermost Python frame is compartment code.
 
-mod audit;
+pub(crate) mod audit;
 mod builtins;
 mod classes;
 mod imports;

@@ -940,6 +940,8 @@ unsafe extern "C" fn vectorcall(
     // followed by one value per name in `kwnames` (a tuple, or NULL), all borrowed.
     unsafe {
         let py = Python::assume_attached();
+        // A call into a sealed host object: the host code it runs has the host's authority.
+        let _host_call = crate::compartment::audit::HostCall::enter();
         let nargs = ffi::PyVectorcall_NARGS(nargsf) as usize;
         let count = match Borrowed::from_ptr_or_opt(py, kwnames) {
             Some(names) => nargs + names.cast_unchecked::<PyTuple>().len(),
