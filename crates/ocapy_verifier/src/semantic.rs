@@ -1032,3 +1032,101 @@ impl Ranged for Binding {
         self.range
     }
 }
+
+/// One scope as CPython's `symtable` would describe it, for the differential test.
+#[derive(Debug)]
+pub struct ScopeReport {
+    pub label: String,
+    pub kind: ScopeKind,
+    pub start: ruff_text_size::TextSize,
+    pub parent: Option<ScopeId>,
+    /// Each name the scope refers to (mangled), with its kind (`local`, `cell`, `free`,
+    /// `global_explicit`, `global_implicit`), whether it is a parameter, and whether a
+    /// class namespace is searched first.
+    pub names: std::collections::BTreeMap<String, (&'static str, bool, bool)>,
+}
+
+impl SemanticModel<'_> {
+    /// Every scope with the kind of every name it refers to, as `lookup` resolves them.
+    pub fn report(&self) -> Vec<ScopeReport> {
+        let mut reports: Vec<ScopeReport> = self
+            .scopes
+            .iter()
+            .map(|scope| ScopeReport {
+                label: scope.label.to_string(),
+                kind: scope.kind,
+                start: scope.origin.start(),
+                parent: scope.parent,
+                names: std::collections::BTreeMap::new(),
+            })
+            .collect();
+        let mut cells = Vec::new();
+        let mut passing = Vec::new();
+        for (id, scope) in self.scopes.iter().enumerate() {
+            let names = scope
+                .bindings
+                .keys()
+                .chain(scope.globals.keys())
+                .chain(scope.nonlocals.keys())
+                .chain(scope.walrus_targets.keys())
+                .chain(
+                    scope
+                        .reads
+                        .iter()
+                        .filter(|read| read.kind != ReadKind::StringAnnotation)
+                        .map(|read| &read.name),
+                );
+            for name in names {
+                let lookup = self.lookup_mangled(id, name);
+                let kind = match lookup.kind {
+                    NameKind::Local => "local",
+                    NameKind::DeclaredGlobal => "global_explicit",
+                    NameKind::ImplicitGlobal => "global_implicit",
+                    NameKind::Free => "free",
+                };
+                if let (NameKind::Free, Some(binder)) = (lookup.kind, lookup.scope) {
+                    cells.push((binder, name.to_string()));
+                    let mut between = scope.parent;
+                    while let Some(there) = between.filter(|&there| there != binder) {
+                        passing.push((there, name.to_string()));
+                        between = self.scopes[there].parent;
+                    }
+                }
+                let parameter = scope.bindings.get(name.as_ref()).is_some_and(|bindings| {
+                    bindings
+                        .iter()
+                        .any(|binding| binding.kind == BindingKind::Parameter)
+                });
+                reports[id].names.insert(
+                    name.to_string(),
+                    (kind, parameter, lookup.class_namespace.is_some()),
+                );
+            }
+        }
+        // `symtable` lists in the module every name any scope declares global.
+        for scope in &self.scopes {
+            for name in scope.globals.keys() {
+                reports[MODULE_SCOPE]
+                    .names
+                    .entry(name.to_string())
+                    .or_insert(("global_explicit", false, false));
+            }
+        }
+        for (scope, name) in passing {
+            let in_class = self.scopes[scope].kind == ScopeKind::Class;
+            reports[scope]
+                .names
+                .entry(name)
+                .or_insert(("free", false, in_class));
+        }
+        for (scope, name) in cells {
+            if let Some(entry) = reports[scope].names.get_mut(&name)
+                && entry.0 == "local"
+                && self.scopes[scope].kind.is_function_like()
+            {
+                entry.0 = "cell";
+            }
+        }
+        reports
+    }
+}
