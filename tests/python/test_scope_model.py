@@ -66,11 +66,19 @@ def normalised(names: dict[str, Entry], is_module: bool) -> dict[str, Entry]:
     return {name: ("global", parameter, False) for name, (_, parameter, _) in names.items()}
 
 
+def bound_here(names: dict[str, Entry]) -> dict[str, Entry]:
+    return {
+        name: ("local" if kind == "cell" else kind, parameter, class_lookup)
+        for name, (kind, parameter, class_lookup) in names.items()
+    }
+
+
 def differences(source: str, filename: str) -> list[str] | None:
     """Where the verifier and ``symtable`` disagree; ``None`` if either refuses the source."""
     try:
         top = symtable.symtable(source, filename, "exec")
-    except (SyntaxError, ValueError):
+    except (SyntaxError, ValueError, SystemError):
+        # SystemError: 3.12.1's symtable fails on some programs its compiler also refuses.
         return None
     scopes = _native._scope_model(source)
     if scopes is None:
@@ -88,6 +96,7 @@ def differences(source: str, filename: str) -> list[str] | None:
         )
         unmatched = list(table.get_children())
         pairs = []
+        inlined = False
         queue = list(children[scope])
         while queue:
             child = queue.pop(0)
@@ -107,6 +116,7 @@ def differences(source: str, filename: str) -> list[str] | None:
                 unmatched.remove(match)
                 pairs.append((child, match))
             elif label in INLINED:
+                inlined = True
                 for name, (kind, parameter, _) in child_names.items():
                     if name not in names:
                         names[name] = (kind, parameter, is_class and kind != "global_explicit")
@@ -124,9 +134,16 @@ def differences(source: str, filename: str) -> list[str] | None:
         for name in IMPLICIT:
             if name not in names:
                 expected.pop(name, None)
+        # The implicit `__class__` cell of methods: the verifier refuses the name (OC402).
+        names.pop("__class__", None)
+        expected.pop("__class__", None)
         expected = {name: entry for name, entry in expected.items() if not name.startswith(".")}
         is_module = table.get_type() == "module" or str(table.get_type()).endswith("MODULE")
         mine, theirs = normalised(names, is_module), normalised(expected, is_module)
+        if inlined:
+            # An inlined comprehension reads its scope's locals directly: whether they are
+            # also cells for other nested scopes no longer shows.
+            mine, theirs = bound_here(mine), bound_here(theirs)
         for name in sorted(set(mine) | set(theirs)):
             if mine.get(name) != theirs.get(name):
                 found.append(
@@ -240,7 +257,7 @@ def test_generated_programs_resolve_as_cpython_does() -> None:
         source = Generator(seed).program()
         try:
             compile(source, "<generated>", "exec")
-        except SyntaxError:
+        except (SyntaxError, SystemError):
             continue
         found = differences(source, f"<seed {seed}>")
         assert found is not None, source

@@ -795,6 +795,14 @@ impl<'a> Visitor<'a> for Collector<'a> {
                     statement,
                 );
             }
+            // `(x): int` annotates without binding `x`.
+            Stmt::AnnAssign(ast::StmtAnnAssign {
+                target,
+                annotation,
+                value: None,
+                simple: false,
+                ..
+            }) if target.is_name_expr() => self.visit_annotation(annotation),
             Stmt::Import(ast::StmtImport { names, .. }) => {
                 for alias in names {
                     let module = alias.name.as_str();
@@ -1113,7 +1121,7 @@ impl SemanticModel<'_> {
             }
         }
         for (scope, name) in passing {
-            let in_class = self.scopes[scope].kind == ScopeKind::Class;
+            let in_class = self.visible_class(scope).is_some();
             reports[scope]
                 .names
                 .entry(name)

@@ -356,6 +356,11 @@ mod tests {
             ["OC401"]
         );
         assert_clean("open = 1\nx = open\n");
+        // A parenthesised annotated name is not bound by the annotation.
+        assert_eq!(
+            codes("def f():\n    (open): int\n    return open\n"),
+            ["OC401"]
+        );
     }
 
     #[test]
