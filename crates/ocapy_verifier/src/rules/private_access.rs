@@ -19,6 +19,14 @@ pub const PRIVATE_ATTRIBUTE: RuleDoc = RuleDoc {
         that can rebind it. Anything else (`other._balance`, `x.__dict__`, `x.__class__`, the \
         mangled `x._Account__pin`) reads another object's private state. `self.__dict__` is \
         allowed; assigning a dunder attribute of `self` (`self.__class__ = ...`) is not. \
+        Names resolve as CPython compiles them: private names are mangled, a class body \
+        searches its own namespace first (so a receiver read there is not the method's), \
+        `super`, `classmethod`, `staticmethod`, `property`, `isinstance` and `type` grant \
+        privilege only when they are certainly the builtin (bound nowhere in the module, or \
+        only after a module-level read), and `__new__` has no receiver. Through the `cls` \
+        of a classmethod (or `__init_subclass__`, `__class_getitem__`) a method is its raw \
+        function: only names the class body binds as data (or as a classmethod or \
+        staticmethod), and `__name__`-like data dunders, may be read through it. \
         The `encapsulation` profile, for a team's own code, also accepts another instance \
         the method has proven to be of its class, through a name bound once in the method: \
         inside `if isinstance(other, C):` or `if type(other) is C:`, after `if not \
