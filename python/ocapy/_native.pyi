@@ -208,3 +208,7 @@ def paths(
     max_objects: int | None = None,
 ) -> list[Path]:
     """Every route from ``source`` to ``target`` (by identity), shortest first."""
+def _scope_model(
+    source: str,
+) -> list[tuple[str, int, int | None, dict[str, tuple[str, bool, bool]]]] | None:
+    """Each scope's label, line, parent and names as the verifier resolves them (tests)."""

@@ -470,10 +470,15 @@ def own():
 """
 
 
-@pytest.mark.parametrize("verified", [True, False], ids=["verified", "unverified"])
-def test_a_class_namespace_hands_out_checked_methods(verified: bool) -> None:
+def test_the_verifier_refuses_a_class_namespace_read_through_cls() -> None:
+    # `cls.__dict__` holds the raw functions: through the class, not the instance (issue 12).
+    with pytest.raises(ocapy.VerificationError, match="cls.__dict__"):
+        facades().run(RAW_FUNCTIONS)
+
+
+def test_a_class_namespace_hands_out_checked_methods() -> None:
     compartment = facades()
-    plugin = compartment.run(RAW_FUNCTIONS) if verified else run_unverified(compartment, RAW_FUNCTIONS)
+    plugin = run_unverified(compartment, RAW_FUNCTIONS)
     with pytest.raises(TypeError, match="needs an instance of Vault"):
         plugin.steal(HostRecord())
     assert plugin.own() == "the vault's own"

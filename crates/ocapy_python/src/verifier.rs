@@ -314,6 +314,38 @@ fn _decode_source(bytes: Vec<u8>) -> Option<String> {
         .map(std::borrow::Cow::into_owned)
 }
 
+/// A scope as `_scope_model` describes it: label, line, parent index, and each name's
+/// (kind, is a parameter, class namespace searched first).
+type ScopeRow = (
+    String,
+    usize,
+    Option<usize>,
+    BTreeMap<String, (&'static str, bool, bool)>,
+);
+
+/// The verifier's resolution of every name of a module, scope by scope, for the test that
+/// compares it with CPython's `symtable`; `None` if the source does not parse.
+#[pyfunction]
+fn _scope_model(py: Python<'_>, source: &str) -> PyResult<Option<Vec<ScopeRow>>> {
+    let settings = Settings {
+        target_version: running_version(py)?,
+        ..Settings::default()
+    };
+    let rows = on_verifier_stack(|| {
+        let locator = Locator::new(source);
+        ocapy_verifier::scope_report(source, &settings).map(|scopes| {
+            scopes
+                .into_iter()
+                .map(|scope| {
+                    let line = locator.location(scope.start).line;
+                    (scope.label, line, scope.parent, scope.names)
+                })
+                .collect()
+        })
+    });
+    Ok(rows)
+}
+
 /// Whether the verifier treats attribute `name` as a hidden edge.
 #[pyfunction]
 fn is_hidden_edge(name: &str) -> bool {
@@ -365,6 +397,7 @@ pub(crate) fn register(module: &Bound<'_, PyModule>) -> PyResult<()> {
     module.add_function(wrap_pyfunction!(verify, module)?)?;
     module.add_function(wrap_pyfunction!(main, module)?)?;
     module.add_function(wrap_pyfunction!(_decode_source, module)?)?;
+    module.add_function(wrap_pyfunction!(_scope_model, module)?)?;
     module.add_function(wrap_pyfunction!(is_hidden_edge, module)?)?;
     module.add_function(wrap_pyfunction!(builtin_policy, module)?)?;
     module.add_function(wrap_pyfunction!(module_facades, module)?)?;

@@ -208,13 +208,14 @@ impl<'a> Checker<'a> {
             Stmt::Delete(ast::StmtDelete { targets, .. }) => self.visit_exprs(targets),
             Stmt::TypeAlias(alias) => {
                 self.visit_expr(&alias.name);
-                let scope = self.model.scope_of(alias);
-                self.with_scope(scope, |checker| {
-                    if let Some(type_params) = &alias.type_params {
-                        checker.visit_type_params(type_params);
-                    }
-                    checker.visit_expr(&alias.value);
-                });
+                let outer = self.scope;
+                if let Some(type_params) = &alias.type_params {
+                    self.scope = self.model.scope_of(&**type_params);
+                    self.visit_type_params(type_params);
+                }
+                self.scope = self.model.scope_of(alias);
+                self.visit_expr(&alias.value);
+                self.scope = outer;
             }
             Stmt::Assign(ast::StmtAssign { targets, value, .. }) => {
                 self.visit_expr(value);
@@ -369,16 +370,18 @@ impl<'a> Checker<'a> {
             self.visit_decorator(decorator);
         }
         names::check_binding(self, def.name.as_str(), def.name.range);
-        self.visit_parameter_values(&def.parameters);
+        // Defaults run around the function; annotations inside its type-parameter scope.
+        for parameter in def.parameters.iter() {
+            self.visit_optional(parameter.default());
+        }
         let function_scope = self.model.scope_of(def);
-        let annotation_scope = def
-            .type_params
-            .as_deref()
-            .map(|params| (params, self.model.scope_of(params)));
         let outer = self.scope;
-        if let Some((type_params, scope)) = annotation_scope {
-            self.scope = scope;
+        if let Some(type_params) = def.type_params.as_deref() {
+            self.scope = self.model.scope_of(type_params);
             self.visit_type_params(type_params);
+        }
+        for parameter in def.parameters.iter() {
+            self.visit_optional(parameter.annotation());
         }
         self.visit_optional(def.returns.as_deref());
         self.scope = function_scope;
@@ -434,15 +437,19 @@ impl<'a> Checker<'a> {
     fn visit_type_params(&mut self, type_params: &'a ast::TypeParams) {
         for type_param in &type_params.type_params {
             names::check_binding(self, type_param.name().as_str(), type_param.name().range);
-            match type_param {
+            let (bound, default) = match type_param {
                 ast::TypeParam::TypeVar(ast::TypeParamTypeVar { bound, default, .. }) => {
-                    self.visit_optional(bound.as_deref());
-                    self.visit_optional(default.as_deref());
+                    (bound.as_deref(), default.as_deref())
                 }
                 ast::TypeParam::ParamSpec(ast::TypeParamParamSpec { default, .. })
                 | ast::TypeParam::TypeVarTuple(ast::TypeParamTypeVarTuple { default, .. }) => {
-                    self.visit_optional(default.as_deref());
+                    (None, default.as_deref())
                 }
+            };
+            // Each is evaluated lazily, in a scope of its own.
+            for lazy in bound.into_iter().chain(default) {
+                let scope = self.model.scope_of(lazy);
+                self.with_scope(scope, |checker| checker.visit_expr(lazy));
             }
         }
     }

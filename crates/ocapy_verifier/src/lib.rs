@@ -8,7 +8,7 @@ mod diagnostic;
 mod limits;
 mod rule;
 pub mod rules;
-mod semantic;
+pub mod semantic;
 mod semantic_syntax;
 mod settings;
 mod source;
@@ -85,6 +85,19 @@ pub fn check_source(source: &str, settings: &Settings) -> Vec<Diagnostic> {
 pub struct CheckedSource<'a> {
     pub text: Cow<'a, str>,
     pub diagnostics: Vec<Diagnostic>,
+}
+
+/// A module's scopes as the verifier resolves their names, for the test that compares them
+/// with CPython's `symtable`: `None` when the source does not parse. Each scope is its
+/// label, its line, its parent's index and its names (see [`semantic::ScopeReport`]).
+pub fn scope_report(source: &str, settings: &Settings) -> Option<Vec<semantic::ScopeReport>> {
+    let options = ParseOptions::from(Mode::Module).with_target_version(settings.target_version);
+    let parsed = parse_unchecked(source, options);
+    if !parsed.errors().is_empty() || !parsed.unsupported_syntax_errors().is_empty() {
+        return None;
+    }
+    let module = parsed.syntax().as_module()?;
+    Some(SemanticModel::build(module).report())
 }
 
 /// Decodes and verifies a source file's bytes.

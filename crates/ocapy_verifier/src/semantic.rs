@@ -2,10 +2,15 @@
 //!
 //! Built in one pass over the module before any rule runs, because Python decides a name's
 //! scope from every binding in the scope's whole body: `self` rebound on the last line of a
-//! method is not the method's self on the first. Resolution then follows Python's rules:
-//! `global`/`nonlocal` redirect, class scopes are visible only to code directly in the class
-//! body, comprehensions and annotation scopes are function-like, and what no scope binds is a
-//! builtin.
+//! method is not the method's self on the first. Resolution follows CPython's compiler (its
+//! `symtable`), which `tests/python/test_scope_model.py` checks on every CPython the machine
+//! has: private names `__x` are mangled by the innermost enclosing class, `global` and
+//! `nonlocal` redirect, class scopes are visible only to code directly in the class body
+//! (and to the PEP 695 annotation scopes of the class), a class body (or such an annotation
+//! scope) searches the class namespace before any other scope, comprehensions and
+//! annotation scopes are function-like, and what no scope binds is a global or a builtin.
+
+use std::borrow::Cow;
 
 use rustc_hash::FxHashMap as HashMap;
 
@@ -17,6 +22,9 @@ pub type ScopeId = usize;
 
 pub const MODULE_SCOPE: ScopeId = 0;
 
+/// A name as CPython's compiler spells it in a scope: mangled when it is private.
+pub type Mangled<'a> = Cow<'a, str>;
+
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]
 pub enum ScopeKind {
     Module,
@@ -24,7 +32,8 @@ pub enum ScopeKind {
     Function,
     Lambda,
     Comprehension,
-    /// The scope of PEP 695 type parameters and of a `type` alias's value.
+    /// A PEP 695 scope: the type parameters of a `def`, `class` or `type`, a type
+    /// parameter's bound or default, or a `type` alias's value.
     Annotation,
 }
 
@@ -69,27 +78,110 @@ pub struct Binding {
 pub struct Method<'a> {
     pub def: &'a ast::StmtFunctionDef,
     pub class: ScopeId,
-    /// The first positional parameter, if any.
+    /// The first positional parameter, if the method has a receiver: a staticmethod by
+    /// name (`__new__`) has none.
     pub receiver: Option<&'a ast::Parameter>,
+}
+
+/// What CPython makes of a method by its name alone, as if it were decorated.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub enum ImplicitDecorator {
+    /// `__new__`: its first parameter is whatever class the caller passes.
+    StaticMethod,
+    /// `__init_subclass__` and `__class_getitem__`: their first parameter is the class.
+    ClassMethod,
+}
+
+impl ImplicitDecorator {
+    pub fn of(def: &ast::StmtFunctionDef) -> Option<Self> {
+        match def.name.as_str() {
+            "__new__" => Some(ImplicitDecorator::StaticMethod),
+            "__init_subclass__" | "__class_getitem__" => Some(ImplicitDecorator::ClassMethod),
+            _ => None,
+        }
+    }
 }
 
 #[derive(Debug, Default)]
 pub struct ClassBody<'a> {
-    /// Names read by code that runs in the class scope, with where.
-    pub reads: Vec<(&'a str, TextRange)>,
-    /// Method scopes by the name their `def` binds.
-    pub methods: HashMap<&'a str, Vec<ScopeId>>,
+    /// Method scopes by the (mangled) name their `def` binds.
+    pub methods: HashMap<Mangled<'a>, Vec<ScopeId>>,
     /// `Class.name` read outside the class body: in Python 3 that is the raw function.
-    pub read_through_class: Vec<(&'a str, TextRange)>,
+    pub read_through_class: Vec<(Mangled<'a>, TextRange)>,
+}
+
+/// A name read by code that runs in a scope.
+#[derive(Clone, Debug)]
+pub struct Read<'a> {
+    pub name: Mangled<'a>,
+    pub range: TextRange,
+    pub kind: ReadKind,
+}
+
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub enum ReadKind {
+    /// The name's value is taken.
+    Value,
+    /// `p` in `@p.setter` on a method: it extends the property `p`.
+    AccessorBase,
+    /// In an annotation that `from __future__ import annotations` leaves a string: CPython's
+    /// compiler does not resolve it, but `typing.get_type_hints` may evaluate it later.
+    StringAnnotation,
+}
+
+/// How CPython's compiler resolves a name in a scope (the scope `symtable` reports).
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub enum NameKind {
+    /// Bound in the scope itself.
+    Local,
+    /// Declared `global` in the scope (or a walrus target a comprehension binds in the
+    /// module).
+    DeclaredGlobal,
+    /// Bound in no enclosing function: the module's globals, then the builtins.
+    ImplicitGlobal,
+    /// A cell of an enclosing function-like scope.
+    Free,
+}
+
+/// The resolution of a name read in a scope.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub struct Lookup {
+    pub kind: NameKind,
+    /// Whose binding the read sees: the scope itself (local), the enclosing function (free),
+    /// the module when it binds the name (globals), or none (the builtins). For a name a
+    /// class annotation scope finds in its class, the class.
+    pub scope: Option<ScopeId>,
+    /// A class namespace searched before that binding: every read in a class body but a
+    /// `global` one (`LOAD_NAME`, `LOAD_CLASSDEREF`, `LOAD_FROM_DICT_OR_DEREF`), and reads
+    /// of a PEP 695 annotation scope of a class that it does not bind itself
+    /// (`__classdict__`). Besides what the body bound, it holds what no statement wrote
+    /// (`__module__`, `__qualname__`, a metaclass's `__prepare__`).
+    pub class_namespace: Option<ScopeId>,
 }
 
 #[derive(Debug)]
 pub struct Scope<'a> {
     pub kind: ScopeKind,
     pub parent: Option<ScopeId>,
-    pub bindings: HashMap<&'a str, Vec<Binding>>,
-    pub globals: HashMap<&'a str, TextRange>,
-    pub nonlocals: HashMap<&'a str, TextRange>,
+    /// What CPython's `symtable` calls the scope: the function, class or type parameter's
+    /// name, `lambda`, `listcomp`, `top`.
+    pub label: &'a str,
+    /// Where the scope starts (a `def` or `class` at its name).
+    pub origin: TextRange,
+    /// The innermost class around the scope (itself, for a class), whose name CPython
+    /// mangles the private names used in the scope with.
+    private_class: Option<&'a str>,
+    /// The type parameters of a class: in their scope CPython mangles only their names.
+    class_type_params: Option<Vec<&'a str>>,
+    /// Every map below is keyed by mangled names.
+    pub bindings: HashMap<Mangled<'a>, Vec<Binding>>,
+    pub globals: HashMap<Mangled<'a>, TextRange>,
+    pub nonlocals: HashMap<Mangled<'a>, TextRange>,
+    /// In a comprehension, the names a walrus in it binds, and the scope it binds them in.
+    pub walrus_targets: HashMap<Mangled<'a>, ScopeId>,
+    pub reads: Vec<Read<'a>>,
+    /// `from m import *`: the module may bind any name.
+    pub star_import: bool,
     pub method: Option<Method<'a>>,
     pub class: Option<ClassBody<'a>>,
     /// An `async def`, or a comprehension with an `async for`.
@@ -99,13 +191,20 @@ pub struct Scope<'a> {
 }
 
 impl<'a> Scope<'a> {
-    fn new(kind: ScopeKind, parent: Option<ScopeId>) -> Self {
+    fn new(kind: ScopeKind, parent: Option<ScopeId>, label: &'a str, origin: TextRange) -> Self {
         Scope {
             kind,
             parent,
+            label,
+            origin,
+            private_class: None,
+            class_type_params: None,
             bindings: HashMap::default(),
             globals: HashMap::default(),
             nonlocals: HashMap::default(),
+            walrus_targets: HashMap::default(),
+            reads: Vec::new(),
+            star_import: false,
             method: None,
             class: (kind == ScopeKind::Class).then(ClassBody::default),
             is_async: false,
@@ -113,9 +212,35 @@ impl<'a> Scope<'a> {
         }
     }
 
+    /// Whether the scope binds `name`, already mangled.
     pub fn binds(&self, name: &str) -> bool {
         self.bindings.contains_key(name)
     }
+
+    /// `name` as CPython's compiler spells it in this scope.
+    pub fn mangle<'n>(&self, name: &'n str) -> Mangled<'n> {
+        let Some(class) = self.private_class else {
+            return Cow::Borrowed(name);
+        };
+        if self
+            .class_type_params
+            .as_ref()
+            .is_some_and(|params| !params.contains(&name))
+        {
+            return Cow::Borrowed(name);
+        }
+        mangle(class, name)
+    }
+}
+
+/// CPython's private-name mangling: `__x` in class `_C` is `_C__x`; dunders, dotted names
+/// and names in classes named only with underscores are left alone.
+pub fn mangle<'n>(class: &str, name: &'n str) -> Mangled<'n> {
+    let class = class.trim_start_matches('_');
+    if class.is_empty() || !name.starts_with("__") || name.ends_with("__") || name.contains('.') {
+        return Cow::Borrowed(name);
+    }
+    Cow::Owned(format!("_{class}{name}"))
 }
 
 /// Every scope of a module, and which syntax node opened each.
@@ -130,15 +255,30 @@ fn node_key<T>(node: &T) -> usize {
     std::ptr::from_ref(node) as usize
 }
 
+/// Whether the module has `from __future__ import annotations`.
+fn has_future_annotations(module: &ast::ModModule) -> bool {
+    module.body.iter().any(|stmt| {
+        stmt.as_import_from_stmt().is_some_and(|import| {
+            import.module.as_deref() == Some("__future__")
+                && import
+                    .names
+                    .iter()
+                    .any(|alias| alias.name.as_str() == "annotations")
+        })
+    })
+}
+
 impl<'a> SemanticModel<'a> {
     pub fn build(module: &'a ast::ModModule) -> Self {
         let mut collector = Collector {
-            scopes: vec![Scope::new(ScopeKind::Module, None)],
+            scopes: vec![Scope::new(ScopeKind::Module, None, "top", module.range)],
             node_scopes: HashMap::default(),
             current: MODULE_SCOPE,
             statement: None,
             through_nonlocal: Vec::new(),
             attribute_reads: Vec::new(),
+            future_annotations: has_future_annotations(module),
+            in_annotation: false,
         };
         collector.visit_body_indexed(&module.body);
         collector.resolve_nonlocal_bindings();
@@ -151,8 +291,8 @@ impl<'a> SemanticModel<'a> {
         model
     }
 
-    /// The scope a function, class, lambda, comprehension, type-parameter list or type alias
-    /// opened.
+    /// The scope a function, class, lambda, comprehension, type-parameter list, type
+    /// parameter's bound or default, or type alias opened.
     pub fn scope_of<T>(&self, node: &T) -> ScopeId {
         self.node_scopes[&node_key(node)]
     }
@@ -161,46 +301,134 @@ impl<'a> SemanticModel<'a> {
         &self.scopes[id]
     }
 
+    /// `name` as written in `scope`, as CPython spells it there.
+    pub fn mangled<'n>(&self, scope: ScopeId, name: &'n str) -> Mangled<'n> {
+        self.scopes[scope].mangle(name)
+    }
+
+    /// The class whose namespace code in `scope` can see: the class itself, or the class a
+    /// PEP 695 annotation scope belongs to.
+    fn visible_class(&self, scope: ScopeId) -> Option<ScopeId> {
+        match self.scopes[scope].kind {
+            ScopeKind::Class => Some(scope),
+            ScopeKind::Annotation => self.visible_class(self.scopes[scope].parent?),
+            _ => None,
+        }
+    }
+
+    /// How a read of `name` (as written) in `scope` resolves, as CPython compiles it.
+    pub fn lookup(&self, scope: ScopeId, name: &str) -> Lookup {
+        self.lookup_mangled(scope, &self.mangled(scope, name))
+    }
+
+    /// How a read of the already mangled `name` in `scope` resolves.
+    pub fn lookup_mangled(&self, scope: ScopeId, name: &str) -> Lookup {
+        let here = &self.scopes[scope];
+        let module_binding = || {
+            self.scopes[MODULE_SCOPE]
+                .binds(name)
+                .then_some(MODULE_SCOPE)
+        };
+        let global = |kind, class_namespace| Lookup {
+            kind,
+            scope: module_binding(),
+            class_namespace,
+        };
+        if here.globals.contains_key(name) {
+            return global(NameKind::DeclaredGlobal, None);
+        }
+        if let Some(&target) = here.walrus_targets.get(name) {
+            if target == MODULE_SCOPE || self.scopes[target].globals.contains_key(name) {
+                return global(NameKind::DeclaredGlobal, None);
+            }
+            return Lookup {
+                kind: NameKind::Free,
+                scope: Some(target),
+                class_namespace: None,
+            };
+        }
+        let class_namespace = self.visible_class(scope);
+        if here.nonlocals.contains_key(name) {
+            return Lookup {
+                kind: NameKind::Free,
+                scope: nonlocal_target(&self.scopes, scope, name),
+                class_namespace,
+            };
+        }
+        if here.binds(name) {
+            return Lookup {
+                kind: NameKind::Local,
+                scope: Some(scope),
+                class_namespace: (here.kind == ScopeKind::Class).then_some(scope),
+            };
+        }
+        if here.kind == ScopeKind::Annotation
+            && let Some(class) = class_namespace
+        {
+            let class_scope = &self.scopes[class];
+            if class_scope.globals.contains_key(name) {
+                return global(NameKind::DeclaredGlobal, None);
+            }
+            if class_scope.binds(name) {
+                return Lookup {
+                    kind: NameKind::ImplicitGlobal,
+                    scope: Some(class),
+                    class_namespace,
+                };
+            }
+        }
+        let mut current = here.parent;
+        while let Some(enclosing) = current {
+            let there = &self.scopes[enclosing];
+            if there.kind.is_function_like() {
+                if there.globals.contains_key(name) {
+                    break;
+                }
+                if there.binds(name) {
+                    return Lookup {
+                        kind: NameKind::Free,
+                        scope: Some(enclosing),
+                        class_namespace,
+                    };
+                }
+            }
+            current = there.parent;
+        }
+        global(NameKind::ImplicitGlobal, class_namespace)
+    }
+
     /// The scope whose binding a read of `name` in `scope` sees; `None` when no scope binds
     /// it, so the read reaches the builtins (or a name the host grants).
     pub fn resolve(&self, scope: ScopeId, name: &str) -> Option<ScopeId> {
-        let mut current = scope;
-        let mut skip_classes = false;
-        loop {
-            let here = &self.scopes[current];
-            if here.globals.contains_key(name) {
-                return self.scopes[MODULE_SCOPE]
-                    .binds(name)
-                    .then_some(MODULE_SCOPE);
-            }
-            if !here.nonlocals.contains_key(name)
-                && here.binds(name)
-                && !(skip_classes && here.kind == ScopeKind::Class)
-            {
-                return Some(current);
-            }
-            // Code nested in a class body does not see the class's names.
-            skip_classes = true;
-            current = here.parent?;
-        }
+        self.lookup(scope, name).scope
+    }
+
+    /// The bindings a read of `name` in `scope` sees, and the scope that makes them.
+    pub fn bindings_seen(&self, scope: ScopeId, name: &str) -> Option<(ScopeId, &[Binding])> {
+        let mangled = self.mangled(scope, name);
+        let bound_in = self.lookup_mangled(scope, &mangled).scope?;
+        let bindings = self.scopes[bound_in].bindings.get(mangled.as_ref())?;
+        Some((bound_in, bindings))
     }
 
     fn record_reads_through_classes(&mut self, reads: Vec<(ScopeId, &'a str, &'a str, TextRange)>) {
         for (scope, base, attribute, range) in reads {
-            let Some(bound_in) = self.resolve(scope, base) else {
+            let Some((_, bindings)) = self.bindings_seen(scope, base) else {
                 continue;
             };
-            let classes: Vec<ScopeId> = self.scopes[bound_in].bindings[base]
+            let classes: Vec<ScopeId> = bindings
                 .iter()
                 .filter_map(|binding| match binding.kind {
                     BindingKind::ClassDef { scope } => Some(scope),
                     _ => None,
                 })
                 .collect();
+            // `C.__f` is mangled by the class it is read in, like any private name.
+            let attribute = self.mangled(scope, attribute);
             for class in classes {
                 let body = self.scopes[class].class.as_mut().expect("a class scope");
-                if body.methods.contains_key(attribute) {
-                    body.read_through_class.push((attribute, range));
+                if body.methods.contains_key(attribute.as_ref()) {
+                    body.read_through_class.push((attribute.clone(), range));
                 }
             }
         }
@@ -232,15 +460,27 @@ struct Collector<'a> {
     statement: Option<usize>,
     /// Bindings made through `nonlocal`: their target scope is known only once the
     /// enclosing scopes have been collected whole.
-    through_nonlocal: Vec<(ScopeId, &'a str, TextRange)>,
+    through_nonlocal: Vec<(ScopeId, Mangled<'a>, TextRange)>,
     /// `Name.attribute` reads, resolved once every scope is known: the name may be a class.
     attribute_reads: Vec<(ScopeId, &'a str, &'a str, TextRange)>,
+    /// `from __future__ import annotations` is in effect.
+    future_annotations: bool,
+    /// An annotation is being visited.
+    in_annotation: bool,
 }
 
 impl<'a> Collector<'a> {
-    fn push_scope<T>(&mut self, kind: ScopeKind, node: &T) -> ScopeId {
+    fn push_scope<T>(
+        &mut self,
+        kind: ScopeKind,
+        node: &T,
+        label: &'a str,
+        origin: TextRange,
+    ) -> ScopeId {
         let id = self.scopes.len();
-        self.scopes.push(Scope::new(kind, Some(self.current)));
+        let mut scope = Scope::new(kind, Some(self.current), label, origin);
+        scope.private_class = self.scopes[self.current].private_class;
+        self.scopes.push(scope);
         self.node_scopes.insert(node_key(node), id);
         self.current = id;
         id
@@ -279,7 +519,8 @@ impl<'a> Collector<'a> {
         statement: Option<usize>,
     ) {
         let here = &self.scopes[scope];
-        if here.globals.contains_key(name) && scope != MODULE_SCOPE {
+        let name = here.mangle(name);
+        if here.globals.contains_key(name.as_ref()) && scope != MODULE_SCOPE {
             self.scopes[MODULE_SCOPE]
                 .bindings
                 .entry(name)
@@ -289,7 +530,7 @@ impl<'a> Collector<'a> {
                     kind,
                     statement: None,
                 });
-        } else if here.nonlocals.contains_key(name) {
+        } else if here.nonlocals.contains_key(name.as_ref()) {
             self.through_nonlocal.push((scope, name, range));
         } else {
             self.scopes[scope]
@@ -307,7 +548,7 @@ impl<'a> Collector<'a> {
     fn resolve_nonlocal_bindings(&mut self) {
         let pending = std::mem::take(&mut self.through_nonlocal);
         for (scope, name, range) in pending {
-            if let Some(target) = nonlocal_target(&self.scopes, scope, name) {
+            if let Some(target) = nonlocal_target(&self.scopes, scope, &name) {
                 self.scopes[target]
                     .bindings
                     .entry(name)
@@ -344,12 +585,19 @@ impl<'a> Collector<'a> {
         }
     }
 
-    /// Defaults and annotations of parameters run in the scope around the function.
-    fn visit_parameter_values(&mut self, parameters: &'a ast::Parameters) {
+    /// Defaults run in the scope around the function.
+    fn visit_parameter_defaults(&mut self, parameters: &'a ast::Parameters) {
         for parameter in parameters.iter() {
             if let Some(default) = parameter.default() {
                 self.visit_expr(default);
             }
+        }
+    }
+
+    /// Annotations run in the scope around the function, inside its type-parameter scope
+    /// when it has one (PEP 695).
+    fn visit_parameter_annotations(&mut self, parameters: &'a ast::Parameters) {
+        for parameter in parameters.iter() {
             if let Some(annotation) = parameter.annotation() {
                 self.visit_annotation(annotation);
             }
@@ -372,41 +620,43 @@ impl<'a> Collector<'a> {
         for decorator in &def.decorator_list {
             self.visit_decorator(decorator);
         }
-        self.visit_parameter_values(&def.parameters);
+        self.visit_parameter_defaults(&def.parameters);
+        let name = def.name.as_str();
         if let Some(type_params) = &def.type_params {
-            self.push_scope(ScopeKind::Annotation, &**type_params);
+            self.push_scope(ScopeKind::Annotation, &**type_params, name, def.name.range);
             self.visit_type_params(type_params);
         }
+        self.visit_parameter_annotations(&def.parameters);
         if let Some(returns) = &def.returns {
             self.visit_annotation(returns);
         }
         let class = self.class_of_method_scope();
-        let scope = self.push_scope(ScopeKind::Function, def);
+        let scope = self.push_scope(ScopeKind::Function, def, name, def.name.range);
         self.scopes[scope].is_async = def.is_async;
         if let Some(class) = class {
-            let receiver = def
-                .parameters
-                .posonlyargs
-                .first()
-                .or_else(|| def.parameters.args.first())
-                .map(|parameter| &parameter.parameter);
+            let receiver = match ImplicitDecorator::of(def) {
+                Some(ImplicitDecorator::StaticMethod) => None,
+                _ => def
+                    .parameters
+                    .posonlyargs
+                    .first()
+                    .or_else(|| def.parameters.args.first())
+                    .map(|parameter| &parameter.parameter),
+            };
             self.scopes[scope].method = Some(Method {
                 def,
                 class,
                 receiver,
             });
+            let bound = self.scopes[class].mangle(name);
             if let Some(body) = self.scopes[class].class.as_mut() {
-                body.methods
-                    .entry(def.name.as_str())
-                    .or_default()
-                    .push(scope);
+                body.methods.entry(bound).or_default().push(scope);
             }
         }
         self.bind_parameters(&def.parameters);
         self.visit_body(&def.body);
         self.current = outer;
-        let kind = BindingKind::FunctionDef;
-        self.bind(def.name.as_str(), def.name.range, kind, statement);
+        self.bind(name, def.name.range, BindingKind::FunctionDef, statement);
     }
 
     fn visit_class_def(&mut self, class: &'a ast::StmtClassDef, statement: Option<usize>) {
@@ -414,35 +664,44 @@ impl<'a> Collector<'a> {
         for decorator in &class.decorator_list {
             self.visit_decorator(decorator);
         }
+        let name = class.name.as_str();
         if let Some(type_params) = &class.type_params {
-            self.push_scope(ScopeKind::Annotation, &**type_params);
+            let scope = self.push_scope(
+                ScopeKind::Annotation,
+                &**type_params,
+                name,
+                class.name.range,
+            );
+            self.scopes[scope].private_class = Some(name);
+            self.scopes[scope].class_type_params = Some(Vec::new());
             self.visit_type_params(type_params);
         }
         if let Some(arguments) = &class.arguments {
             self.visit_arguments(arguments);
         }
-        let class_scope = self.push_scope(ScopeKind::Class, class);
+        let class_scope = self.push_scope(ScopeKind::Class, class, name, class.name.range);
+        self.scopes[class_scope].private_class = Some(name);
         self.visit_body_indexed(&class.body);
         self.current = outer;
         let kind = BindingKind::ClassDef { scope: class_scope };
-        self.bind(class.name.as_str(), class.name.range, kind, statement);
+        self.bind(name, class.name.range, kind, statement);
     }
 
-    fn visit_comprehension_scope<T>(
+    fn visit_comprehension_scope<T: Ranged>(
         &mut self,
         node: &'a T,
+        label: &'a str,
         generators: &'a [ast::Comprehension],
         elements: &[&'a Expr],
-        is_generator_expression: bool,
     ) {
         // The first iterable runs in the enclosing scope; everything else in the new one.
         let Some((first, rest)) = generators.split_first() else {
             return;
         };
         self.visit_expr(&first.iter);
-        let scope = self.push_scope(ScopeKind::Comprehension, node);
+        let scope = self.push_scope(ScopeKind::Comprehension, node, label, node.range());
         self.scopes[scope].is_async = generators.iter().any(|generator| generator.is_async);
-        self.scopes[scope].is_generator_expression = is_generator_expression;
+        self.scopes[scope].is_generator_expression = label == "genexpr";
         self.visit_expr(&first.target);
         for condition in &first.ifs {
             self.visit_expr(condition);
@@ -456,14 +715,28 @@ impl<'a> Collector<'a> {
         self.pop_scope();
     }
 
-    fn record_class_read(&mut self, name: &'a str, range: TextRange) {
-        if let Some(body) = self.scopes[self.current].class.as_mut() {
-            body.reads.push((name, range));
-        }
+    fn record_read(&mut self, name: &'a str, range: TextRange, kind: ReadKind) {
+        let kind = match kind {
+            ReadKind::Value if self.in_annotation && self.future_annotations => {
+                ReadKind::StringAnnotation
+            }
+            kind => kind,
+        };
+        let here = &mut self.scopes[self.current];
+        let name = here.mangle(name);
+        here.reads.push(Read { name, range, kind });
+    }
+
+    /// A lazily evaluated part of a type parameter (its bound or default), in a scope of
+    /// its own.
+    fn visit_lazy_type_param_part(&mut self, label: &'a str, origin: TextRange, expr: &'a Expr) {
+        self.push_scope(ScopeKind::Annotation, expr, label, origin);
+        self.visit_expr(expr);
+        self.pop_scope();
     }
 }
 
-/// The function-like scope a `nonlocal name` in `scope` refers to.
+/// The function-like scope a `nonlocal name` (mangled) in `scope` refers to.
 fn nonlocal_target(scopes: &[Scope<'_>], scope: ScopeId, name: &str) -> Option<ScopeId> {
     let mut current = scopes[scope].parent?;
     loop {
@@ -522,6 +795,14 @@ impl<'a> Visitor<'a> for Collector<'a> {
                     statement,
                 );
             }
+            // `(x): int` annotates without binding `x`.
+            Stmt::AnnAssign(ast::StmtAnnAssign {
+                target,
+                annotation,
+                value: None,
+                simple: false,
+                ..
+            }) if target.is_name_expr() => self.visit_annotation(annotation),
             Stmt::Import(ast::StmtImport { names, .. }) => {
                 for alias in names {
                     let module = alias.name.as_str();
@@ -539,7 +820,9 @@ impl<'a> Visitor<'a> for Collector<'a> {
             Stmt::ImportFrom(ast::StmtImportFrom { names, .. }) => {
                 for alias in names {
                     let bound = alias.asname.as_ref().unwrap_or(&alias.name);
-                    if bound.as_str() != "*" {
+                    if bound.as_str() == "*" {
+                        self.scopes[self.current].star_import = true;
+                    } else {
                         self.bind(
                             bound.as_str(),
                             alias.range,
@@ -550,43 +833,43 @@ impl<'a> Visitor<'a> for Collector<'a> {
                 }
             }
             Stmt::Global(ast::StmtGlobal { names, .. }) => {
+                let here = &mut self.scopes[self.current];
                 for name in names {
-                    self.scopes[self.current]
-                        .globals
-                        .insert(name.as_str(), name.range);
+                    let mangled = here.mangle(name.as_str());
+                    here.globals.insert(mangled, name.range);
                 }
             }
             Stmt::Nonlocal(ast::StmtNonlocal { names, .. }) => {
+                let here = &mut self.scopes[self.current];
                 for name in names {
-                    self.scopes[self.current]
-                        .nonlocals
-                        .insert(name.as_str(), name.range);
+                    let mangled = here.mangle(name.as_str());
+                    here.nonlocals.insert(mangled, name.range);
                 }
             }
             Stmt::AugAssign(ast::StmtAugAssign { target, value, .. }) => {
                 // `x += 1` reads `x` before it rebinds it.
                 if let Expr::Name(name) = &**target {
-                    self.record_class_read(name.id.as_str(), name.range);
+                    self.record_read(name.id.as_str(), name.range, ReadKind::Value);
                 }
                 self.visit_expr(value);
                 self.visit_expr(target);
             }
             Stmt::TypeAlias(alias) => {
-                if let Expr::Name(name) = &*alias.name {
-                    self.bind(
-                        name.id.as_str(),
-                        name.range,
-                        BindingKind::Assignment,
-                        statement,
-                    );
-                }
-                // The value is evaluated lazily, in a scope of its own.
-                self.push_scope(ScopeKind::Annotation, alias);
+                let Expr::Name(name) = &*alias.name else {
+                    self.visit_expr(&alias.name);
+                    return;
+                };
+                let label = name.id.as_str();
+                self.bind(label, name.range, BindingKind::Assignment, statement);
+                let outer = self.current;
                 if let Some(type_params) = &alias.type_params {
+                    self.push_scope(ScopeKind::Annotation, &**type_params, label, alias.range);
                     self.visit_type_params(type_params);
                 }
+                // The value is evaluated lazily, in a scope of its own.
+                self.push_scope(ScopeKind::Annotation, alias, label, alias.range);
                 self.visit_expr(&alias.value);
-                self.pop_scope();
+                self.current = outer;
             }
             Stmt::Try(ast::StmtTry {
                 body,
@@ -618,17 +901,26 @@ impl<'a> Visitor<'a> for Collector<'a> {
     fn visit_decorator(&mut self, decorator: &'a ast::Decorator) {
         // `@p.setter` reads the property `p`, not a method's raw function.
         if self.scopes[self.current].kind == ScopeKind::Class
-            && accessor_decorator_base(&decorator.expression).is_some()
+            && let Some(base) = accessor_decorator_base(&decorator.expression)
         {
+            self.record_read(base.id.as_str(), base.range, ReadKind::AccessorBase);
             return;
         }
         self.visit_expr(&decorator.expression);
     }
 
+    fn visit_annotation(&mut self, expr: &'a Expr) {
+        let outer = std::mem::replace(&mut self.in_annotation, true);
+        self.visit_expr(expr);
+        self.in_annotation = outer;
+    }
+
     fn visit_expr(&mut self, expr: &'a Expr) {
         match expr {
             Expr::Name(name) => match name.ctx {
-                ExprContext::Load => self.record_class_read(name.id.as_str(), name.range),
+                ExprContext::Load => {
+                    self.record_read(name.id.as_str(), name.range, ReadKind::Value);
+                }
                 ExprContext::Store => {
                     self.bind(name.id.as_str(), name.range, BindingKind::Assignment, None);
                 }
@@ -652,6 +944,12 @@ impl<'a> Visitor<'a> for Collector<'a> {
                 self.visit_expr(&named.value);
                 if let Expr::Name(name) = &*named.target {
                     let scope = self.walrus_scope();
+                    if scope != self.current {
+                        // The comprehension refers to the name it binds in `scope`.
+                        let here = &mut self.scopes[self.current];
+                        let mangled = here.mangle(name.id.as_str());
+                        here.walrus_targets.insert(mangled, scope);
+                    }
                     self.bind_in(
                         scope,
                         name.id.as_str(),
@@ -665,9 +963,9 @@ impl<'a> Visitor<'a> for Collector<'a> {
             }
             Expr::Lambda(lambda) => {
                 if let Some(parameters) = &lambda.parameters {
-                    self.visit_parameter_values(parameters);
+                    self.visit_parameter_defaults(parameters);
                 }
-                self.push_scope(ScopeKind::Lambda, lambda);
+                self.push_scope(ScopeKind::Lambda, lambda, "lambda", lambda.range);
                 if let Some(parameters) = &lambda.parameters {
                     self.bind_parameters(parameters);
                 }
@@ -675,13 +973,13 @@ impl<'a> Visitor<'a> for Collector<'a> {
                 self.pop_scope();
             }
             Expr::ListComp(comp) => {
-                self.visit_comprehension_scope(comp, &comp.generators, &[&comp.elt], false);
+                self.visit_comprehension_scope(comp, "listcomp", &comp.generators, &[&comp.elt]);
             }
             Expr::SetComp(comp) => {
-                self.visit_comprehension_scope(comp, &comp.generators, &[&comp.elt], false);
+                self.visit_comprehension_scope(comp, "setcomp", &comp.generators, &[&comp.elt]);
             }
             Expr::Generator(comp) => {
-                self.visit_comprehension_scope(comp, &comp.generators, &[&comp.elt], true);
+                self.visit_comprehension_scope(comp, "genexpr", &comp.generators, &[&comp.elt]);
             }
             Expr::DictComp(comp) => {
                 let elements: Vec<&Expr> = comp
@@ -690,7 +988,7 @@ impl<'a> Visitor<'a> for Collector<'a> {
                     .into_iter()
                     .chain([&*comp.value])
                     .collect();
-                self.visit_comprehension_scope(comp, &comp.generators, &elements, false);
+                self.visit_comprehension_scope(comp, "dictcomp", &comp.generators, &elements);
             }
             _ => visitor::walk_expr(self, expr),
         }
@@ -718,13 +1016,125 @@ impl<'a> Visitor<'a> for Collector<'a> {
 
     fn visit_type_param(&mut self, type_param: &'a ast::TypeParam) {
         let name = type_param.name();
+        if let Some(params) = self.scopes[self.current].class_type_params.as_mut() {
+            params.push(name.as_str());
+        }
         self.bind(name.as_str(), name.range, BindingKind::Assignment, None);
-        visitor::walk_type_param(self, type_param);
+        let (bound, default) = match type_param {
+            ast::TypeParam::TypeVar(ast::TypeParamTypeVar { bound, default, .. }) => {
+                (bound.as_deref(), default.as_deref())
+            }
+            ast::TypeParam::ParamSpec(ast::TypeParamParamSpec { default, .. })
+            | ast::TypeParam::TypeVarTuple(ast::TypeParamTypeVarTuple { default, .. }) => {
+                (None, default.as_deref())
+            }
+        };
+        for lazy in bound.into_iter().chain(default) {
+            self.visit_lazy_type_param_part(name.as_str(), type_param.range(), lazy);
+        }
     }
 }
 
 impl Ranged for Binding {
     fn range(&self) -> TextRange {
         self.range
+    }
+}
+
+/// One scope as CPython's `symtable` would describe it, for the differential test.
+#[derive(Debug)]
+pub struct ScopeReport {
+    pub label: String,
+    pub kind: ScopeKind,
+    pub start: ruff_text_size::TextSize,
+    pub parent: Option<ScopeId>,
+    /// Each name the scope refers to (mangled), with its kind (`local`, `cell`, `free`,
+    /// `global_explicit`, `global_implicit`), whether it is a parameter, and whether a
+    /// class namespace is searched first.
+    pub names: std::collections::BTreeMap<String, (&'static str, bool, bool)>,
+}
+
+impl SemanticModel<'_> {
+    /// Every scope with the kind of every name it refers to, as `lookup` resolves them.
+    pub fn report(&self) -> Vec<ScopeReport> {
+        let mut reports: Vec<ScopeReport> = self
+            .scopes
+            .iter()
+            .map(|scope| ScopeReport {
+                label: scope.label.to_string(),
+                kind: scope.kind,
+                start: scope.origin.start(),
+                parent: scope.parent,
+                names: std::collections::BTreeMap::new(),
+            })
+            .collect();
+        let mut cells = Vec::new();
+        let mut passing = Vec::new();
+        for (id, scope) in self.scopes.iter().enumerate() {
+            let names = scope
+                .bindings
+                .keys()
+                .chain(scope.globals.keys())
+                .chain(scope.nonlocals.keys())
+                .chain(scope.walrus_targets.keys())
+                .chain(
+                    scope
+                        .reads
+                        .iter()
+                        .filter(|read| read.kind != ReadKind::StringAnnotation)
+                        .map(|read| &read.name),
+                );
+            for name in names {
+                let lookup = self.lookup_mangled(id, name);
+                let kind = match lookup.kind {
+                    NameKind::Local => "local",
+                    NameKind::DeclaredGlobal => "global_explicit",
+                    NameKind::ImplicitGlobal => "global_implicit",
+                    NameKind::Free => "free",
+                };
+                if let (NameKind::Free, Some(binder)) = (lookup.kind, lookup.scope) {
+                    cells.push((binder, name.to_string()));
+                    let mut between = scope.parent;
+                    while let Some(there) = between.filter(|&there| there != binder) {
+                        passing.push((there, name.to_string()));
+                        between = self.scopes[there].parent;
+                    }
+                }
+                let parameter = scope.bindings.get(name.as_ref()).is_some_and(|bindings| {
+                    bindings
+                        .iter()
+                        .any(|binding| binding.kind == BindingKind::Parameter)
+                });
+                reports[id].names.insert(
+                    name.to_string(),
+                    (kind, parameter, lookup.class_namespace.is_some()),
+                );
+            }
+        }
+        // `symtable` lists in the module every name any scope declares global.
+        for scope in &self.scopes {
+            for name in scope.globals.keys() {
+                reports[MODULE_SCOPE]
+                    .names
+                    .entry(name.to_string())
+                    .or_insert(("global_explicit", false, false));
+            }
+        }
+        for (scope, name) in passing {
+            let in_class = self.visible_class(scope).is_some();
+            reports[scope]
+                .names
+                .entry(name)
+                .or_insert(("free", false, in_class));
+        }
+        for (scope, name) in cells {
+            if let Some(entry) = reports[scope].names.get_mut(&name)
+                && entry.0 == "local"
+                && self.scopes[scope].kind.is_function_like()
+            {
+                entry.0 = "cell";
+            }
+        }
+        reports
     }
 }

@@ -134,7 +134,7 @@ pub fn check_class_body(checker: &mut Checker<'_>, class: &ast::StmtClassDef) {
     let scope = checker.model.scope(checker.model.scope_of(class));
     let mut hooks: Vec<(&str, TextRange)> = INSTANCE_CHECK_HOOKS
         .iter()
-        .filter_map(|hook| Some((*hook, scope.bindings.get(hook)?.first()?.range)))
+        .filter_map(|hook| Some((*hook, scope.bindings.get(*hook)?.first()?.range)))
         .collect();
     hooks.sort_by_key(|(_, range)| range.start());
     for (hook, range) in hooks {
@@ -211,8 +211,8 @@ fn positional_refusal(checker: &Checker<'_>, name: &str, count: usize) -> Option
             "`{name}` is not one class statement of this module"
         ))
     };
-    let bound_in = checker.model.resolve(checker.scope, name)?;
-    let [binding] = checker.model.scope(bound_in).bindings[name].as_slice() else {
+    let (_, bindings) = checker.model.bindings_seen(checker.scope, name)?;
+    let [binding] = bindings else {
         return not_a_class();
     };
     let BindingKind::ClassDef { scope } = binding.kind else {

@@ -175,10 +175,10 @@ fn check_facade_name(
 
 /// The facades of the modules an `import` bound to `name`, as resolved from the current scope.
 fn imported_facades(checker: &Checker<'_>, name: &str) -> Vec<&'static ModuleFacade> {
-    let Some(scope) = checker.model.resolve(checker.scope, name) else {
+    let Some((_, bindings)) = checker.model.bindings_seen(checker.scope, name) else {
         return Vec::new();
     };
-    checker.model.scope(scope).bindings[name]
+    bindings
         .iter()
         .filter_map(|binding| match &binding.kind {
             BindingKind::Import { module } => facade(module),

@@ -8,7 +8,7 @@ use ruff_text_size::Ranged;
 use crate::checker::{Checker, Usage};
 use crate::rule::{Rule, RuleDoc};
 use crate::rules::{is_dunder, private_access};
-use crate::semantic::{BindingKind, MODULE_SCOPE, ScopeId, ScopeKind};
+use crate::semantic::{Binding, BindingKind, MODULE_SCOPE, NameKind, ScopeId, ScopeKind};
 use crate::tables::builtins::{Policy, builtin};
 
 pub const FORBIDDEN_BUILTIN: RuleDoc = RuleDoc {
@@ -164,9 +164,13 @@ pub fn check_builtin_call(checker: &mut Checker<'_>, call: &ast::ExprCall) -> bo
             "`super(...)` with arguments runs any class's methods on any object",
             call.range(),
         );
-    } else if !private_access::is_zero_argument_super(checker, call)
-        || checker.model.scope(checker.scope).method.is_none()
-    {
+    } else if !private_access::is_zero_argument_super(checker, call) {
+        checker.report(
+            Rule::SuperMisuse,
+            "`super` is bound in the module (or granted), so this `super()` may not be the builtin when it runs: do not bind the name `super`",
+            call.range(),
+        );
+    } else if checker.model.scope(checker.scope).method.is_none() {
         checker.report(
             Rule::SuperMisuse,
             "`super()` is allowed only directly in the body of a method",
@@ -176,10 +180,52 @@ pub fn check_builtin_call(checker: &mut Checker<'_>, call: &ast::ExprCall) -> bo
     true
 }
 
-/// Whether `name`, read in `scope`, is certainly the builtin: no scope binds it and the host
-/// does not grant it.
+/// Whether `name`, read in `scope` where the checker is, is certainly the builtin every
+/// time that code runs: no function binds it, no class body binds it before the read, the
+/// host does not grant it, and the module binds it nowhere (no assignment, `global` in a
+/// function, walrus, `del` or star-import), or, for code that runs once as the module runs
+/// (the module body and class bodies directly in it), only after the read. Privilege rests
+/// on this "must": a rebinding anywhere else could run first.
 pub fn certainly_builtin_in(checker: &Checker<'_>, scope: ScopeId, name: &str) -> bool {
-    checker.model.resolve(scope, name).is_none() && !checker.settings.grants.contains(name)
+    let model = &checker.model;
+    if checker.settings.grants.contains(name) || model.scope(MODULE_SCOPE).star_import {
+        return false;
+    }
+    let lookup = model.lookup(scope, name);
+    let reading = model.scope(scope);
+    match lookup.kind {
+        NameKind::Free => return false,
+        NameKind::Local if reading.kind != ScopeKind::Class => return false,
+        _ => {}
+    }
+    let mangled = model.mangled(scope, name);
+    if let Some(class) = lookup.class_namespace
+        && let Some(bindings) = model.scope(class).bindings.get(mangled.as_ref())
+        && (class != scope || !all_after(checker, class, bindings))
+    {
+        return false;
+    }
+    let Some(bindings) = model.scope(MODULE_SCOPE).bindings.get(mangled.as_ref()) else {
+        return true;
+    };
+    let mut body = scope;
+    while model.scope(body).kind == ScopeKind::Class {
+        body = model.scope(body).parent.unwrap_or(MODULE_SCOPE);
+    }
+    body == MODULE_SCOPE && all_after(checker, MODULE_SCOPE, bindings)
+}
+
+/// Whether every binding of a module or class body is made by a statement of the body at
+/// or after the one being checked.
+fn all_after(checker: &Checker<'_>, body: ScopeId, bindings: &[Binding]) -> bool {
+    let Some(position) = checker.position_in(body) else {
+        return false;
+    };
+    bindings.iter().all(|binding| {
+        binding
+            .statement
+            .is_some_and(|statement| statement >= position)
+    })
 }
 
 /// Whether a read of `name` at the current position may reach the builtin. A module or
@@ -187,31 +233,36 @@ pub fn certainly_builtin_in(checker: &Checker<'_>, scope: ScopeId, name: &str) -
 /// the statement being checked, makes it and no deletion undoes it: a function may run
 /// before a later module statement binds the name, and `del` brings the builtin back.
 pub fn possibly_builtin(checker: &Checker<'_>, name: &str) -> bool {
-    let Some(scope) = checker.model.resolve(checker.scope, name) else {
+    let Some((scope, bindings)) = checker.model.bindings_seen(checker.scope, name) else {
         return !checker.settings.grants.contains(name);
     };
     let kind = checker.model.scope(scope).kind;
     if kind != ScopeKind::Module && kind != ScopeKind::Class {
         return false;
     }
-    if bound_before(checker, scope, name) {
+    if bound_before(checker, scope, bindings) {
         return false;
     }
     if kind == ScopeKind::Class {
         // A class body reads what it has not bound yet from the module, then the builtins.
-        if checker.model.scope(MODULE_SCOPE).binds(name) {
-            return !bound_before(checker, MODULE_SCOPE, name);
+        let mangled = checker.model.mangled(checker.scope, name);
+        if let Some(module_bindings) = checker
+            .model
+            .scope(MODULE_SCOPE)
+            .bindings
+            .get(mangled.as_ref())
+        {
+            return !bound_before(checker, MODULE_SCOPE, module_bindings);
         }
         return !checker.settings.grants.contains(name);
     }
     true
 }
 
-fn bound_before(checker: &Checker<'_>, scope: ScopeId, name: &str) -> bool {
+fn bound_before(checker: &Checker<'_>, scope: ScopeId, bindings: &[Binding]) -> bool {
     let Some(position) = checker.position_in(scope) else {
         return false;
     };
-    let bindings = &checker.model.scope(scope).bindings[name];
     let deleted = bindings
         .iter()
         .any(|binding| binding.kind == BindingKind::Deletion);
@@ -305,6 +356,11 @@ mod tests {
             ["OC401"]
         );
         assert_clean("open = 1\nx = open\n");
+        // A parenthesised annotated name is not bound by the annotation.
+        assert_eq!(
+            codes("def f():\n    (open): int\n    return open\n"),
+            ["OC401"]
+        );
     }
 
     #[test]
@@ -360,5 +416,25 @@ mod tests {
         };
         assert!(codes_with("log(\"x\")\n", &settings).is_empty());
         assert_clean("print(len([1]), isinstance(1, int), dir(1))\n");
+    }
+
+    #[test]
+    fn pep_695_annotations_see_the_type_parameters() {
+        let settings = crate::Settings {
+            target_version: ruff_python_ast::PythonVersion::PY312,
+            ..crate::Settings::default()
+        };
+        for source in [
+            "def first[T](xs: list[T]) -> T:\n    return xs[0]\n",
+            "class Box[T: int]:\n    def get[U](self, default: U) -> T | U:\n        return default\n",
+            "type Pair[K] = tuple[K, K]\n",
+        ] {
+            assert!(codes_with(source, &settings).is_empty(), "{source}");
+        }
+        // Defaults run outside the type-parameter scope.
+        assert_eq!(
+            codes_with("def first[T](x=T):\n    return x\n", &settings),
+            ["OC404"]
+        );
     }
 }

@@ -6,7 +6,9 @@ use ruff_text_size::Ranged;
 use crate::checker::Checker;
 use crate::rule::{Rule, RuleDoc};
 use crate::rules::{is_dunder, names};
-use crate::semantic::{BindingKind, ScopeId, accessor_decorator_base};
+use crate::semantic::{
+    BindingKind, ImplicitDecorator, Method, NameKind, ReadKind, ScopeId, accessor_decorator_base,
+};
 use crate::settings::Profile;
 
 pub const PRIVATE_ATTRIBUTE: RuleDoc = RuleDoc {
@@ -17,6 +19,14 @@ pub const PRIVATE_ATTRIBUTE: RuleDoc = RuleDoc {
         that can rebind it. Anything else (`other._balance`, `x.__dict__`, `x.__class__`, the \
         mangled `x._Account__pin`) reads another object's private state. `self.__dict__` is \
         allowed; assigning a dunder attribute of `self` (`self.__class__ = ...`) is not. \
+        Names resolve as CPython compiles them: private names are mangled, a class body \
+        searches its own namespace first (so a receiver read there is not the method's), \
+        `super`, `classmethod`, `staticmethod`, `property`, `isinstance` and `type` grant \
+        privilege only when they are certainly the builtin (bound nowhere in the module, or \
+        only after a module-level read), and `__new__` has no receiver. Through the `cls` \
+        of a classmethod (or `__init_subclass__`, `__class_getitem__`) a method is its raw \
+        function: only names the class body binds as data (or as a classmethod or \
+        staticmethod), and `__name__`-like data dunders, may be read through it. \
         The `encapsulation` profile, for a team's own code, also accepts another instance \
         the method has proven to be of its class, through a name bound once in the method: \
         inside `if isinstance(other, C):` or `if type(other) is C:`, after `if not \
@@ -79,7 +89,7 @@ pub fn check_private_attribute(checker: &mut Checker<'_>, attribute: &ast::ExprA
         ExprContext::Load | ExprContext::Invalid => "reads",
     };
     let receiver = checker.text(attribute.value.range());
-    match receiver_privilege(checker, &attribute.value) {
+    match attribute_privilege(checker, attribute) {
         Privilege::Owner => {
             if is_dunder(name) && attribute.ctx != ExprContext::Load {
                 checker.report(
@@ -111,9 +121,20 @@ pub fn receiver_privilege(checker: &Checker<'_>, value: &Expr) -> Privilege {
             name_privilege(checker, name.id.as_str())
         }
         Expr::Call(call) if is_zero_argument_super(checker, call) => {
-            match checker.model.scope(checker.scope).method.is_some() {
-                true => method_privilege(checker, checker.scope),
-                false => Privilege::Stranger {
+            match &checker.model.scope(checker.scope).method {
+                // `super()` is bound to the current value of the first parameter.
+                Some(Method {
+                    receiver: Some(receiver),
+                    ..
+                }) => name_privilege(checker, receiver.name.as_str()),
+                // In `__new__`, `super()` is bound to a subclass of the class.
+                Some(method) if ImplicitDecorator::of(method.def).is_some() => {
+                    method_privilege(checker, checker.scope)
+                }
+                Some(_) => Privilege::Stranger {
+                    note: Some("`super()` in a method without a receiver".to_string()),
+                },
+                None => Privilege::Stranger {
                     note: Some("`super()` outside a method body".to_string()),
                 },
             }
@@ -122,38 +143,184 @@ pub fn receiver_privilege(checker: &Checker<'_>, value: &Expr) -> Privilege {
     }
 }
 
-/// `super()`, with `super` the builtin.
+/// Dunder attributes of a class that are data, or bound by the class when read through it.
+const CLASS_ATTRIBUTES_SAFE_THROUGH_THE_CLASS: &[&str] = &[
+    "__class_getitem__",
+    "__doc__",
+    "__init_subclass__",
+    "__module__",
+    "__name__",
+    "__new__",
+    "__qualname__",
+];
+
+/// The privilege of `receiver.name`, a private attribute: the receiver's, unless the
+/// receiver is a class (the `cls` of a classmethod, or `super()` in one), where a method
+/// read through it is the raw function, which runs on any object it is passed.
+fn attribute_privilege(checker: &Checker<'_>, attribute: &ast::ExprAttribute) -> Privilege {
+    let privilege = receiver_privilege(checker, &attribute.value);
+    let name = attribute.attr.as_str();
+    if !matches!(privilege, Privilege::Owner)
+        || attribute.ctx == ExprContext::Del
+        || CLASS_ATTRIBUTES_SAFE_THROUGH_THE_CLASS.contains(&name)
+    {
+        return privilege;
+    }
+    let Some(method) = checker.model.enclosing_method(checker.scope) else {
+        return privilege;
+    };
+    let method_scope = checker.model.scope(method);
+    let definition = method_scope.method.as_ref().expect("a method");
+    let is_the_receiver = match &*attribute.value {
+        Expr::Name(value) => definition.receiver.is_some_and(|receiver| {
+            method_scope.mangle(receiver.name.as_str())
+                == checker.model.mangled(checker.scope, value.id.as_str())
+        }),
+        _ => true,
+    };
+    if !is_the_receiver || !receives_class(checker, method) {
+        return privilege;
+    }
+    let class = definition.class;
+    let receiver = checker.text(attribute.value.range());
+    if attribute.value.is_call_expr() {
+        return Privilege::Stranger {
+            note: Some(format!(
+                "in a method that receives the class, `super()` is bound to the class, so `{receiver}.{name}` may be a base's raw method function"
+            )),
+        };
+    }
+    let mangled = checker.model.mangled(checker.scope, name);
+    let class_scope = checker.model.scope(class);
+    if !class_scope.binds(mangled.as_ref()) {
+        return Privilege::Stranger {
+            note: Some(format!(
+                "`{name}` is not bound in the class body, so through `{receiver}` it may be a raw method function, which runs on any object: bind it in the class body as data, or use an instance's method"
+            )),
+        };
+    }
+    let methods = class_scope
+        .class
+        .as_ref()
+        .expect("a class scope")
+        .methods
+        .get(mangled.as_ref());
+    let raw = methods
+        .into_iter()
+        .flatten()
+        .find(|&&scope| !is_bound_by_its_class(checker, scope));
+    if let Some(&raw) = raw {
+        let def = checker
+            .model
+            .scope(raw)
+            .method
+            .as_ref()
+            .expect("a method")
+            .def;
+        return Privilege::Stranger {
+            note: Some(format!(
+                "through `{receiver}` it is the raw function of the method on line {}, which runs on any object: call it on an instance",
+                checker.line_of(def.name.range)
+            )),
+        };
+    }
+    privilege
+}
+
+/// Whether the method of `scope` receives a class, not an instance: a `@classmethod`, or
+/// `__init_subclass__`, `__class_getitem__` and `__new__`.
+fn receives_class(checker: &Checker<'_>, scope: ScopeId) -> bool {
+    let Some(method) = &checker.model.scope(scope).method else {
+        return false;
+    };
+    ImplicitDecorator::of(method.def).is_some()
+        || method.def.decorator_list.iter().any(|decorator| {
+            decorator
+                .expression
+                .as_name_expr()
+                .is_some_and(|decorator| {
+                    decorator.id.as_str() == "classmethod"
+                        && names::certainly_builtin_in(checker, method.class, "classmethod")
+                })
+        })
+}
+
+/// Whether reading the method of `scope` through its class gives something bound to the
+/// class or without a receiver rather than the raw function: a classmethod or staticmethod,
+/// explicit or by name (`__new__`, `__init_subclass__`, `__class_getitem__`).
+fn is_bound_by_its_class(checker: &Checker<'_>, scope: ScopeId) -> bool {
+    let method = checker
+        .model
+        .scope(scope)
+        .method
+        .as_ref()
+        .expect("a method scope");
+    if ImplicitDecorator::of(method.def).is_some() {
+        return true;
+    }
+    matches!(
+        method.def.decorator_list.as_slice(),
+        [decorator] if decorator.expression.as_name_expr().is_some_and(|decorator| {
+            matches!(decorator.id.as_str(), "classmethod" | "staticmethod")
+                && names::certainly_builtin_in(checker, method.class, decorator.id.as_str())
+        })
+    )
+}
+
+/// `super()`, with `super` certainly the builtin wherever the call can run: a binding of
+/// the name anywhere in the module (or a grant) could make it the plugin's own.
 pub fn is_zero_argument_super(checker: &Checker<'_>, call: &ast::ExprCall) -> bool {
     call.arguments.is_empty()
         && call.func.as_name_expr().is_some_and(|func| {
-            func.id.as_str() == "super" && names::possibly_builtin(checker, "super")
+            func.id.as_str() == "super"
+                && names::certainly_builtin_in(checker, checker.scope, "super")
         })
 }
 
 fn name_privilege(checker: &Checker<'_>, name: &str) -> Privilege {
-    let Some(scope) = checker.model.resolve(checker.scope, name) else {
+    let lookup = checker.model.lookup(checker.scope, name);
+    if lookup.class_namespace.is_some() {
+        return Privilege::Stranger {
+            note: Some(format!(
+                "`{name}` is read where a class namespace is searched first, which may hold any object"
+            )),
+        };
+    }
+    let (NameKind::Local | NameKind::Free, Some(scope)) = (lookup.kind, lookup.scope) else {
         return Privilege::Stranger { note: None };
     };
+    let mangled = checker.model.mangled(checker.scope, name);
+    let here = checker.model.scope(scope);
+    let bindings = &here.bindings[mangled.as_ref()];
     if checker.settings.profile == Profile::Encapsulation
         && checker
             .proven_same_class
             .iter()
             .any(|&(proven_in, proven)| proven == name && proven_in == scope)
-        && checker.model.scope(scope).bindings[name].len() == 1
+        && bindings.len() == 1
     {
         return Privilege::Owner;
     }
-    let here = checker.model.scope(scope);
     let Some(method) = &here.method else {
         return Privilege::Stranger { note: None };
     };
-    if method
-        .receiver
-        .is_none_or(|receiver| receiver.name.as_str() != name)
-    {
+    let Some(receiver) = method.receiver else {
+        let first = method
+            .def
+            .parameters
+            .posonlyargs
+            .first()
+            .or_else(|| method.def.parameters.args.first());
+        let note = first
+            .filter(|first| here.mangle(first.parameter.name.as_str()) == mangled)
+            .map(|_| {
+                "`__new__` is an implicit staticmethod: its first parameter is whatever class the caller passes".to_string()
+            });
+        return Privilege::Stranger { note };
+    };
+    if here.mangle(receiver.name.as_str()) != mangled {
         return Privilege::Stranger { note: None };
     }
-    let bindings = &here.bindings[name];
     if let Some(rebinding) = bindings
         .iter()
         .find(|binding| binding.kind != BindingKind::Parameter)
@@ -174,6 +341,8 @@ fn method_privilege(checker: &Checker<'_>, scope: ScopeId) -> Privilege {
     let method = here.method.as_ref().expect("a method scope");
     let class = checker.model.scope(method.class);
     let name = method.def.name.as_str();
+    let bound = class.mangle(name);
+    let bound = bound.as_ref();
     for decorator in &method.def.decorator_list {
         match decorator_verdict(checker, method.class, &decorator.expression) {
             DecoratorVerdict::Keeps => {}
@@ -195,8 +364,8 @@ fn method_privilege(checker: &Checker<'_>, scope: ScopeId) -> Privilege {
     }
     if let Some(range) = class
         .globals
-        .get(name)
-        .or_else(|| class.nonlocals.get(name))
+        .get(bound)
+        .or_else(|| class.nonlocals.get(bound))
     {
         return Privilege::Demoted {
             cause: format!(
@@ -205,19 +374,24 @@ fn method_privilege(checker: &Checker<'_>, scope: ScopeId) -> Privilege {
             ),
         };
     }
-    let body = class.class.as_ref().expect("a class scope");
-    if let Some((_, range)) = body.reads.iter().find(|(read, _)| *read == name) {
+    if let Some(read) = class
+        .reads
+        .iter()
+        .find(|read| read.name == bound && read.kind != ReadKind::AccessorBase)
+    {
         return Privilege::Demoted {
             cause: format!(
-                "its function `{name}` is read in the class body on line {}, which exposes it as a value",
-                checker.line_of(*range)
+                "its function `{bound}` is read in the class body on line {}, which exposes it as a value",
+                checker.line_of(read.range)
             ),
         };
     }
+    let body = class.class.as_ref().expect("a class scope");
     if let Some((_, range)) = body
         .read_through_class
         .iter()
-        .find(|(read, _)| *read == name)
+        .find(|(read, _)| read == bound)
+        .filter(|_| !is_bound_by_its_class(checker, scope))
     {
         return Privilege::Demoted {
             cause: format!(
@@ -272,37 +446,27 @@ fn is_this_class(checker: &Checker<'_>, class: &ast::ExprName) -> bool {
     let Some(method_class) = checker.model.scope(method).method.as_ref().map(|m| m.class) else {
         return false;
     };
-    let Some(bound_in) = checker.model.resolve(checker.scope, class.id.as_str()) else {
+    let Some((_, bindings)) = checker
+        .model
+        .bindings_seen(checker.scope, class.id.as_str())
+    else {
         return false;
     };
-    checker.model.scope(bound_in).bindings[class.id.as_str()]
-        .iter()
-        .all(|binding| {
-            binding.kind
-                == BindingKind::ClassDef {
-                    scope: method_class,
-                }
-        })
+    bindings.iter().all(|binding| {
+        binding.kind
+            == BindingKind::ClassDef {
+                scope: method_class,
+            }
+    })
 }
 
-/// `cls` of a `@classmethod` of the enclosing class, with its privilege intact.
+/// `cls` of a classmethod of the enclosing class, with its privilege intact.
 fn is_classmethod_receiver(checker: &Checker<'_>, name: &ast::ExprName) -> bool {
     let Some(scope) = checker.model.resolve(checker.scope, name.id.as_str()) else {
         return false;
     };
-    let Some(method) = &checker.model.scope(scope).method else {
-        return false;
-    };
-    let decorated_classmethod = method.def.decorator_list.iter().any(|decorator| {
-        decorator
-            .expression
-            .as_name_expr()
-            .is_some_and(|decorator| {
-                decorator.id.as_str() == "classmethod"
-                    && names::certainly_builtin_in(checker, method.class, "classmethod")
-            })
-    });
-    decorated_classmethod && matches!(name_privilege(checker, name.id.as_str()), Privilege::Owner)
+    receives_class(checker, scope)
+        && matches!(name_privilege(checker, name.id.as_str()), Privilege::Owner)
 }
 
 /// The name an `if isinstance(n, C):` test proves inside its body.
@@ -400,6 +564,8 @@ fn decorator_verdict(checker: &Checker<'_>, class: ScopeId, decorator: &Expr) ->
 fn is_property_of(checker: &Checker<'_>, class: ScopeId, name: &str) -> bool {
     let scope = checker.model.scope(class);
     let body = scope.class.as_ref().expect("a class scope");
+    let name = scope.mangle(name);
+    let name = name.as_ref();
     let (Some(bindings), Some(methods)) = (scope.bindings.get(name), body.methods.get(name)) else {
         return false;
     };
@@ -658,6 +824,179 @@ mod tests {
         }
         // The capability profile trusts only `self`.
         assert_eq!(codes(proven[1]), ["OC101"]);
+    }
+
+    #[test]
+    fn receiver_read_in_a_nested_class_body_is_not_self() {
+        // The class namespace is searched before the method's cell (`LOAD_CLASSDEREF`).
+        for read in [
+            "x = self._secret",
+            "x = [self._secret for _ in range(1)]",
+            "type Alias = self._secret",
+        ] {
+            let source =
+                format!("class C:\n    def m(self):\n        class Inner:\n            {read}\n");
+            let found = codes_with(
+                &source,
+                &crate::Settings {
+                    target_version: ruff_python_ast::PythonVersion::PY312,
+                    ..crate::Settings::default()
+                },
+            );
+            if read.starts_with("x = [") {
+                // A comprehension is a function scope: it reads the real cell.
+                assert!(found.is_empty(), "{read}: {found:?}");
+            } else {
+                assert!(found.contains(&"OC101"), "{read}: {found:?}");
+            }
+        }
+        assert_eq!(
+            codes(
+                "class C:\n    def m(__module__):\n        class Inner:\n            x = __module__._secret\n"
+            ),
+            ["OC101"]
+        );
+        // A function nested in the inner class reads the cell itself.
+        assert_clean(
+            "class C:\n    def m(self):\n        class Inner:\n            def g(inner):\n                return self._secret\n        return Inner\n",
+        );
+    }
+
+    #[test]
+    fn privilege_granting_builtins_must_be_the_builtin() {
+        for rebinding in [
+            "super = len",
+            "del super",
+            "def rebind():\n    global super\n    super = len",
+            "[(super := len) for _ in range(1)]",
+            "from json import *",
+        ] {
+            let source =
+                format!("class C:\n    def m(self):\n        return super()._x\n\n{rebinding}\n");
+            let found = codes_with(
+                &source,
+                &crate::Settings {
+                    profile: crate::Profile::Encapsulation,
+                    ..crate::Settings::default()
+                },
+            );
+            assert!(found.contains(&"OC101"), "{rebinding}: {found:?}");
+        }
+        for decorator in ["classmethod", "property"] {
+            let source = format!(
+                "class C:\n    _x = 0\n\n    @{decorator}\n    def m(self):\n        return self._x\n\n{decorator} = len\n"
+            );
+            let found = codes_with(
+                &source,
+                &crate::Settings {
+                    profile: crate::Profile::Encapsulation,
+                    ..crate::Settings::default()
+                },
+            );
+            // Bound after the class: the decorator was the builtin when the body ran.
+            assert!(found.is_empty(), "{decorator}: {found:?}");
+            let inside_a_function = format!(
+                "def make():\n    class C:\n        _x = 0\n\n        @{decorator}\n        def m(self):\n            return self._x\n    return C\n\n{decorator} = len\n"
+            );
+            let found = codes_with(
+                &inside_a_function,
+                &crate::Settings {
+                    profile: crate::Profile::Encapsulation,
+                    ..crate::Settings::default()
+                },
+            );
+            assert!(
+                found.contains(&"OC102") || found.contains(&"OC101"),
+                "{decorator}: {found:?}"
+            );
+        }
+        let settings = crate::Settings {
+            profile: crate::Profile::Encapsulation,
+            ..crate::Settings::default()
+        };
+        assert_eq!(
+            codes_with(
+                "class C:\n    def merge(self, other):\n        if isinstance(other, C):\n            return other._x\n\nisinstance = lambda *a: True\n",
+                &settings
+            ),
+            ["OC101"]
+        );
+        assert_clean("class C:\n    def m(self):\n        return super()._x\n");
+    }
+
+    #[test]
+    fn private_names_are_mangled() {
+        // `__me` in the nested class is `_Inner__me`, a global.
+        assert_eq!(
+            codes(
+                "class C:\n    def m(__me):\n        class Inner:\n            def g(other):\n                return __me._x\n        return Inner\n"
+            ),
+            ["OC101", "OC404"]
+        );
+        assert_clean("class C:\n    def m(__me):\n        return __me._x\n");
+        // `def __peek` binds `_C__peek`: reading that exposes the raw function.
+        assert_eq!(
+            codes("class C:\n    def __peek(self):\n        return self._x\n    leak = _C__peek\n"),
+            ["OC102"]
+        );
+        assert_eq!(
+            codes(
+                "class C:\n    def __peek(self):\n        return self._x\n\ndef steal(victim):\n    return C._C__peek(victim)\n"
+            ),
+            ["OC101", "OC102"]
+        );
+    }
+
+    #[test]
+    fn private_methods_through_cls_are_raw_functions() {
+        for method in [
+            "@classmethod\n    def make(cls, victim):",
+            "def __init_subclass__(cls, victim=None):",
+            "def __class_getitem__(cls, victim):",
+        ] {
+            let source = format!(
+                "class C:\n    def _peek(self):\n        return self._x\n\n    {method}\n        return cls._peek(victim)\n"
+            );
+            assert_eq!(codes(&source), ["OC101"], "{method}");
+            let inherited = format!("class C:\n    {method}\n        return cls._helper(victim)\n");
+            assert_eq!(codes(&inherited), ["OC101"], "{method}");
+        }
+        assert_eq!(
+            codes(
+                "class C:\n    @classmethod\n    def make(cls):\n        return super()._helper\n"
+            ),
+            ["OC101"]
+        );
+        // Data, classmethods and the class's name stay readable through `cls`.
+        assert_clean(
+            "class Config:\n    _defaults = {\"a\": 1}\n\n    @classmethod\n    def _build(cls, d):\n        return cls(d)\n\n    def __init__(self, d):\n        self._d = d\n\n    @classmethod\n    def from_dict(cls, d):\n        return cls._build({**cls._defaults, **d}), cls.__name__\n\nconfig = Config.from_dict({})\n",
+        );
+    }
+
+    #[test]
+    fn new_is_an_implicit_staticmethod() {
+        let found = crate::test_support::check(
+            "class C:\n    def __new__(cls, *args):\n        return cls._secret\n",
+        );
+        assert_eq!(found.len(), 1);
+        assert!(
+            found[0].message.contains("implicit staticmethod"),
+            "{}",
+            found[0].message
+        );
+        assert_eq!(
+            codes("class C:\n    def __new__(self):\n        return super()._x\n"),
+            ["OC101"]
+        );
+        assert_clean("class C:\n    def __new__(cls):\n        return super().__new__(cls)\n");
+    }
+
+    #[test]
+    fn super_follows_the_first_parameter() {
+        assert!(
+            codes("class C:\n    def m(self, other):\n        self = other\n        return super()._x\n")
+                .contains(&"OC101")
+        );
     }
 
     #[test]

@@ -1,0 +1,268 @@
+"""The verifier's scope model against CPython's own compiler, through ``symtable``.
+
+For every scope of a module and every name it refers to, the verifier's resolution (local,
+cell, free, declared or implicit global, whether a class namespace is searched first, and
+the mangled spelling) must be the one ``symtable`` reports. Run on a seeded sample of the
+running interpreter's standard library (``OCAPY_WHOLE_STDLIB=1`` runs all of it), on the
+repository's corpora, and on seeded generated programs. CPython 3.12+ inlines list, set
+and dict comprehensions into their scope (PEP 709), so ``symtable`` shows their names in
+the enclosing scope; the comparison folds them in the same way.
+"""
+
+from __future__ import annotations
+
+import _symtable
+import os
+import random
+import symtable
+import sysconfig
+from collections import defaultdict
+from pathlib import Path
+
+import pytest
+
+from ocapy import _native
+
+ROOT = Path(__file__).parents[2]
+KINDS = {
+    _symtable.LOCAL: "local",
+    _symtable.CELL: "cell",
+    _symtable.FREE: "free",
+    _symtable.GLOBAL_EXPLICIT: "global_explicit",
+    _symtable.GLOBAL_IMPLICIT: "global_implicit",
+}
+# Names the compiler adds on its own.
+IMPLICIT = {
+    "__class__",
+    "__classcell__",
+    "__classdict__",
+    "__classdictcell__",
+    "__conditional_annotations__",
+    "__firstlineno__",
+    "__static_attributes__",
+    "__type_params__",
+}
+INLINED = {"listcomp", "setcomp", "dictcomp"}
+Entry = tuple[str, bool, bool]
+
+
+def symtable_names(table: symtable.SymbolTable) -> dict[str, Entry]:
+    symbols = table._table.symbols  # the raw flags: the kind is not public before 3.14
+    is_class = table.get_type() == "class" or str(table.get_type()).endswith("CLASS")
+    sees_class = "__classdict__" in symbols
+    names = {}
+    for name, flags in symbols.items():
+        kind = KINDS[(flags >> _symtable.SCOPE_OFF) & _symtable.SCOPE_MASK]
+        class_lookup = (is_class and kind != "global_explicit") or (
+            sees_class and kind in ("free", "global_implicit")
+        )
+        names[name] = (kind, bool(flags & _symtable.DEF_PARAM), class_lookup)
+    return names
+
+
+def normalised(names: dict[str, Entry], is_module: bool) -> dict[str, Entry]:
+    if not is_module:
+        return names
+    return {name: ("global", parameter, False) for name, (_, parameter, _) in names.items()}
+
+
+def bound_here(names: dict[str, Entry]) -> dict[str, Entry]:
+    return {
+        name: ("local" if kind == "cell" else kind, parameter, class_lookup)
+        for name, (kind, parameter, class_lookup) in names.items()
+    }
+
+
+def differences(source: str, filename: str) -> list[str] | None:
+    """Where the verifier and ``symtable`` disagree; ``None`` if either refuses the source."""
+    try:
+        top = symtable.symtable(source, filename, "exec")
+    except (SyntaxError, ValueError, SystemError):
+        # SystemError: 3.12.1's symtable fails on some programs its compiler also refuses.
+        return None
+    scopes = _native._scope_model(source)
+    if scopes is None:
+        return None
+    children: dict[int, list[int]] = defaultdict(list)
+    for index, (_, _, parent, _) in enumerate(scopes):
+        if parent is not None:
+            children[parent].append(index)
+    found: list[str] = []
+
+    def walk(scope: int, table: symtable.SymbolTable, where: str) -> None:
+        names = dict(scopes[scope][3])
+        is_class = symtable_names(table) is not None and (
+            table.get_type() == "class" or str(table.get_type()).endswith("CLASS")
+        )
+        unmatched = list(table.get_children())
+        pairs = []
+        inlined = False
+        queue = list(children[scope])
+        while queue:
+            child = queue.pop(0)
+            label, line, _, child_names = scopes[child]
+            match = next(
+                (t for t in unmatched if t.get_name() == label and t.get_lineno() == line), None
+            ) or next(
+                # A generator expression that is a call's only argument starts at its `(`.
+                (
+                    t
+                    for t in unmatched
+                    if label == "genexpr" == t.get_name() and 0 < line - t.get_lineno() <= 3
+                ),
+                None,
+            )
+            if match is not None:
+                unmatched.remove(match)
+                pairs.append((child, match))
+            elif label in INLINED:
+                inlined = True
+                for name, (kind, parameter, _) in child_names.items():
+                    if name not in names:
+                        names[name] = (kind, parameter, is_class and kind != "global_explicit")
+                    elif kind == "cell" and names[name][0] == "local":
+                        names[name] = ("cell", *names[name][1:])
+                queue[:0] = children[child]
+            else:
+                found.append(f"{where}: the verifier has scope {label!r} (line {line})")
+        for table_child in unmatched:
+            found.append(
+                f"{where}: symtable has scope {table_child.get_name()!r} "
+                f"(line {table_child.get_lineno()})"
+            )
+        expected = symtable_names(table)
+        for name in IMPLICIT:
+            if name not in names:
+                expected.pop(name, None)
+        # The implicit `__class__` cell of methods: the verifier refuses the name (OC402).
+        names.pop("__class__", None)
+        expected.pop("__class__", None)
+        expected = {name: entry for name, entry in expected.items() if not name.startswith(".")}
+        is_module = table.get_type() == "module" or str(table.get_type()).endswith("MODULE")
+        mine, theirs = normalised(names, is_module), normalised(expected, is_module)
+        if inlined:
+            # An inlined comprehension reads its scope's locals directly: whether they are
+            # also cells for other nested scopes no longer shows.
+            mine, theirs = bound_here(mine), bound_here(theirs)
+        for name in sorted(set(mine) | set(theirs)):
+            if mine.get(name) != theirs.get(name):
+                found.append(
+                    f"{where}: {name!r} is {mine.get(name)} to the verifier, "
+                    f"{theirs.get(name)} to symtable"
+                )
+        for child, table_child in pairs:
+            walk(child, table_child, f"{where}/{table_child.get_name()}")
+
+    walk(0, top, filename)
+    return found
+
+
+def stdlib_files() -> list[Path]:
+    files = sorted(Path(sysconfig.get_paths()["stdlib"]).glob("**/*.py"))
+    files = [path for path in files if "site-packages" not in path.parts]
+    if os.environ.get("OCAPY_WHOLE_STDLIB"):
+        return files
+    return random.Random(12).sample(files, 60)
+
+
+def corpus_files() -> list[Path]:
+    return sorted((ROOT / "tests/third_party/corpus").glob("**/*.py")) + sorted(
+        (ROOT / "tests/escapes").glob("*.py")
+    )
+
+
+def read(path: Path) -> str | None:
+    try:
+        return path.read_text(encoding="utf-8")
+    except (UnicodeDecodeError, OSError):
+        return None
+
+
+@pytest.mark.parametrize(
+    "paths", [stdlib_files(), corpus_files()], ids=["stdlib-sample", "corpora"]
+)
+def test_the_verifier_resolves_names_as_cpython_does(paths: list[Path]) -> None:
+    compared = 0
+    problems: list[str] = []
+    for path in paths:
+        source = read(path)
+        if source is None:
+            continue
+        found = differences(source, str(path))
+        if found is None:
+            continue
+        compared += 1
+        problems.extend(found)
+    assert compared >= len(paths) // 2
+    assert not problems, "\n".join(problems[:40])
+
+
+class Generator:
+    """Small random programs of nested scopes, mangled names, global, nonlocal and walrus."""
+
+    NAMES = ["a", "b", "x", "self", "__p", "_C__p", "__q__", "super", "len"]
+
+    def __init__(self, seed: int) -> None:
+        self.random = random.Random(seed)
+        self.lines: list[str] = []
+
+    def name(self) -> str:
+        return self.random.choice(self.NAMES)
+
+    def expr(self, depth: int) -> str:
+        choice = self.random.randrange(6 if depth < 3 else 2)
+        if choice <= 1:
+            return self.name()
+        if choice == 2:
+            return f"[{self.expr(depth + 1)} for {self.name()} in {self.expr(depth + 1)}]"
+        if choice == 3:
+            return f"(lambda {self.name()}: {self.expr(depth + 1)})"
+        if choice == 4:
+            return f"({self.name()} for {self.name()} in {self.expr(depth + 1)})"
+        return f"[({self.name()} := {self.expr(depth + 1)}) for {self.name()} in ()]"
+
+    def block(self, indent: int, depth: int, kind: str) -> None:
+        pad = " " * indent
+        for _ in range(self.random.randrange(1, 4)):
+            choice = self.random.randrange(8 if depth < 3 else 3)
+            name = self.name()
+            if choice == 0:
+                self.lines.append(f"{pad}{name} = {self.expr(depth)}")
+            elif choice == 1:
+                self.lines.append(f"{pad}print({self.expr(depth)})")
+            elif choice == 2 and kind == "function":
+                self.lines.append(f"{pad}global {name}")
+            elif choice == 3 and kind == "function":
+                self.lines.append(f"{pad}nonlocal {name}")
+            elif choice == 4:
+                self.lines.append(f"{pad}del {name}")
+            elif choice in (5, 6):
+                self.lines.append(f"{pad}def {self.random.choice(['f', '__g', 'm'])}({name}):")
+                self.block(indent + 4, depth + 1, "function")
+            else:
+                self.lines.append(f"{pad}class {self.random.choice(['C', '_D', '__E'])}:")
+                self.block(indent + 4, depth + 1, "class")
+            if self.random.random() < 0.3:
+                self.lines.append(f"{pad}import {name}")
+
+    def program(self) -> str:
+        self.block(0, 0, "module")
+        return "\n".join(self.lines) + "\n"
+
+
+def test_generated_programs_resolve_as_cpython_does() -> None:
+    compared = 0
+    problems: list[str] = []
+    for seed in range(1500):
+        source = Generator(seed).program()
+        try:
+            compile(source, "<generated>", "exec")
+        except (SyntaxError, SystemError):
+            continue
+        found = differences(source, f"<seed {seed}>")
+        assert found is not None, source
+        compared += 1
+        if found:
+            problems.append(source + "\n".join(found))
+    assert compared > 300
+    assert not problems, "\n\n".join(problems[:5])
