@@ -14,13 +14,16 @@ import enum
 import functools
 import gc
 import copy
+import inspect
 import operator
 import pickle
 import sys
 import threading
+import types
 import weakref
 from collections.abc import Callable
 from typing import Any
+from unittest import mock
 
 import pytest
 
@@ -630,7 +633,7 @@ def test_switch_off_returns_the_class_untouched(monkeypatch):
     # The metaclass form cannot give back a class of another type, but leaves it unprotected.
     assert type(Inherited) is ocapy.AccessCheckedMeta
     assert Inherited.__slots__ == ("__y",)
-    assert "__ocapy_access__" not in Inherited.__dict__
+    assert Inherited.__dict__["__ocapy_access__"] is None, "seen by the metaclass, unprotected"
     assert type(Inherited.__dict__["_Inherited__y"]).__name__ == "member_descriptor"
     assert Inherited()._Inherited__y == 2
 
@@ -853,3 +856,330 @@ def test_decorated_methods_cached_properties_and_classes_inside_methods(form):
     assert report.by_key() == [3, 1, 2]
     with pytest.raises(ocapy.AccessViolation):
         report._Report__rows  # noqa: B018
+
+
+# Issue 14: access_checked must not be fooled by code outside the class, and must not break
+# legitimate code. Each attack is ordinary Python (no gc, no ctypes).
+
+
+def make_account(form: tuple[type, Decorate]) -> type:
+    base, decorate = form
+
+    @decorate
+    class Account(base):  # type: ignore[misc, valid-type]
+        def __init__(self, items: list[int]) -> None:
+            self.__items = items
+
+        def total(self) -> int:
+            return len(self.__items)
+
+        def _hook(self) -> str:
+            return "A"
+
+        def hooked(self) -> str:
+            return self._hook()
+
+    return Account
+
+
+def test_an_outside_subclass_s_attribute_methods_do_not_reach_private_members(form):
+    account_class = make_account(form)
+    seen: list[str] = []
+
+    class Spy(account_class):  # type: ignore[misc, valid-type]
+        def __getattribute__(self, name: str) -> Any:
+            seen.append(name)
+            if name == "steal":
+                return object.__getattribute__(self, "_Account__items")
+            return super().__getattribute__(name)
+
+        def __setattr__(self, name: str, value: Any) -> None:
+            seen.append(name)
+            if name == "plant":
+                name = "_Account__items"
+            object.__setattr__(self, name, value)
+
+    spy = Spy([1, 2])
+    with pytest.raises(ocapy.AccessViolation):
+        spy.steal  # noqa: B018
+    with pytest.raises(ocapy.AccessViolation):
+        spy.plant = [9]
+    # The class's own code keeps working on the subclass's instances, and the subclass's
+    # methods never see the names private to the class (so never their values either).
+    assert spy.total() == 2
+    assert spy.hooked() == "A"
+    spy.public = 1
+    assert spy.public == 1
+    assert "total" in seen and "public" in seen
+    assert not [name for name in seen if name.startswith("_Account__")]
+
+
+def test_class_assignment_of_a_checked_instance(form):
+    base, decorate = form
+    account_class = make_account(form)
+
+    class Spy(account_class):  # type: ignore[misc, valid-type]
+        def _hook(self) -> str:
+            return "spy"
+
+        def convert(self, other: Any) -> None:
+            other.__class__ = Spy
+
+    account = account_class([1])
+    with pytest.raises(ocapy.AccessViolation) as refused:
+        account.__class__ = Spy
+    assert refused.value.member == "__class__"
+    with pytest.raises(ocapy.AccessViolation):
+        object.__setattr__(account, "__class__", Spy)
+    with pytest.raises(ocapy.AccessViolation):
+        Spy([2]).convert(account)
+    assert type(account) is account_class and account.hooked() == "A"
+    assert account.__class__ is account_class and isinstance(account, account_class)
+    assert not isinstance(account, Spy)
+
+    @decorate
+    class Door(base):  # type: ignore[misc, valid-type]
+        """The state pattern: the class's own code changes its instances' class."""
+
+        def __init__(self) -> None:
+            self.__opened = 0
+
+        def open(self) -> int:
+            self.__opened += 1
+            self.__class__ = OpenDoor
+            return self.__opened
+
+    class OpenDoor(Door):
+        def close(self) -> None:
+            self.__class__ = Door
+
+    door = Door()
+    assert door.open() == 1 and type(door) is OpenDoor
+    door.close()
+    assert type(door) is Door and door.open() == 2
+
+
+def test_the_class_s_code_runs_only_in_its_own_functions(form):
+    account_class = make_account(form)
+    account = account_class([1, 2, 3])
+    received: list[Any] = []
+
+    def evil_len(value: Any) -> int:
+        received.append(value)
+        return 0
+
+    evil_globals = {"len": evil_len, "__builtins__": {"len": evil_len}}
+    with pytest.raises(TypeError, match="access-checked class"):
+        types.FunctionType(account_class.total.__code__, evil_globals)
+
+    def impostor(self: Any) -> int:
+        return 0
+
+    with pytest.raises(TypeError, match="access-checked class"):
+        impostor.__code__ = account_class.total.__code__
+    with pytest.raises(TypeError, match="access-checked class"):
+        exec(account_class.total.__code__, evil_globals)
+    assert received == [] and impostor(account) == 0
+
+    # The class's own functions, nested and made at run time, keep working; so do
+    # introspection of them and functions made from any other code.
+    base, decorate = form
+
+    @decorate
+    class Tally(base):  # type: ignore[misc, valid-type]
+        def __init__(self) -> None:
+            self.__counts = [1, 2]
+
+        def doubled(self) -> list[int]:
+            def double(x: int) -> int:
+                return x * 2
+
+            return [double(x) for x in self.__counts]
+
+        def reader(self) -> Callable[[], int]:
+            return lambda: sum(self.__counts)
+
+    tally = Tally()
+    assert tally.doubled() == [2, 4] and tally.reader()() == 3
+    assert account.total() == 3
+    assert list(inspect.signature(account_class.total).parameters) == ["self"]
+    assert types.FunctionType(impostor.__code__, {})(account) == 0
+
+
+def test_super_calls_of_an_overridden_protected_method(form):
+    account_class = make_account(form)
+
+    class B(account_class):  # type: ignore[misc, valid-type]
+        def _hook(self) -> str:
+            return "B+" + super()._hook()
+
+        @classmethod
+        def _kind(cls) -> str:
+            return "B"
+
+    class C(B):
+        def _hook(self) -> str:
+            return "C+" + super()._hook()
+
+        @classmethod
+        def _kind(cls) -> str:
+            return "C+" + super()._kind()
+
+        @classmethod
+        def kind(cls) -> str:
+            return cls._kind()
+
+    assert B([1]).hooked() == "B+A", "as plain Python"
+    assert C([1]).hooked() == "C+B+A"
+    assert C.kind() == "C+B"
+    with pytest.raises(ocapy.AccessViolation):
+        C([1])._hook()
+    with pytest.raises(ocapy.AccessViolation):
+        super(B, C([1]))._hook()
+
+
+def undecorated(method: Callable[..., Any]) -> Callable[..., Any]:
+    """A decorator without functools.wraps: the method is only in the wrapper's closure."""
+
+    def wrapper(self: Any, *args: Any) -> Any:
+        return method(self, *args)
+
+    return wrapper
+
+
+def test_a_decorator_without_wraps_keeps_the_method_s_private_access(form):
+    base, decorate = form
+
+    @decorate
+    class Vault(base):  # type: ignore[misc, valid-type]
+        def __init__(self) -> None:
+            self.__gold = 5
+
+        @undecorated
+        def gold(self) -> int:
+            return self.__gold
+
+        @undecorated
+        def __spend(self) -> int:
+            self.__gold -= 1
+            return self.__gold
+
+        def spend(self) -> int:
+            return self.__spend()
+
+    vault = Vault()
+    assert vault.gold() == 5 and vault.spend() == 4
+    with pytest.raises(ocapy.AccessViolation):
+        vault._Vault__gold  # noqa: B018
+    with pytest.raises(ocapy.AccessViolation):
+        vault._Vault__spend()
+
+
+def test_mock_patch_object_replaces_a_protected_method(form):
+    account_class = make_account(form)
+
+    class Sub(account_class):  # type: ignore[misc, valid-type]
+        pass
+
+    account = account_class([1])
+    with mock.patch.object(account_class, "_hook", return_value="patched") as patched:
+        assert account.hooked() == "patched" and Sub([1]).hooked() == "patched"
+    assert patched.call_count == 2
+    assert account.hooked() == "A"
+    # A subclass that only inherits the method would have mock read it first, from outside.
+    with pytest.raises(AttributeError), mock.patch.object(Sub, "_hook"):
+        pass
+    assert Sub([1]).hooked() == "A"
+    # The guard is back: outside code may replace the method, never read or call it, nor
+    # replace a protected member that is data.
+    with pytest.raises(ocapy.AccessViolation):
+        account._hook()
+    with pytest.raises(ocapy.AccessViolation):
+        account_class._hook  # noqa: B018
+    base, decorate = form
+
+    @decorate
+    class Counted(base):  # type: ignore[misc, valid-type]
+        _count = 0
+
+        def bump(self) -> int:
+            type(self)._count += 1
+            return self._count
+
+    with pytest.raises(ocapy.AccessViolation):
+        Counted._count = 5
+    assert Counted().bump() == 1
+
+
+@ocapy.access_checked
+class SlottedPoint:
+    """Module level, so that pickle finds it."""
+
+    __slots__ = ("__x", "_y", "z")
+
+    def __init__(self, x: int) -> None:
+        self.__x = x
+        self._y = 2
+        self.z = 3
+
+    def x(self) -> int:
+        return self.__x
+
+    def y(self) -> int:
+        return self._y
+
+
+class SlottedPoint3(SlottedPoint):
+    __slots__ = ("__w",)
+
+    def __init__(self) -> None:
+        super().__init__(7)
+        self.__w = 8
+
+    def w(self) -> int:
+        return self.__w
+
+
+def test_copy_and_pickle_keep_private_slots():
+    for point in (SlottedPoint(1), SlottedPoint3()):
+        clones = (copy.copy(point), copy.deepcopy(point), pickle.loads(pickle.dumps(point)))
+        for clone in clones:
+            assert (clone.x(), clone.y(), clone.z) == (point.x(), 2, 3)
+            with pytest.raises(ocapy.AccessViolation):
+                clone._SlottedPoint__x  # noqa: B018
+    assert copy.copy(SlottedPoint3()).w() == 8
+
+
+def test_a_metaclass_whose_init_skips_super_fails_closed(monkeypatch):
+    class Careless(ocapy.AccessCheckedMeta):
+        def __init__(cls, *args: Any, **kwargs: Any) -> None:
+            pass
+
+    class Secret(ocapy.AccessChecked, metaclass=Careless):
+        def __init__(self) -> None:
+            self.__key = 1
+
+    class Child(Secret):
+        pass
+
+    for unprotected in (Secret, Child):
+        with pytest.raises(TypeError, match=r"did not call super\(\)\.__init__"):
+            unprotected()
+
+    class Careful(ocapy.AccessCheckedMeta):
+        def __init__(cls, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+
+    class Kept(ocapy.AccessChecked, metaclass=Careful):
+        def __init__(self) -> None:
+            self.__key = 1
+
+    with pytest.raises(ocapy.AccessViolation):
+        Kept()._Kept__key  # noqa: B018
+    monkeypatch.setenv("OCAPY_ACCESS_CHECKS", "0")
+
+    class Unchecked(ocapy.AccessChecked):
+        def __init__(self) -> None:
+            self.__key = 1
+
+    assert Unchecked()._Unchecked__key == 1, "the switch still turns checks off"

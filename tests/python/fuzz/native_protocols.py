@@ -122,6 +122,24 @@ class Account:
         self._log.append(amount)
         return self.__balance
 
+    def _hook(self):
+        return self.__balance
+
+
+class Audited(Account):
+    """A subclass with attribute-protocol methods (wrapped) and a super() call."""
+
+    __slots__ = ("__note",)
+
+    def __getattribute__(self, name):
+        return super().__getattribute__(name)
+
+    def __setattr__(self, name, value):
+        super().__setattr__(name, value)
+
+    def _hook(self):
+        return super()._hook()
+
 
 def specimens():
     host = Host()
@@ -142,6 +160,11 @@ def specimens():
         Point(1, 2),
         Account(5),
         Account,
+        Audited(1),
+        Audited,
+        vars(Account)["__class__"],
+        vars(Account)["_Account__balance"],
+        vars(Audited)["__getattribute__"],
         compartment,
         plugin,
         counter,
@@ -160,7 +183,7 @@ NAMES = [
     "__self__", "__globals__", "__closure__", "gi_frame", "cr_frame", "ag_frame", "f_back",
     "__reduce_ex__", "__getattribute__", "__setattr__", "__init__", "__new__", "__call__",
     "__wrapped__", "__func__", "fget", "args", "steps", "kind", "expr", "name", "load", "run",
-    "_Account__balance", "__weakref__", "__slots__", "__mro__", "__subclasses__", "\0", "",
+    "_Account__balance", "_Audited__note", "_hook", "__ocapy_access__", "__weakref__", "__slots__", "__mro__", "__subclasses__", "\0", "",
     "é", "a" * 300,
 ]
 

@@ -38,10 +38,15 @@ impl<'py> Wrappers<'py> {
         })
     }
 
-    /// The plain functions `value` holds, in the order found.
+    /// The plain functions `value` holds, in the order found: through the wrappers above,
+    /// `__wrapped__`, and the closure of a decorator that kept no `__wrapped__` (without
+    /// `functools.wraps`), where only the functions the class body defined (their
+    /// qualified name starts with `body_prefix`) are the class's: the closure's other
+    /// values are the decorator's.
     fn functions_of(
         &self,
         value: &Bound<'py, PyAny>,
+        body_prefix: &str,
         depth: usize,
         out: &mut Vec<Bound<'py, PyAny>>,
     ) -> PyResult<()> {
@@ -49,10 +54,25 @@ impl<'py> Wrappers<'py> {
             return Ok(());
         }
         let mut inner = Vec::new();
-        // SAFETY: type check of a live object.
-        if unsafe { ffi::PyFunction_Check(value.as_ptr()) } != 0 {
+        if is_function(value) {
             out.push(value.clone());
             inner.extend(value.getattr_opt("__wrapped__")?);
+            let closure = value.getattr("__closure__")?;
+            let cells = closure.cast::<PyTuple>().map(|cells| cells.iter());
+            for cell in cells.into_iter().flatten() {
+                // An empty cell has no contents (`ValueError`): nothing to follow.
+                let Ok(content) = cell.getattr("cell_contents") else {
+                    continue;
+                };
+                if is_function(&content)
+                    && content
+                        .getattr("__qualname__")?
+                        .extract::<String>()?
+                        .starts_with(body_prefix)
+                {
+                    inner.push(content);
+                }
+            }
         } else if self.is_any(value, &self.static_or_class_method)? {
             inner.push(value.getattr("__func__")?);
         } else if value.is_instance(&self.property)? {
@@ -63,7 +83,7 @@ impl<'py> Wrappers<'py> {
             inner.push(value.getattr("func")?);
         }
         for wrapped in inner.iter().filter(|w| !w.is_none()) {
-            self.functions_of(wrapped, depth + 1, out)?;
+            self.functions_of(wrapped, body_prefix, depth + 1, out)?;
         }
         Ok(())
     }
@@ -78,6 +98,11 @@ impl<'py> Wrappers<'py> {
     }
 }
 
+fn is_function(value: &Bound<'_, PyAny>) -> bool {
+    // SAFETY: type check of a live object.
+    unsafe { ffi::PyFunction_Check(value.as_ptr()) != 0 }
+}
+
 /// What protecting a class needs to know about its body.
 #[derive(Default)]
 pub(super) struct ClassCode {
@@ -87,8 +112,6 @@ pub(super) struct ClassCode {
     /// Private names the class's code uses (attribute names, names in `getattr` strings)
     /// or defines (methods, properties): the members to guard.
     pub(super) private_names: BTreeSet<String>,
-    /// Code of the class's own attribute-protocol methods (see `ClassAccess::forwarders`).
-    pub(super) forwarders: Vec<Py<PyAny>>,
     /// The functions the class body defined (by qualified name), whose code `rewrite` may
     /// compile again; others found in the class dict count as its code but stay as they are.
     pub(super) own_functions: Vec<Py<PyAny>>,
@@ -119,7 +142,7 @@ impl ClassCode {
         let body_prefix = format!("{class_qualname}.");
         for (key, value) in namespace.iter() {
             let mut functions = Vec::new();
-            wrappers.functions_of(&value, 0, &mut functions)?;
+            wrappers.functions_of(&value, &body_prefix, 0, &mut functions)?;
             for function in &functions {
                 code.add(&function.getattr("__code__")?)?;
                 let qualname: String = function.getattr("__qualname__")?.extract()?;
@@ -135,9 +158,6 @@ impl ClassCode {
             }
             let key_text = key.to_cow()?;
             if PROTOCOL_METHODS.contains(&key_text.as_ref()) {
-                for function in &functions {
-                    code.forwarders.push(function.getattr("__code__")?.unbind());
-                }
                 protocol.push((key.clone().unbind(), value.clone().unbind()));
             } else if is_private(&key_text) {
                 code.private_names.insert(key_text.into_owned());

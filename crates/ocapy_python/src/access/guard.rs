@@ -25,7 +25,7 @@ use pyo3::{PyTraverseError, intern};
 
 use super::caller::{current_code, describe_caller};
 use super::names::is_private;
-use super::{AccessViolation, type_setattr};
+use super::{AccessViolation, forgery, type_setattr};
 use crate::capi::{bind_method, type_lookup};
 
 unsafe extern "C" {
@@ -66,11 +66,8 @@ impl CodeSet {
 /// Kept in the class dict under `__ocapy_access__`.
 #[pyclass(frozen, module = "ocapy", name = "_ClassAccess")]
 pub(super) struct ClassAccess {
+    /// Registered with `forgery` for as long as the class lives: no other function runs it.
     own: CodeSet,
-    /// Code of the class's own `__getattribute__`/`__getattr__`/`__setattr__`/`__delattr__`:
-    /// when one of these passes a name on (`super().__setattr__(name, value)`), the real
-    /// caller was checked when it entered, so the lookup it forwards is allowed.
-    forwarders: CodeSet,
     /// Code of the unchecked classes among its bases (`threading.Thread` for a checked
     /// subclass of it): base-class code, so allowed the protected members.
     unchecked_bases: CodeSet,
@@ -81,16 +78,22 @@ pub(super) struct ClassAccess {
 impl ClassAccess {
     pub(super) fn new(
         own: CodeSet,
-        forwarders: CodeSet,
+        owner: &str,
         unchecked_bases: CodeSet,
         private_prefix: Option<String>,
-    ) -> Self {
-        Self {
+    ) -> PyResult<Self> {
+        forgery::register(&own.addresses, owner)?;
+        Ok(Self {
             own,
-            forwarders,
             unchecked_bases,
             private_prefix,
-        }
+        })
+    }
+}
+
+impl Drop for ClassAccess {
+    fn drop(&mut self) {
+        forgery::unregister(&self.own.addresses);
     }
 }
 
@@ -99,14 +102,14 @@ pub(super) fn own_access<'py>(
     py: Python<'py>,
     tp: *mut ffi::PyTypeObject,
 ) -> Option<Bound<'py, ClassAccess>> {
-    let key = intern!(py, "__ocapy_access__");
+    let key = intern!(py, super::ACCESS_RECORD);
     own_dict_item(py, tp, key.as_ptr())?
         .cast_into::<ClassAccess>()
         .ok()
 }
 
 /// `tp.__dict__[name]`, without looking at bases.
-fn own_dict_item<'py>(
+pub(super) fn own_dict_item<'py>(
     py: Python<'py>,
     tp: *mut ffi::PyTypeObject,
     name: *mut ffi::PyObject,
@@ -147,22 +150,60 @@ fn mro(
     })
 }
 
-/// Whether a checked class in `tp`'s MRO forwards for `code` or, unless `forwarded_only`,
-/// counts it as its own or its unchecked bases' code.
-fn owned_in_mro(
-    py: Python<'_>,
-    tp: *mut ffi::PyTypeObject,
-    code: usize,
-    forwarded_only: bool,
-) -> bool {
+/// Whether a checked class in `tp`'s MRO counts `code` as its own or its unchecked bases'.
+fn family_code(py: Python<'_>, tp: *mut ffi::PyTypeObject, code: usize) -> bool {
     mro(py, tp).any(|cls| {
         own_access(py, cls).is_some_and(|access| {
             let access = access.get();
-            access.forwarders.contains(code)
-                || (!forwarded_only
-                    && (access.own.contains(code) || access.unchecked_bases.contains(code)))
+            access.own.contains(code) || access.unchecked_bases.contains(code)
         })
     })
+}
+
+/// Whether the running Python code may use a member meant for `audience` of an object of
+/// type `tp` (or of the class `tp` itself).
+fn permitted(py: Python<'_>, audience: &Audience, tp: *mut ffi::PyTypeObject) -> bool {
+    let code = current_code() as usize;
+    code != 0
+        && match audience {
+            Audience::Private(access) => access.get().own.contains(code),
+            Audience::Protected => family_code(py, tp, code),
+        }
+}
+
+/// The refusal of `member` of class `owner` to the running code.
+fn violation(
+    py: Python<'_>,
+    member: &str,
+    owner: &Bound<'_, PyType>,
+    audience: &Audience,
+) -> PyErr {
+    let owner = owner
+        .fully_qualified_name()
+        .map_or_else(|_| "<unknown class>".to_owned(), |name| name.to_string());
+    let caller = describe_caller(py);
+    let (kind, rule) = match audience {
+        Audience::Private(_) => ("private", format!("only code of class {owner} may use it")),
+        Audience::Protected => (
+            "protected",
+            "only code of the object's class and of its base classes may use it".to_owned(),
+        ),
+    };
+    let message = format!("{kind} member '{member}' of class {owner} used by {caller}: {rule}");
+    let error = AccessViolation::new_err(message);
+    let value = error.value(py);
+    let attributes = [
+        ("member", member.to_owned()),
+        ("owner", owner),
+        ("caller", caller),
+        ("name", member.to_owned()),
+    ];
+    for (attribute, text) in attributes {
+        if let Err(failure) = value.setattr(attribute, text) {
+            return failure;
+        }
+    }
+    error
 }
 
 /// Who may use a member: one class's code, or the code of any class the object is an
@@ -212,6 +253,15 @@ pub(super) struct Guard {
 }
 
 impl Guard {
+    /// The key the member's value is kept under.
+    pub(super) fn stored_as<'py>(&self, py: Python<'py>) -> Bound<'py, PyString> {
+        self.stored_as.bind(py).clone()
+    }
+
+    fn is(&self, other: &Guard) -> bool {
+        std::ptr::eq(self, other)
+    }
+
     pub(super) fn new(
         name: &Bound<'_, PyString>,
         stored_as: &Bound<'_, PyString>,
@@ -229,51 +279,50 @@ impl Guard {
     /// Refuses the running Python code unless it may use this member of an object of type
     /// `tp` (or of the class `tp` itself).
     fn check(&self, py: Python<'_>, tp: *mut ffi::PyTypeObject) -> PyResult<()> {
-        let code = current_code() as usize;
-        let permitted = code != 0
-            && match &self.audience {
-                Audience::Private(access) => {
-                    access.get().own.contains(code) || owned_in_mro(py, tp, code, true)
-                }
-                Audience::Protected => owned_in_mro(py, tp, code, false),
-            };
-        if permitted {
+        if permitted(py, &self.audience, tp) {
             Ok(())
         } else {
-            Err(self.violation(py))
+            let member = self.name.bind(py).to_string();
+            Err(violation(py, &member, self.owner.bind(py), &self.audience))
         }
     }
 
-    fn violation(&self, py: Python<'_>) -> PyErr {
-        let member = self.name.bind(py).to_string();
-        let owner = self
-            .owner
-            .bind(py)
-            .fully_qualified_name()
-            .map_or_else(|_| "<unknown class>".to_owned(), |name| name.to_string());
-        let caller = describe_caller(py);
-        let (kind, rule) = match &self.audience {
-            Audience::Private(_) => ("private", format!("only code of class {owner} may use it")),
-            Audience::Protected => (
-                "protected",
-                "only code of the object's class and of its base classes may use it".to_owned(),
-            ),
-        };
-        let message = format!("{kind} member '{member}' of class {owner} used by {caller}: {rule}");
-        let error = AccessViolation::new_err(message);
-        let value = error.value(py);
-        let attributes = [
-            ("member", member.clone()),
-            ("owner", owner),
-            ("caller", caller),
-            ("name", member),
-        ];
-        for (attribute, text) in attributes {
-            if let Err(failure) = value.setattr(attribute, text) {
-                return failure;
-            }
-        }
-        error
+    /// Whether this guard is the one a lookup of its name on `tp` finds first. It is not
+    /// when `super()` (which starts after the calling class) reached it past a subclass's
+    /// guard for the same name: then the subclass's own value is not the one asked for.
+    fn is_nearest(&self, py: Python<'_>, tp: *mut ffi::PyTypeObject) -> bool {
+        tp == self.owner.as_ptr().cast()
+            || guard_for(py, tp, self.name.bind(py)).is_some_and(|nearest| nearest.get().is(self))
+    }
+
+    /// The class-level value of the member from the guard's own class on along `tp`'s MRO,
+    /// as `super()` finds it.
+    fn value_from_owner<'py>(
+        &self,
+        py: Python<'py>,
+        tp: *mut ffi::PyTypeObject,
+    ) -> Option<Bound<'py, PyAny>> {
+        let owner = self.owner.as_ptr().cast::<ffi::PyTypeObject>();
+        mro(py, tp)
+            .skip_while(|&cls| cls != owner)
+            .find_map(|cls| own_dict_item(py, cls, self.stored_as.as_ptr()))
+            .or_else(|| self.base_value(py, tp))
+    }
+
+    /// Whether code outside the class may replace the member on `cls`: a protected member
+    /// whose class-level value is a method (a callable or a non-data descriptor).
+    fn replaceable(&self, py: Python<'_>, cls: &Bound<'_, PyType>) -> bool {
+        matches!(self.audience, Audience::Protected)
+            && self
+                .value_from_owner(py, cls.as_type_ptr())
+                .is_some_and(|value| {
+                    // SAFETY: reading slots of a live object's type.
+                    let (get, set) = unsafe {
+                        let tp = ffi::Py_TYPE(value.as_ptr());
+                        ((*tp).tp_descr_get, (*tp).tp_descr_set)
+                    };
+                    value.is_callable() || (get.is_some() && set.is_none())
+                })
     }
 
     /// The value an unchecked base class further up `tp`'s MRO than the guard's class holds
@@ -404,9 +453,13 @@ impl Guard {
                 .cast::<PyType>()?;
             let tp = cls.as_type_ptr();
             guard.check(py, tp)?;
-            // SAFETY: `tp` is the live class `cls`.
-            let value = unsafe { type_lookup(py, tp, guard.stored_as.bind(py)) }
-                .or_else(|| guard.base_value(py, tp));
+            let value = if guard.is_nearest(py, tp) {
+                // SAFETY: `tp` is the live class `cls`.
+                unsafe { type_lookup(py, tp, guard.stored_as.bind(py)) }
+                    .or_else(|| guard.base_value(py, tp))
+            } else {
+                guard.value_from_owner(py, tp)
+            };
             return match value {
                 Some(value) => bind(py, value, null_mut(), tp),
                 None => Err(guard.missing(py, cls, true)),
@@ -414,6 +467,13 @@ impl Guard {
         };
         let tp = ffi_type(obj);
         guard.check(py, tp)?;
+        if !guard.is_nearest(py, tp) {
+            // `super()`: as in plain Python, the class-level value from the guard's class on.
+            return match guard.value_from_owner(py, tp) {
+                Some(value) => bind(py, value, obj.as_ptr(), tp),
+                None => Err(guard.missing(py, obj, false)),
+            };
+        }
         if let Some(value) = guard.stored_value(obj)? {
             return Ok(value);
         }
@@ -469,14 +529,65 @@ fn check_name(
 /// only after the caller passed the check for the name it asks about. Without it such a
 /// method would make the lookup itself, as code of the class, for anyone; and `__getattr__`
 /// would turn a refusal (an `AttributeError`) into whatever it returns.
+///
+/// A name private to another checked class never reaches the method: that class's members
+/// are used only by its own code, so a subclass's method is passed over for them (the next
+/// one along the MRO gets the call, as if the subclass did not define it).
 #[pyclass(frozen, module = "ocapy", name = "_CheckedProtocolMethod")]
 pub(super) struct ProtocolGuard {
     function: Py<PyAny>,
+    /// The class that defined the method.
+    owner: Py<PyType>,
+    /// `__getattribute__`, `__getattr__`, `__setattr__` or `__delattr__`.
+    method: Py<PyString>,
 }
 
 impl ProtocolGuard {
-    pub(super) fn new(function: Py<PyAny>) -> Self {
-        Self { function }
+    pub(super) fn new(function: Py<PyAny>, owner: Py<PyType>, method: Py<PyString>) -> Self {
+        Self {
+            function,
+            owner,
+            method,
+        }
+    }
+
+    /// Whether `name` is a member private to a checked class other than the method's.
+    fn is_foreign_private(
+        &self,
+        py: Python<'_>,
+        tp: *mut ffi::PyTypeObject,
+        name: &Bound<'_, PyString>,
+    ) -> bool {
+        guard_for(py, tp, name).is_some_and(|guard| {
+            let guard = guard.get();
+            matches!(guard.audience, Audience::Private(_)) && !guard.owner.is(&self.owner)
+        })
+    }
+
+    /// The same protocol method of the classes after the method's own along `target`'s MRO,
+    /// called with `args` (the method's arguments after `self`).
+    fn call_next<'py>(
+        &self,
+        py: Python<'py>,
+        target: &Bound<'py, PyAny>,
+        name: &Bound<'py, PyString>,
+        args: &Bound<'py, PyTuple>,
+        kwargs: Option<&Bound<'py, PyDict>>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let tp = ffi_type(target);
+        let owner = self.owner.as_ptr().cast::<ffi::PyTypeObject>();
+        let next = mro(py, tp)
+            .skip_while(|&cls| cls != owner)
+            .skip(1)
+            .find_map(|cls| own_dict_item(py, cls, self.method.as_ptr()));
+        match next {
+            Some(method) => bind(py, method, target.as_ptr(), tp)?.call(args, kwargs),
+            // Only `__getattr__` may be missing: `object` defines the other three.
+            None => Err(PyAttributeError::new_err(format!(
+                "'{}' object has no attribute '{name}'",
+                target.get_type().name()?
+            ))),
+        }
     }
 }
 
@@ -510,16 +621,73 @@ impl ProtocolGuard {
                 Some(member) => PyString::intern(py, member),
                 None => name,
             };
-            check_name(py, &args.get_item(0)?, &name)?;
+            let target = args.get_item(0)?;
+            check_name(py, &target, &name)?;
             let mut items: Vec<Bound<'py, PyAny>> = args.iter().collect();
-            items[1] = name.into_any();
+            items[1] = name.clone().into_any();
+            if is_private(&name.to_cow()?) && self.is_foreign_private(py, ffi_type(&target), &name)
+            {
+                let rest = PyTuple::new(py, &items[1..])?;
+                return self.call_next(py, &target, &name, &rest, kwargs);
+            }
             args = PyTuple::new(py, items)?;
         }
         self.function.bind(py).call(args, kwargs)
     }
 
     fn __traverse__(&self, visit: PyVisit<'_>) -> Result<(), PyTraverseError> {
-        visit.call(&self.function)
+        visit.call(&self.function)?;
+        visit.call(&self.owner)
+    }
+}
+
+/// `__class__` on instances of checked classes: read as ever, assigned only by code of the
+/// object's own class family (its class and their bases, as for a protected member).
+/// Without it, code outside the class could turn any instance into one of its own subclass
+/// and take over its protected members and the methods the class's code calls on it.
+#[pyclass(frozen, module = "ocapy", name = "_CheckedClassAssignment")]
+pub(super) struct ClassAssignmentGuard;
+
+/// `object.__class__`, the descriptor that reads and assigns an object's type.
+fn object_class_descriptor(py: Python<'_>) -> PyResult<Bound<'_, PyAny>> {
+    let object = std::ptr::addr_of_mut!(ffi::PyBaseObject_Type);
+    // SAFETY: `object` is a live, ready type.
+    unsafe { type_lookup(py, object, intern!(py, "__class__")) }
+        .ok_or_else(|| PyTypeError::new_err("object has no __class__ descriptor"))
+}
+
+#[pymethods]
+impl ClassAssignmentGuard {
+    fn __get__<'py>(
+        slf: &Bound<'py, Self>,
+        obj: Option<&Bound<'py, PyAny>>,
+        _cls: Option<&Bound<'py, PyAny>>,
+    ) -> Bound<'py, PyAny> {
+        match obj {
+            None => slf.clone().into_any(),
+            Some(obj) => obj.get_type().into_any(),
+        }
+    }
+
+    fn __set__(&self, obj: &Bound<'_, PyAny>, value: &Bound<'_, PyAny>) -> PyResult<()> {
+        let py = obj.py();
+        let tp = ffi_type(obj);
+        if !permitted(py, &Audience::Protected, tp) {
+            return Err(violation(
+                py,
+                "__class__",
+                &obj.get_type(),
+                &Audience::Protected,
+            ));
+        }
+        object_class_descriptor(py)?.call_method1(intern!(py, "__set__"), (obj, value))?;
+        Ok(())
+    }
+
+    fn __delete__(&self, obj: &Bound<'_, PyAny>) -> PyResult<()> {
+        let py = obj.py();
+        object_class_descriptor(py)?.call_method1(intern!(py, "__delete__"), (obj,))?;
+        Ok(())
     }
 }
 
@@ -541,7 +709,15 @@ pub(super) fn set_class_attribute(
         return type_setattr(cls, name, value);
     };
     let guard = guard.get();
-    guard.check(py, tp)?;
+    if let Err(refusal) = guard.check(py, tp) {
+        // Replacing a protected method of the class, as `mock.patch.object` does, uses none
+        // of its value: the replacement stands in front of the guard (and reaches nothing
+        // behind it) until the guard is put back under its name.
+        return match value {
+            Some(value) if guard.replaceable(py, cls) => type_setattr(cls, name, Some(value)),
+            _ => Err(refusal),
+        };
+    }
     match type_setattr(cls, guard.stored_as.bind(py), value) {
         Err(error) if value.is_none() && error.is_instance_of::<PyAttributeError>(py) => {
             Err(guard.missing(py, cls, true))

@@ -10,6 +10,7 @@
 
 mod caller;
 mod collect;
+mod forgery;
 mod guard;
 mod names;
 mod rewrite;
@@ -30,11 +31,12 @@ use pyo3::types::{PyDict, PyString, PyTuple, PyType};
 
 use collect::ClassCode;
 use guard::{
-    Audience, ClassAccess, CodeSet, Guard, ProtocolGuard, guard_for, own_access,
-    set_class_attribute, storage_key,
+    Audience, ClassAccess, ClassAssignmentGuard, CodeSet, Guard, ProtocolGuard, guard_for,
+    own_access, own_dict_item, set_class_attribute, storage_key,
 };
 use names::{is_private, mangle, private_prefix};
 
+use crate::capi::type_lookup;
 use crate::metaclass::native_metaclass;
 use rewrite::Rewriter;
 
@@ -49,6 +51,10 @@ create_exception!(
 
 /// The environment variable that, set to `0` when a class is created, leaves it unchecked.
 const SWITCH: &str = "OCAPY_ACCESS_CHECKS";
+
+/// Where a checked class keeps its `ClassAccess` (`None` in a class of the checked metaclass
+/// created with the switch off).
+pub(super) const ACCESS_RECORD: &str = "__ocapy_access__";
 
 static METACLASS: PyOnceLock<Py<PyType>> = PyOnceLock::new();
 /// `AccessChecked<M>` for each foreign metaclass `M` a decorated class had.
@@ -79,6 +85,32 @@ fn type_setattr(
     } else {
         Ok(())
     }
+}
+
+/// `cls.__dict__[name] = value`, for a name `type.__setattr__` would not put there:
+/// `cls.__class__ = x` assigns the metaclass.
+fn set_in_class_dict(
+    cls: &Bound<'_, PyType>,
+    name: &Bound<'_, PyString>,
+    value: &Bound<'_, PyAny>,
+) -> PyResult<()> {
+    let py = cls.py();
+    // SAFETY: `cls` is a live, ready heap class (protect refuses others before this); its
+    // dict is read as `type` itself does (a new reference on 3.12+, borrowed before), set
+    // with live objects, and `PyType_Modified` drops the lookups cached for the old value,
+    // as `type.__setattr__` does after changing the dict. `name` is no slot name, so no
+    // slot needs updating.
+    unsafe {
+        #[cfg(Py_3_12)]
+        let dict = Bound::from_owned_ptr_or_err(py, ffi::PyType_GetDict(cls.as_type_ptr()))?;
+        #[cfg(not(Py_3_12))]
+        let dict = Bound::from_borrowed_ptr_or_err(py, (*cls.as_type_ptr()).tp_dict)?;
+        if ffi::PyDict_SetItem(dict.as_ptr(), name.as_ptr(), value.as_ptr()) < 0 {
+            return Err(PyErr::fetch(py));
+        }
+        ffi::PyType_Modified(cls.as_type_ptr());
+    }
+    Ok(())
 }
 
 /// `type.__new__(metaclass, *args, **kwargs)`.
@@ -156,29 +188,30 @@ fn protect(cls: &Bound<'_, PyType>) -> PyResult<()> {
             recompiled.push((function.clone(), rewritten));
         }
     }
-    let rewritten_of = |objects: &[Py<PyAny>]| -> Vec<Py<PyAny>> {
-        objects
-            .iter()
-            .filter_map(|object| rewriter.rewritten.get(&(object.as_ptr() as usize)))
-            .map(|rewritten| rewritten.clone().unbind())
-            .collect()
-    };
-    let mut forwarders = rewritten_of(&code.forwarders);
-    forwarders.extend(code.forwarders);
-    let mut code_objects = rewritten_of(&code.code_objects);
+    let mut code_objects: Vec<Py<PyAny>> = code
+        .code_objects
+        .iter()
+        .filter_map(|object| rewriter.rewritten.get(&(object.as_ptr() as usize)))
+        .map(|rewritten| rewritten.clone().unbind())
+        .collect();
     code_objects.extend(code.code_objects);
+    // Before the class's code is registered as its own: from then on nothing may give a
+    // function that code (`forgery`).
+    for (function, rewritten) in recompiled {
+        function.setattr(intern!(py, "__code__"), rewritten)?;
+    }
 
     let access = ClassAccess::new(
         CodeSet::new(code_objects),
-        CodeSet::new(forwarders),
+        &cls.fully_qualified_name()?.to_cow()?,
         CodeSet::new(unchecked_base_code(cls)?),
         prefix,
-    );
+    )?;
     let access = Bound::new(py, access)?;
-    type_setattr(cls, intern!(py, "__ocapy_access__"), Some(access.as_any()))?;
+    type_setattr(cls, intern!(py, ACCESS_RECORD), Some(access.as_any()))?;
     for (name, function) in protocol_methods {
-        let wrapped = Bound::new(py, ProtocolGuard::new(function))?;
-        type_setattr(cls, name.bind(py), Some(wrapped.as_any()))?;
+        let wrapped = ProtocolGuard::new(function, cls.clone().unbind(), name.clone_ref(py));
+        type_setattr(cls, name.bind(py), Some(Bound::new(py, wrapped)?.as_any()))?;
     }
     for (name, owner, own_value) in members {
         let (audience, key) = match owner {
@@ -196,10 +229,44 @@ fn protect(cls: &Bound<'_, PyType>) -> PyResult<()> {
         let guard = Guard::new(&name, &key, audience, cls.clone().unbind());
         type_setattr(cls, &name, Some(Bound::new(py, guard)?.as_any()))?;
     }
-    for (function, rewritten) in recompiled {
-        function.setattr(intern!(py, "__code__"), rewritten)?;
+    let class_attribute = intern!(py, "__class__");
+    // SAFETY: `cls` is a live type.
+    let inherited = unsafe { type_lookup(py, cls.as_type_ptr(), class_attribute) };
+    if !inherited.is_some_and(|found| found.is_instance_of::<ClassAssignmentGuard>()) {
+        let guard = Bound::new(py, ClassAssignmentGuard)?;
+        set_in_class_dict(cls, class_attribute, guard.as_any())?;
     }
-    Ok(())
+    slot_names_by_storage_key(cls)
+}
+
+/// Gives `copy` and `pickle` the storage keys of the class's guarded slots in
+/// `__slotnames__` (where `copyreg` looks first): they read and restore slot values by those
+/// names, which the guards would refuse them.
+fn slot_names_by_storage_key(cls: &Bound<'_, PyType>) -> PyResult<()> {
+    let py = cls.py();
+    let mut has_slots = false;
+    for base in cls.mro().iter() {
+        let base = base.cast_into::<PyType>()?;
+        has_slots |=
+            own_dict_item(py, base.as_type_ptr(), intern!(py, "__slots__").as_ptr()).is_some();
+    }
+    if !has_slots {
+        return Ok(());
+    }
+    let names = py
+        .import("copyreg")?
+        .call_method1("_slotnames", (cls,))?
+        .try_iter()?
+        .map(|name| {
+            let name = name?.cast_into::<PyString>()?;
+            Ok(match guard_for(py, cls.as_type_ptr(), &name) {
+                Some(guard) => guard.get().stored_as(py),
+                None => name,
+            })
+        })
+        .collect::<PyResult<Vec<_>>>()?;
+    let names = pyo3::types::PyList::new(py, names)?;
+    type_setattr(cls, intern!(py, "__slotnames__"), Some(names.as_any()))
 }
 
 /// A snapshot of the class's own dict.
@@ -349,8 +416,59 @@ unsafe extern "C" fn metaclass_init(
         // it is checked too: unprotected, its own code would be refused their protected members.
         if checks_enabled() || has_checked_base(cls)? {
             protect(cls)?;
+        } else {
+            type_setattr(
+                cls,
+                intern!(py, ACCESS_RECORD),
+                Some(&py.None().into_bound(py)),
+            )?;
         }
         Ok(0)
+    })
+}
+
+/// Records that the checked metaclass saw `cls` and left it unprotected (with the switch
+/// off, or `AccessChecked`, which has nothing to protect), so that `metaclass_call` lets it
+/// be instantiated.
+fn mark_unprotected(cls: &Bound<'_, PyType>) -> PyResult<()> {
+    let py = cls.py();
+    type_setattr(
+        cls,
+        intern!(py, ACCESS_RECORD),
+        Some(&py.None().into_bound(py)),
+    )
+}
+
+/// `AccessCheckedMeta.__call__`: refuses instances of a class this metaclass's `__init__`
+/// never saw (a metaclass of its own that skips `super().__init__`), which would otherwise
+/// run unchecked: it fails closed.
+unsafe extern "C" fn metaclass_call(
+    cls: *mut ffi::PyObject,
+    args: *mut ffi::PyObject,
+    kwargs: *mut ffi::PyObject,
+) -> *mut ffi::PyObject {
+    slot_call(null_mut(), |py| {
+        let record = intern!(py, ACCESS_RECORD);
+        if own_dict_item(py, cls.cast(), record.as_ptr()).is_none() {
+            // SAFETY: CPython passes the live class being called.
+            let cls = unsafe { Bound::from_borrowed_ptr(py, cls) }.cast_into::<PyType>()?;
+            return Err(PyTypeError::new_err(format!(
+                "{} is not access-checked: its metaclass {}'s __init__ did not call \
+                 super().__init__, where ocapy protects each class; call it there",
+                cls.fully_qualified_name()?,
+                cls.get_type().fully_qualified_name()?
+            )));
+        }
+        // SAFETY: `type`'s own tp_call with the arguments CPython passed us; it returns a new
+        // reference or null with an error set.
+        unsafe {
+            match (*addr_of_mut!(ffi::PyType_Type)).tp_call {
+                Some(call) => {
+                    Ok(Bound::from_owned_ptr_or_err(py, call(cls, args, kwargs))?.into_ptr())
+                }
+                None => Err(PyTypeError::new_err("type is not callable")),
+            }
+        }
     })
 }
 
@@ -387,7 +505,7 @@ unsafe extern "C" fn metaclass_setattro(
             type_setattr(&cls, &name, value.as_ref())?;
             return Ok(0);
         };
-        if name.to_cow()? == "__ocapy_access__" && own_access(py, cls.as_type_ptr()).is_some() {
+        if name.to_cow()? == ACCESS_RECORD && own_access(py, cls.as_type_ptr()).is_some() {
             return Err(PyAttributeError::new_err(
                 "the __ocapy_access__ record of an access-checked class cannot be replaced or deleted",
             ));
@@ -410,6 +528,10 @@ fn create_metaclass(py: Python<'_>) -> PyResult<Py<PyType>> {
             ffi::PyType_Slot {
                 slot: ffi::Py_tp_setattro,
                 pfunc: metaclass_setattro as *mut c_void,
+            },
+            ffi::PyType_Slot {
+                slot: ffi::Py_tp_call,
+                pfunc: metaclass_call as *mut c_void,
             },
         ],
     )
@@ -438,7 +560,9 @@ fn create_base<'py>(
             namespace.into_any(),
         ],
     )?;
-    Ok(type_new(py, metaclass.as_type_ptr(), &args, None)?.cast_into::<PyType>()?)
+    let base = type_new(py, metaclass.as_type_ptr(), &args, None)?.cast_into::<PyType>()?;
+    mark_unprotected(&base)?;
+    Ok(base)
 }
 
 /// The checked metaclass to give a class whose metaclass is `current`.
