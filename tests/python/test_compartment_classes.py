@@ -380,8 +380,8 @@ def test_host_code_the_plugin_drives_cannot_write_a_dunder_either() -> None:
         run_unverified(raw, DRIVEN_WRITE).rewrite()
     granted = Compartment(grants={"write": host_setattr}, modules={"itertools": itertools})
     plugin = run_unverified(granted, DRIVEN_WRITE)
-    # The host wrote it; the plugin's pattern reads are still refused such a name.
-    with pytest.raises(CapabilityError, match='"__globals__" is private'):
+    # A sealed grant receives the plugin's class sealed, as every plugin object: read-only.
+    with pytest.raises(AttributeError, match="read-only"):
         plugin.rewrite()
 
 

@@ -2,7 +2,10 @@
 //! declared once, with the safe wrappers the runtime parts call. All are exported by
 //! CPython 3.10 to 3.13.
 
+use std::panic::{AssertUnwindSafe, catch_unwind};
+
 use pyo3::ffi;
+use pyo3::panic::PanicException;
 use pyo3::prelude::*;
 
 unsafe extern "C" {
@@ -44,5 +47,24 @@ pub(crate) fn bind_method<'py>(
             function.py(),
             PyMethod_New(function.as_ptr(), this.as_ptr()),
         )
+    }
+}
+
+/// Runs the body of a C slot or hook, which must not unwind into the interpreter: turns an
+/// error into the Python exception and `on_error`, and a panic (a bug, or a library asserting
+/// on what a hostile caller arranged) into a `PanicException` rather than an abort.
+pub(crate) fn slot_call<R>(on_error: R, body: impl FnOnce(Python<'_>) -> PyResult<R>) -> R {
+    // SAFETY: CPython calls slots and hooks with the GIL held.
+    let py = unsafe { Python::assume_attached() };
+    match catch_unwind(AssertUnwindSafe(|| body(py))) {
+        Ok(Ok(result)) => result,
+        Ok(Err(error)) => {
+            error.restore(py);
+            on_error
+        }
+        Err(_) => {
+            PanicException::new_err("ocapy: internal error in a native slot").restore(py);
+            on_error
+        }
     }
 }

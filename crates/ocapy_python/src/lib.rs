@@ -14,6 +14,7 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 mod access;
 mod capi;
 mod compartment;
+mod membrane;
 mod metaclass;
 mod paths;
 mod seal;

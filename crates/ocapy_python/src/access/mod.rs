@@ -17,14 +17,12 @@ mod rewrite;
 
 use std::collections::BTreeSet;
 use std::ffi::{c_int, c_void};
-use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::ptr::{addr_of_mut, null_mut};
 
 use pyo3::create_exception;
 use pyo3::exceptions::{PyAttributeError, PyTypeError};
 use pyo3::ffi;
 use pyo3::intern;
-use pyo3::panic::PanicException;
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyDict, PyString, PyTuple, PyType};
@@ -36,7 +34,7 @@ use guard::{
 };
 use names::{is_private, mangle, private_prefix};
 
-use crate::capi::type_lookup;
+use crate::capi::{slot_call, type_lookup};
 use crate::metaclass::native_metaclass;
 use rewrite::Rewriter;
 
@@ -366,24 +364,6 @@ fn owner_of(
         }
     }
     Ok(NameOwner::Protected)
-}
-
-/// Runs the body of a type slot: turns errors and panics into a Python exception and the
-/// slot's error value.
-fn slot_call<R>(on_error: R, body: impl FnOnce(Python<'_>) -> PyResult<R>) -> R {
-    // SAFETY: CPython calls type slots with the GIL held.
-    let py = unsafe { Python::assume_attached() };
-    match catch_unwind(AssertUnwindSafe(|| body(py))) {
-        Ok(Ok(result)) => result,
-        Ok(Err(error)) => {
-            error.restore(py);
-            on_error
-        }
-        Err(_) => {
-            PanicException::new_err("ocapy: internal error in an access check").restore(py);
-            on_error
-        }
-    }
 }
 
 /// `AccessCheckedMeta.__init__`: protects the class once every `__new__` along the

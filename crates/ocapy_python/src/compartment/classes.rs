@@ -35,14 +35,16 @@ use ocapy_verifier::rules::is_dunder;
 use ocapy_verifier::tables::attributes::hidden_edge;
 use pyo3::exceptions::PyTypeError;
 use pyo3::ffi;
+use pyo3::intern;
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
-use pyo3::types::{PyDict, PyMapping, PyString, PyTuple, PyType, PyWeakrefReference};
+use pyo3::types::{PyDict, PyString, PyTuple, PyType, PyWeakrefReference};
 use pyo3::{PyTraverseError, PyVisit};
 
 use super::{AddressMap, CapabilityError, ObjectCache, audit, host, is_public_name, refused_name};
-use crate::capi::{_PyType_Lookup, bind_method};
+use crate::capi::{_PyType_Lookup, bind_method, slot_call};
 use crate::metaclass::native_metaclass;
+use crate::seal::{Depth, Sealed};
 
 static COMPARTMENT_CLASS: PyOnceLock<Py<PyType>> = PyOnceLock::new();
 /// Metaclasses combining ours with a base's own (`EnumType`, `ABCMeta` ...), by the base's.
@@ -139,7 +141,25 @@ unsafe extern "C" fn class_getattro(
         if value.is_null() {
             return value;
         }
-        let py = Python::assume_attached();
+        slot_call(std::ptr::null_mut(), |py| {
+            checked_class_attribute(py, class, name, value).map(Bound::into_ptr)
+        })
+    }
+}
+
+/// The second half of [`class_getattro`]: `value`, a new reference to what `type` found,
+/// checked.
+///
+/// # Safety
+/// `class` is a live type whose metaclass derives from ours, `name` and `value` live.
+unsafe fn checked_class_attribute<'py>(
+    py: Python<'py>,
+    class: *mut ffi::PyObject,
+    name: *mut ffi::PyObject,
+    value: *mut ffi::PyObject,
+) -> PyResult<Bound<'py, PyAny>> {
+    // SAFETY: the caller's contract.
+    unsafe {
         let class = Bound::from_borrowed_ptr(py, class).cast_into_unchecked::<PyType>();
         let value = Bound::from_owned_ptr(py, value);
         let name = Bound::from_borrowed_ptr(py, name);
@@ -156,13 +176,7 @@ unsafe extern "C" fn class_getattro(
         } else {
             checked_attribute(&class, &name, value)
         };
-        match read {
-            Ok(value) => value.into_ptr(),
-            Err(error) => {
-                error.restore(py);
-                std::ptr::null_mut()
-            }
-        }
+        read
     }
 }
 
@@ -186,8 +200,10 @@ fn checked_namespace<'py>(
 ) -> PyResult<Bound<'py, PyAny>> {
     let py = class.py();
     let copy = PyDict::new(py);
-    for item in namespace.cast::<PyMapping>()?.items()?.iter() {
-        let (name, value): (Bound<'py, PyAny>, Bound<'py, PyAny>) = item.extract()?;
+    // Through the proxy's own `items`: a cast to `collections.abc.Mapping` would import that
+    // module, through the compartment's import gate when compartment code is reading.
+    for item in namespace.call_method0(intern!(py, "items"))?.try_iter()? {
+        let (name, value): (Bound<'py, PyAny>, Bound<'py, PyAny>) = item?.extract()?;
         copy.set_item(&name, checked_attribute(class, &name, value)?)?;
     }
     // SAFETY: a live dict; a new reference or NULL with an exception set.
@@ -242,27 +258,24 @@ unsafe extern "C" fn class_write<const ARGUMENTS: isize>(
     args: *mut *mut ffi::PyObject,
     count: ffi::Py_ssize_t,
 ) -> *mut ffi::PyObject {
-    // SAFETY: the caller's contract.
-    unsafe {
-        let py = Python::assume_attached();
+    slot_call(std::ptr::null_mut(), |py| {
         if count != ARGUMENTS {
-            PyTypeError::new_err(format!("expected {ARGUMENTS} arguments, got {count}"))
-                .restore(py);
-            return std::ptr::null_mut();
+            return Err(PyTypeError::new_err(format!(
+                "expected {ARGUMENTS} arguments, got {count}"
+            )));
         }
-        let class = Bound::from_borrowed_ptr(py, class).cast_into_unchecked::<PyType>();
-        let name = Bound::from_borrowed_ptr(py, *args);
-        let value = (ARGUMENTS == 2).then(|| Bound::from_borrowed_ptr(py, *args.add(1)));
-        let written = check_class_write(&class, &name)
-            .and_then(|()| next_setattr(&class, &name, value.as_ref()));
-        match written {
-            Ok(()) => ffi::Py_NewRef(ffi::Py_None()),
-            Err(error) => {
-                error.restore(py);
-                std::ptr::null_mut()
-            }
-        }
-    }
+        // SAFETY: the caller's contract.
+        let (class, name, value) = unsafe {
+            (
+                Bound::from_borrowed_ptr(py, class).cast_into_unchecked::<PyType>(),
+                Bound::from_borrowed_ptr(py, *args),
+                (ARGUMENTS == 2).then(|| Bound::from_borrowed_ptr(py, *args.add(1))),
+            )
+        };
+        check_class_write(&class, &name)?;
+        next_setattr(&class, &name, value.as_ref())?;
+        Ok(py.None().into_ptr())
+    })
 }
 
 /// Code acting for a compartment writes only to classes that compartment built, and never
@@ -568,6 +581,9 @@ impl CheckedMethod {
     ) -> PyResult<Bound<'py, PyAny>> {
         let owner = self.owner.bind(py);
         let first = args.get_item(0).ok();
+        if let Some(sealed) = first.as_ref().and_then(|first| self.sealed_instance(first)) {
+            return self.call_through_seal(sealed, args, kwargs);
+        }
         let is_instance = first
             .as_ref()
             .is_some_and(|first| is_instance_by_type(first, owner));
@@ -630,6 +646,41 @@ impl CheckedMethod {
 
     fn qualname(&self, py: Python<'_>) -> PyResult<String> {
         self.function.bind(py).getattr("__qualname__")?.extract()
+    }
+
+    /// `first` as a host object of the owner class that compartment code holds sealed,
+    /// when this is a public method: `Owner.m(sealed, ...)` is then `sealed.m(...)`, which
+    /// crosses the membrane like any call on the seal. A dunder is not called through a seal.
+    fn sealed_instance<'a, 'py>(
+        &self,
+        first: &'a Bound<'py, PyAny>,
+    ) -> Option<&'a Bound<'py, Sealed>> {
+        let py = first.py();
+        let sealed = first.cast_exact::<Sealed>().ok()?;
+        let is_public = self
+            .function
+            .bind(py)
+            .getattr(intern!(py, "__name__"))
+            .ok()?
+            .extract::<String>()
+            .is_ok_and(|name| !name.starts_with('_'));
+        let inner = sealed.get().unwrap(py);
+        (sealed.get().depth == Depth::ToPlugin
+            && is_public
+            && is_instance_by_type(&inner, self.owner.bind(py)))
+        .then_some(sealed)
+    }
+
+    fn call_through_seal<'py>(
+        &self,
+        sealed: &Bound<'py, Sealed>,
+        args: &Bound<'py, PyTuple>,
+        kwargs: Option<&Bound<'py, PyDict>>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let py = sealed.py();
+        let name = self.function.bind(py).getattr(intern!(py, "__name__"))?;
+        let method = sealed.as_any().getattr(name.cast::<PyString>()?)?;
+        method.call(args.get_slice(1, args.len()), kwargs)
     }
 }
 
@@ -749,7 +800,13 @@ impl ClassView {
         checked_attribute(class, name.as_any(), value)
     }
 
+    /// By what the instance is: a sealed object is an instance of its inner object's class
+    /// (a type test tells its holder nothing the wrapper's public surface does not).
     fn __instancecheck__(&self, py: Python<'_>, instance: &Bound<'_, PyAny>) -> PyResult<bool> {
+        let instance = match instance.cast_exact::<Sealed>() {
+            Ok(sealed) => sealed.get().unwrap(py),
+            Err(_) => instance.clone(),
+        };
         instance.is_instance(self.class.bind(py))
     }
 
@@ -927,13 +984,12 @@ fn namespace_entry<'py>(
 ) -> PyResult<Option<Bound<'py, PyAny>>> {
     match namespace.cast::<PyDict>() {
         Ok(dict) => dict.get_item(key),
-        Err(_) => {
-            let mapping = namespace.cast::<PyMapping>()?;
-            match mapping.contains(key)? {
-                true => Ok(Some(mapping.get_item(key)?)),
-                false => Ok(None),
-            }
-        }
+        // Not cast to `collections.abc.Mapping`, which would import it (see
+        // `checked_namespace`).
+        Err(_) => match namespace.contains(key)? {
+            true => Ok(Some(namespace.get_item(key)?)),
+            false => Ok(None),
+        },
     }
 }
 
@@ -1018,4 +1074,25 @@ fn combined<'py>(
         })?;
     COMBINED.insert(key, made.clone().unbind());
     Ok(made)
+}
+
+/// Whether `value` is a class view, checked method or property view: what the compartment's
+/// classes hand out in place of raw classes, functions and properties.
+pub(crate) fn is_class_view(value: &Bound<'_, PyAny>) -> bool {
+    value.is_exact_instance_of::<ClassView>()
+        || value.is_exact_instance_of::<CheckedMethod>()
+        || value.is_exact_instance_of::<PropertyView>()
+}
+
+/// Whether `value` is a class a compartment built, or an instance of one: a plugin's own
+/// object, whatever its bases.
+pub(crate) fn is_compartment_built(value: &Bound<'_, PyAny>) -> PyResult<bool> {
+    let py = value.py();
+    let ours = compartment_class(py)?.as_type_ptr();
+    let class = match value.cast::<PyType>() {
+        Ok(class) => class.clone(),
+        Err(_) => value.get_type(),
+    };
+    // SAFETY: live type objects; `PyType_IsSubtype` only reads the MRO.
+    Ok(unsafe { ffi::PyType_IsSubtype(ffi::Py_TYPE(class.as_ptr()), ours) != 0 })
 }

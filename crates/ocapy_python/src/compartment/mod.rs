@@ -26,6 +26,9 @@ use pyo3::{PyTraverseError, PyVisit};
 
 use loader::ModuleSource;
 
+use crate::membrane::{Crossing, into_host};
+use crate::seal::Depth;
+
 pyo3::create_exception!(
     ocapy,
     CapabilityError,
@@ -486,9 +489,13 @@ impl Compartment {
 }
 
 impl Compartment {
-    /// A module as the host sees it: a namespace of its public globals, each sealed.
+    /// A module as the host sees it: a namespace of its public globals, each crossed into
+    /// the host as a result.
     fn view<'py>(&self, globals: &Bound<'py, PyDict>) -> PyResult<Bound<'py, PyAny>> {
-        let members = loader::public_members(&self.shared, globals)?;
+        let members = loader::public_members(&self.shared, globals)?
+            .into_iter()
+            .map(|(name, member)| Ok((name, into_host(&member, Crossing::Result)?)))
+            .collect::<PyResult<_>>()?;
         crate::seal::namespace(globals.py(), members)
     }
 
@@ -549,6 +556,17 @@ fn entries<'py>(
     }
 }
 
+/// Whether `value` is one of the read-only views a compartment hands its code (module
+/// facades, class views, checked methods, property views) or a namespace: objects that show
+/// only what they were made to show, and cross the membrane as they are.
+pub(crate) fn is_compartment_view(value: &Bound<'_, PyAny>) -> bool {
+    value.is_exact_instance_of::<imports::Facade>()
+        || value.is_exact_instance_of::<crate::seal::Namespace>()
+        || classes::is_class_view(value)
+}
+
+pub(crate) use classes::is_compartment_built;
+
 /// A grant's name: a public identifier.
 fn grant_name(key: &Bound<'_, PyAny>) -> PyResult<String> {
     let key = key
@@ -592,7 +610,7 @@ fn boundary_value<'py>(
         )));
     }
     if seal_grants {
-        crate::seal::seal(&value, false)
+        crate::seal::seal(&value, Depth::ToPlugin)
     } else {
         Ok(value)
     }

@@ -6,8 +6,11 @@
 //!   wrapper (or None when it was some other object), an argument that is the inner object
 //!   replaced by the wrapper; other arguments stay as they are, like every value a shallow
 //!   seal hands out;
-//! - deep: a new exception of the same class, built from the sealed arguments and with the
-//!   public instance attributes sealed, so nothing of the inside reaches the holder raw.
+//! - deep, and a compartment's host objects: a new exception of the same class, built from
+//!   the arguments as the wrapper hands values out and with the public instance attributes
+//!   handed out likewise, so nothing of the inside reaches the holder raw;
+//! - a plugin's objects, held by the host: the same exception, its `StopIteration` value
+//!   handed out as any result (the host may see the plugin's frames).
 
 use pyo3::exceptions::{PyAttributeError, PyRuntimeError, PyStopIteration};
 use pyo3::ffi;
@@ -15,17 +18,18 @@ use pyo3::intern;
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList, PyString, PyTuple};
 
-use super::{Sealed, names, seal};
+use super::{Depth, Sealed, names, seal};
+use crate::membrane;
 
 /// `err`, raised inside the object `wrapper` seals, as the wrapper's holder may see it. An
 /// exception that cannot be made safe is replaced by a `RuntimeError` that says so.
 pub(super) fn sanitize(wrapper: &Bound<'_, Sealed>, err: PyErr) -> PyErr {
     let py = wrapper.py();
     let exc = err.into_value(py).into_bound(py).into_any();
-    let safe = if wrapper.get().deep {
-        rebuild(wrapper, &exc)
-    } else {
-        strip(wrapper, &exc).map(|()| exc.clone())
+    let safe = match wrapper.get().depth {
+        Depth::Deep | Depth::ToPlugin => rebuild(wrapper, &exc),
+        Depth::Shallow => strip(wrapper, &exc).map(|()| exc.clone()),
+        Depth::ToHost => export_stop_value(wrapper, &exc).map(|()| exc.clone()),
     };
     match safe {
         Ok(safe) => PyErr::from_value(safe),
@@ -69,8 +73,13 @@ fn strip(wrapper: &Bound<'_, Sealed>, exc: &Bound<'_, PyAny>) -> PyResult<()> {
             Sealed::holder_view(wrapper, &obj)?.unwrap_or_else(|| py.None().into_bound(py));
         exc.setattr("obj", replacement)?;
     }
-    // A generator's or coroutine's result travels in `StopIteration.value`, apart from
-    // its arguments: it leaves as any result does.
+    export_stop_value(wrapper, exc)
+}
+
+/// A generator's or coroutine's result travels in `StopIteration.value`, apart from its
+/// arguments: it leaves as any result does.
+fn export_stop_value(wrapper: &Bound<'_, Sealed>, exc: &Bound<'_, PyAny>) -> PyResult<()> {
+    let py = wrapper.py();
     if exc.is_instance_of::<PyStopIteration>() {
         let value = exc.getattr(intern!(py, "value"))?;
         exc.setattr(intern!(py, "value"), Sealed::export(wrapper, value)?)?;
@@ -119,7 +128,8 @@ fn class_name(exc: &Bound<'_, PyAny>) -> String {
         .map_or_else(|_| "an exception".to_owned(), |name| name.to_string())
 }
 
-/// A new exception of `exc`'s class, with what the holder may see of it, sealed deep.
+/// A new exception of `exc`'s class, with what the holder may see of it, handed out as the
+/// wrapper hands out values.
 fn rebuild<'py>(
     wrapper: &Bound<'py, Sealed>,
     exc: &Bound<'py, PyAny>,
@@ -129,14 +139,14 @@ fn rebuild<'py>(
     let args = exc.getattr("args")?.cast_into::<PyTuple>()?;
     let args = if is_exception_group(exc)? {
         // A group's arguments are its message and sub-exceptions, which stay exceptions.
-        let message = seal(&args.get_item(0)?, true)?;
+        let message = hand_out(wrapper, &args.get_item(0)?)?;
         let mut members = Vec::new();
         for member in exc.getattr("exceptions")?.try_iter()? {
             members.push(rebuild(wrapper, &member?)?);
         }
         PyTuple::new(py, [message, PyList::new(py, members)?.into_any()])?
     } else {
-        let sealed: PyResult<Vec<_>> = args.iter().map(|arg| seal(&arg, true)).collect();
+        let sealed: PyResult<Vec<_>> = args.iter().map(|arg| hand_out(wrapper, &arg)).collect();
         PyTuple::new(py, sealed?)?
     };
     // Through the constructor, as `raise Class(*args)` makes it: built-in exceptions keep
@@ -156,19 +166,31 @@ fn rebuild<'py>(
     {
         for (key, value) in dict {
             if names::is_public(&key) {
-                rebuilt.setattr(key.cast::<PyString>()?, seal(&value, true)?)?;
+                rebuilt.setattr(key.cast::<PyString>()?, hand_out(wrapper, &value)?)?;
             }
         }
     }
     if exc.is_instance_of::<PyAttributeError>() {
-        rebuilt.setattr("name", seal(&exc.getattr("name")?, true)?)?;
+        rebuilt.setattr("name", hand_out(wrapper, &exc.getattr("name")?)?)?;
         let obj = exc.getattr("obj")?;
         let obj = if obj.is(wrapper.get().subject(py)) {
             Sealed::subject_wrapper(wrapper)?
         } else {
-            seal(&obj, true)?
+            hand_out(wrapper, &obj)?
         };
         rebuilt.setattr("obj", obj)?;
     }
     Ok(rebuilt)
+}
+
+/// A value of a rebuilt exception, as the wrapper hands values out: sealed deep, or across
+/// the compartment membrane.
+fn hand_out<'py>(
+    wrapper: &Bound<'py, Sealed>,
+    value: &Bound<'py, PyAny>,
+) -> PyResult<Bound<'py, PyAny>> {
+    match wrapper.get().depth {
+        Depth::ToPlugin => membrane::into_plugin(value),
+        depth => seal(value, depth),
+    }
 }

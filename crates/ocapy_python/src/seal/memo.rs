@@ -1,6 +1,6 @@
 //! The weak memo that makes `seal(x) is seal(x)` while the wrapper lives.
 //!
-//! Keys are the inner object's address and the depth (shallow and deep are two wrappers);
+//! Keys are the inner object's address and the depth (each depth has its own wrapper);
 //! values are the wrapper's address, not a reference: the memo never keeps a wrapper alive,
 //! and a wrapper removes its own entry when it is deallocated. A wrapper holds its inner
 //! object strongly, so while an entry exists its key cannot be reused by another object.
@@ -12,12 +12,12 @@ use std::sync::{Mutex, MutexGuard, PoisonError};
 use pyo3::ffi;
 use pyo3::prelude::*;
 
-use super::Sealed;
+use super::{Depth, Sealed};
 
 #[derive(Clone, Copy, PartialEq, Eq, Hash)]
 struct Key {
     inner: usize,
-    deep: bool,
+    depth: Depth,
 }
 
 /// Where a wrapper lives: its object, to hand out, and its Rust payload, to recognise it
@@ -72,16 +72,16 @@ fn memo() -> MutexGuard<'static, Option<Memo>> {
     MEMO.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
-fn key(inner: *mut ffi::PyObject, deep: bool) -> Key {
+fn key(inner: *mut ffi::PyObject, depth: Depth) -> Key {
     Key {
         inner: inner as usize,
-        deep,
+        depth,
     }
 }
 
 /// The live wrapper of `inner` at this depth, if any.
-pub(super) fn lookup<'py>(inner: &Bound<'py, PyAny>, deep: bool) -> Option<Bound<'py, Sealed>> {
-    let entry = *memo().as_ref()?.get(&key(inner.as_ptr(), deep))?;
+pub(super) fn lookup<'py>(inner: &Bound<'py, PyAny>, depth: Depth) -> Option<Bound<'py, Sealed>> {
+    let entry = *memo().as_ref()?.get(&key(inner.as_ptr(), depth))?;
     // SAFETY: an entry exists only while its wrapper is alive: the wrapper's `Drop` removes
     // it before the object is freed, and the GIL (which this module requires) is held from
     // the lookup to this new strong reference, so the wrapper cannot be deallocated between.
@@ -100,14 +100,14 @@ pub(super) fn insert(wrapper: &Bound<'_, Sealed>) {
     };
     memo()
         .get_or_insert_with(Memo::default)
-        .insert(key(sealed.inner.as_ptr(), sealed.deep), entry);
+        .insert(key(sealed.inner.as_ptr(), sealed.depth), entry);
 }
 
 /// Called from the wrapper's `Drop`: forgets the entry if it is this wrapper's.
 pub(super) fn remove(sealed: &Sealed) {
     let mut guard = memo();
     let Some(map) = guard.as_mut() else { return };
-    let key = key(sealed.inner.as_ptr(), sealed.deep);
+    let key = key(sealed.inner.as_ptr(), sealed.depth);
     if map
         .get(&key)
         .is_some_and(|entry| entry.payload == std::ptr::from_ref(sealed) as usize)

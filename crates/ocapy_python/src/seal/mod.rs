@@ -21,18 +21,41 @@ use pyo3::types::{PyDict, PyTuple, PyType};
 
 pub(crate) use names::exact_str;
 pub(crate) use namespace::Namespace;
-pub(crate) use wrapper::Sealed;
+pub(crate) use wrapper::{Sealed, carries_edges};
+
+/// How far a wrapper's protection reaches, which decides what it does with the values that
+/// pass through it: what it hands out (`export`) and what its holder hands in (`import`).
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)]
+pub(crate) enum Depth {
+    /// `seal(obj)`: the object's public surface; most values it hands out go as they are.
+    Shallow,
+    /// `harden(obj)`: everything handed out is sealed deep; deep wrappers handed back in
+    /// are unwrapped.
+    Deep,
+    /// A host object held by compartment code: the membrane's host-to-plugin side, where
+    /// `crate::membrane` decides what goes out and what comes in.
+    ToPlugin,
+    /// A plugin object held by the host: the membrane's plugin-to-host side.
+    ToHost,
+}
+
+impl Depth {
+    /// Whether this is a side of the compartment membrane.
+    pub(crate) fn is_membrane(self) -> bool {
+        matches!(self, Depth::ToPlugin | Depth::ToHost)
+    }
+}
 
 /// Seals `obj`: primitives, `Sealed` and `Namespace` objects come back as they are; anything
 /// else as the one live `Sealed` of `obj` at this depth (a new one if there is none).
-pub(crate) fn seal<'py>(obj: &Bound<'py, PyAny>, deep: bool) -> PyResult<Bound<'py, PyAny>> {
+pub(crate) fn seal<'py>(obj: &Bound<'py, PyAny>, depth: Depth) -> PyResult<Bound<'py, PyAny>> {
     if needs_no_seal(obj) {
         return Ok(obj.clone());
     }
-    if let Some(wrapper) = memo::lookup(obj, deep) {
+    if let Some(wrapper) = memo::lookup(obj, depth) {
         return Ok(wrapper.into_any());
     }
-    let wrapper = Bound::new(obj.py(), Sealed::new(obj, deep))?;
+    let wrapper = Bound::new(obj.py(), Sealed::new(obj, depth))?;
     memo::insert(&wrapper);
     Ok(wrapper.into_any())
 }
@@ -48,7 +71,7 @@ pub(crate) fn namespace<'py>(
 
 /// Objects that carry no authority (immutable, no reachable state) or are sealed already.
 #[inline]
-pub(super) fn needs_no_seal(obj: &Bound<'_, PyAny>) -> bool {
+pub(crate) fn needs_no_seal(obj: &Bound<'_, PyAny>) -> bool {
     is_primitive(obj.as_ptr())
         || obj.is_exact_instance_of::<Sealed>()
         || obj.is_exact_instance_of::<Namespace>()
@@ -57,7 +80,7 @@ pub(super) fn needs_no_seal(obj: &Bound<'_, PyAny>) -> bool {
 /// Immutable values of the interpreter's own types, which reach no other object: `None`,
 /// `bool`, `int`, `float`, `complex`, `str`, `bytes`, `NotImplemented` and `...`.
 #[inline]
-pub(super) fn is_primitive(obj: *mut ffi::PyObject) -> bool {
+pub(crate) fn is_primitive(obj: *mut ffi::PyObject) -> bool {
     // SAFETY: compares the object and its type with the interpreter's static singletons
     // and types; nothing is dereferenced but the (live) object's type field.
     unsafe {
@@ -79,13 +102,13 @@ pub(super) fn is_primitive(obj: *mut ffi::PyObject) -> bool {
 #[pyfunction(name = "seal")]
 #[pyo3(signature = (obj, /, *, deep = false))]
 fn seal_py<'py>(obj: &Bound<'py, PyAny>, deep: bool) -> PyResult<Bound<'py, PyAny>> {
-    seal(obj, deep)
+    seal(obj, if deep { Depth::Deep } else { Depth::Shallow })
 }
 
 /// Deep, transitive sealing: `seal(obj, deep=True)`.
 #[pyfunction]
 fn harden<'py>(obj: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
-    seal(obj, true)
+    seal(obj, Depth::Deep)
 }
 
 /// Class decorator: the class, sealed; calling it returns sealed instances.
@@ -97,7 +120,7 @@ fn sealed_class<'py>(cls: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
             cls.get_type().name()?
         )));
     }
-    seal(cls, false)
+    seal(cls, Depth::Shallow)
 }
 
 /// `namespace(*functions, **members)`: functions by their `__name__`, then the keywords.

@@ -7,7 +7,7 @@ use pyo3::prelude::*;
 use pyo3::types::PyString;
 use pyo3::{PyTraverseError, PyVisit};
 
-use super::{names, seal, slots};
+use super::{Depth, names, seal, slots};
 
 /// An immutable record of named members, each sealed: a host hands out two closures
 /// instead of an object, and the closures' cells stay out of reach. Equality is identity.
@@ -24,7 +24,7 @@ impl Namespace {
         let mut sealed = BTreeMap::new();
         for (name, member) in members {
             check_member_name(py, &name)?;
-            let member = seal(&member, false)?.unbind();
+            let member = seal(&member, Depth::Shallow)?.unbind();
             if sealed.insert(name.clone(), member).is_some() {
                 return Err(PyValueError::new_err(format!(
                     "namespace member {name:?} is given twice"

@@ -7,9 +7,6 @@
 //! where PyO3's argument tuples and dicts show. The slots are installed once, right after
 //! the type is created and before Python code can see it.
 
-use std::panic::{AssertUnwindSafe, catch_unwind};
-
-use pyo3::exceptions::PyRuntimeError;
 use pyo3::prelude::*;
 use pyo3::type_object::PyTypeInfo;
 use pyo3::{Borrowed, PyClass, ffi};
@@ -121,18 +118,5 @@ pub(super) fn install_vectorcall<T: PyTypeInfo>(
 pub(super) unsafe fn guard(
     body: impl FnOnce(Python<'_>) -> PyResult<Bound<'_, PyAny>>,
 ) -> *mut ffi::PyObject {
-    // SAFETY: slots run with the GIL held (caller's contract).
-    let py = unsafe { Python::assume_attached() };
-    let result = catch_unwind(AssertUnwindSafe(|| body(py))).unwrap_or_else(|_| {
-        Err(PyRuntimeError::new_err(
-            "ocapy: internal error in a sealed object",
-        ))
-    });
-    match result {
-        Ok(value) => value.into_ptr(),
-        Err(err) => {
-            err.restore(py);
-            std::ptr::null_mut()
-        }
-    }
+    crate::capi::slot_call(std::ptr::null_mut(), |py| body(py).map(Bound::into_ptr))
 }

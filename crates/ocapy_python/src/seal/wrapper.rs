@@ -10,8 +10,9 @@ use pyo3::{PyTraverseError, PyVisit};
 
 use super::attribute_cache::{self, Lookup};
 use super::cache::CachedRef;
-use super::{errors, is_primitive, memo, names, needs_no_seal, seal, slots};
+use super::{Depth, errors, is_primitive, memo, names, needs_no_seal, seal, slots};
 use crate::capi::{PyMethod_Type, bind_method, type_lookup};
+use crate::membrane::{self, Crossing};
 
 /// A read-only view of an object's public surface. Immutable, final, without `__dict__`.
 #[pyclass(frozen, immutable_type, module = "ocapy", name = "Sealed")]
@@ -21,9 +22,8 @@ pub(crate) struct Sealed {
     /// instance and never changes.
     vectorcall: ffi::vectorcallfunc,
     pub(super) inner: Py<PyAny>,
-    /// A membrane: everything handed out is sealed deep, and deep wrappers handed back in
-    /// are unwrapped.
-    pub(super) deep: bool,
+    /// What the wrapper does with the values passing through it (see [`Depth`]).
+    pub(crate) depth: Depth,
     view: View,
     /// The last method read through this wrapper (a `Sealed` of view `Method`): `s.m()` in
     /// a loop then allocates nothing. A cache, not state: it holds a method bound to the
@@ -53,20 +53,20 @@ enum View {
 
 impl Sealed {
     /// A memoized wrapper of `obj` (see [`super::seal`]).
-    pub(super) fn new(obj: &Bound<'_, PyAny>, deep: bool) -> Self {
+    pub(super) fn new(obj: &Bound<'_, PyAny>, depth: Depth) -> Self {
         let view = if obj.is_instance_of::<PyType>() {
             View::Class
         } else {
             View::Object
         };
-        Self::with_view(obj.clone().unbind(), deep, view)
+        Self::with_view(obj.clone().unbind(), depth, view)
     }
 
-    fn with_view(inner: Py<PyAny>, deep: bool, view: View) -> Self {
+    fn with_view(inner: Py<PyAny>, depth: Depth, view: View) -> Self {
         Sealed {
             vectorcall,
             inner,
-            deep,
+            depth,
             view,
             last_method: CachedRef::empty(),
             owner: None,
@@ -89,7 +89,7 @@ impl Sealed {
     /// The holder's view of [`Self::subject`].
     pub(super) fn subject_wrapper<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyAny>> {
         match &slf.get().view {
-            View::Method { this } => seal(this.bind(slf.py()), slf.get().deep),
+            View::Method { this } => seal(this.bind(slf.py()), slf.get().depth),
             _ => Ok(slf.clone().into_any()),
         }
     }
@@ -123,35 +123,46 @@ impl Sealed {
         slf: &Bound<'py, Self>,
         authority: Option<&Bound<'py, PyType>>,
         value: &Bound<'py, PyAny>,
-    ) -> Bound<'py, PyAny> {
+    ) -> PyResult<Bound<'py, PyAny>> {
+        match slf.get().depth {
+            Depth::ToPlugin => return membrane::into_host(value, Crossing::Argument),
+            Depth::ToHost => return membrane::into_plugin(value),
+            Depth::Shallow | Depth::Deep => {}
+        }
         let Ok(wrapper) = value.cast::<Sealed>() else {
-            return value.clone();
+            return Ok(value.clone());
         };
         let wrapped = wrapper.get();
-        let inner = wrapped.inner.bind(slf.py());
-        if slf.get().deep && wrapped.deep {
-            return match &wrapped.view {
-                // The host gets a bound method of its own object back (equal to the one it
-                // bound, as bound methods compare), not the bare function.
-                View::Method { this } => {
-                    bind_method(inner, this.bind(slf.py())).unwrap_or_else(|_| value.clone())
-                }
-                _ => inner.clone(),
-            };
+        if slf.get().depth == Depth::Deep && wrapped.depth == Depth::Deep {
+            return Ok(wrapped.unwrap(slf.py()));
         }
+        let inner = wrapped.inner.bind(slf.py());
         let own_instance = wrapped.is_memoized()
             && authority.is_some_and(|class| is_instance_by_type(inner, class));
         if own_instance {
-            inner.clone()
+            Ok(inner.clone())
         } else {
-            value.clone()
+            Ok(value.clone())
+        }
+    }
+
+    /// The object this wrapper stands for, as its own side holds it: a method comes back as
+    /// a bound method of its object (equal to the one that was bound, as bound methods
+    /// compare), not the bare function.
+    pub(crate) fn unwrap<'py>(&self, py: Python<'py>) -> Bound<'py, PyAny> {
+        let inner = self.inner.bind(py);
+        match &self.view {
+            View::Method { this } => {
+                bind_method(inner, this.bind(py)).unwrap_or_else(|_| inner.clone())
+            }
+            _ => inner.clone(),
         }
     }
 
     fn import_all<'py>(
         slf: &Bound<'py, Self>,
         values: impl Iterator<Item = Bound<'py, PyAny>>,
-    ) -> Vec<Bound<'py, PyAny>> {
+    ) -> PyResult<Vec<Bound<'py, PyAny>>> {
         let authority = Self::authority(slf);
         values
             .map(|value| Self::import(slf, authority.as_ref(), &value))
@@ -165,17 +176,18 @@ impl Sealed {
         let Some(kwargs) = kwargs else {
             return Ok(None);
         };
-        if !kwargs
-            .values()
-            .iter()
-            .any(|value| value.is_exact_instance_of::<Sealed>())
+        if !slf.get().depth.is_membrane()
+            && !kwargs
+                .values()
+                .iter()
+                .any(|value| value.is_exact_instance_of::<Sealed>())
         {
             return Ok(Some(kwargs.clone()));
         }
         let authority = Self::authority(slf);
         let imported = PyDict::new(slf.py());
         for (key, value) in kwargs {
-            imported.set_item(key, Self::import(slf, authority.as_ref(), &value))?;
+            imported.set_item(key, Self::import(slf, authority.as_ref(), &value)?)?;
         }
         Ok(Some(imported))
     }
@@ -194,7 +206,7 @@ impl Sealed {
         if let Some(view) = Self::holder_view(slf, &value)? {
             return Ok(view);
         }
-        if needs_no_seal(&value) {
+        if is_primitive(value.as_ptr()) {
             return Ok(value);
         }
         if is_bound_method(&value) {
@@ -210,13 +222,21 @@ impl Sealed {
                 return Self::method(slf, function, this);
             }
         }
+        match sealed.depth {
+            Depth::ToPlugin => return membrane::into_plugin(&value),
+            Depth::ToHost => return membrane::into_host(&value, Crossing::Result),
+            Depth::Shallow | Depth::Deep => {}
+        }
+        if needs_no_seal(&value) {
+            return Ok(value);
+        }
         let own_instance =
             || Self::authority(slf).is_some_and(|class| is_instance_by_type(&value, &class));
-        if !sealed.deep && carries_edges(&value) {
+        if sealed.depth == Depth::Shallow && carries_edges(&value) {
             return Self::derived(slf, &value);
         }
-        if sealed.deep || is_builtin_function(&value) || own_instance() {
-            return seal(&value, sealed.deep);
+        if sealed.depth == Depth::Deep || is_builtin_function(&value) || own_instance() {
+            return seal(&value, sealed.depth);
         }
         Ok(value)
     }
@@ -233,7 +253,7 @@ impl Sealed {
         }
         match &sealed.owner {
             Some(owner) if value.is(owner.bind(slf.py())) => {
-                seal(owner.bind(slf.py()), sealed.deep).map(Some)
+                seal(owner.bind(slf.py()), sealed.depth).map(Some)
             }
             _ => Ok(None),
         }
@@ -250,14 +270,14 @@ impl Sealed {
             return Ok(value.clone());
         }
         let sealed = slf.get();
-        if let Some(existing) = memo::lookup(value, sealed.deep) {
+        if let Some(existing) = memo::lookup(value, sealed.depth) {
             return Ok(existing.into_any());
         }
         let owner = match &sealed.owner {
             Some(owner) => owner.clone_ref(py),
             None => sealed.subject(py).clone().unbind(),
         };
-        let mut wrapper = Sealed::new(value, sealed.deep);
+        let mut wrapper = Sealed::new(value, sealed.depth);
         wrapper.owner = Some(owner);
         let wrapper = Bound::new(py, wrapper)?;
         memo::insert(&wrapper);
@@ -272,7 +292,7 @@ impl Sealed {
     ) -> PyResult<Bound<'py, PyAny>> {
         let mut sealed = Self::with_view(
             function.unbind(),
-            slf.get().deep,
+            slf.get().depth,
             View::Method {
                 this: this.unbind(),
             },
@@ -323,7 +343,7 @@ impl Sealed {
         let Some(method) = lookup_special(inner, name).map_err(|err| Self::error(slf, err))? else {
             return Ok(None);
         };
-        let args = Self::import_all(slf, args.iter().cloned());
+        let args = Self::import_all(slf, args.iter().cloned())?;
         let result = method
             .call1(PyTuple::new(py, args)?)
             .map_err(|err| Self::error(slf, err))?;
@@ -378,7 +398,7 @@ impl Sealed {
             let view = View::Unbound {
                 class: class.clone().unbind(),
             };
-            let wrapper = Self::with_view(raw.unbind(), slf.get().deep, view);
+            let wrapper = Self::with_view(raw.unbind(), slf.get().depth, view);
             return Ok(Bound::new(py, wrapper)?.into_any());
         }
         let value = class
@@ -518,7 +538,11 @@ impl Sealed {
             View::Method { this } => Some(this.bind(py).clone()),
             _ => None,
         };
-        let args = Self::import_all(slf, this.into_iter().chain(args.iter()));
+        // `this` is the inner side's own object: only the holder's arguments are imported.
+        let args: Vec<_> = this
+            .into_iter()
+            .chain(Self::import_all(slf, args.iter())?)
+            .collect();
         if let View::Unbound { class } = &sealed.view {
             Self::check_unbound_self(slf, class.bind(py), &args)?;
         }
@@ -530,7 +554,7 @@ impl Sealed {
             .map_err(|err| Self::error(slf, err))?;
         match sealed.view {
             // A raw instance would give its holder the raw class through `type(x)`.
-            View::Class => seal(&result, sealed.deep),
+            View::Class => seal(&result, sealed.depth),
             _ => Self::export(slf, result),
         }
     }
@@ -581,7 +605,7 @@ impl Sealed {
     }
 
     fn __contains__<'py>(slf: &Bound<'py, Self>, item: &Bound<'py, PyAny>) -> PyResult<bool> {
-        let item = Self::import(slf, Self::authority(slf).as_ref(), item);
+        let item = Self::import(slf, Self::authority(slf).as_ref(), item)?;
         let inner = slf.get().inner.bind(slf.py());
         inner.contains(item).map_err(|err| Self::error(slf, err))
     }
@@ -590,12 +614,12 @@ impl Sealed {
         slf: &Bound<'py, Self>,
         key: &Bound<'py, PyAny>,
     ) -> PyResult<Bound<'py, PyAny>> {
-        let key = Self::import(slf, Self::authority(slf).as_ref(), key);
+        let key = Self::import(slf, Self::authority(slf).as_ref(), key)?;
         let inner = slf.get().inner.bind(slf.py());
         let item = inner.get_item(key).map_err(|err| Self::error(slf, err))?;
         match slf.get().view {
             // `C[int]` is a generic alias whose `__origin__` is the raw class.
-            View::Class => seal(&item, slf.get().deep),
+            View::Class => seal(&item, slf.get().depth),
             _ => Self::export(slf, item),
         }
     }
@@ -982,10 +1006,14 @@ impl Sealed {
             return None;
         };
         // SAFETY: the caller's contract.
-        let sealed = |arg: &*mut ffi::PyObject| unsafe {
-            Borrowed::from_ptr(py, *arg).is_exact_instance_of::<Sealed>()
+        let passes_as_is = |arg: &*mut ffi::PyObject| unsafe {
+            if self.depth.is_membrane() {
+                is_primitive(*arg)
+            } else {
+                !Borrowed::from_ptr(py, *arg).is_exact_instance_of::<Sealed>()
+            }
         };
-        if args.len() >= STACK_ARGUMENTS || args.iter().any(sealed) {
+        if args.len() >= STACK_ARGUMENTS || !args.iter().all(passes_as_is) {
             return None;
         }
         let mut pointers = [std::ptr::null_mut(); STACK_ARGUMENTS];
@@ -1077,7 +1105,10 @@ impl Sealed {
 /// Installs the hand-written slots of `Sealed`; called once when the module is created.
 pub(super) fn install_slots(py: Python<'_>) -> PyResult<()> {
     slots::install_getattro::<Sealed>(py);
-    let sample = Bound::new(py, Sealed::with_view(py.None(), false, View::Object))?;
+    let sample = Bound::new(
+        py,
+        Sealed::with_view(py.None(), Depth::Shallow, View::Object),
+    )?;
     slots::install_vectorcall(&sample, &raw const sample.get().vectorcall);
     Ok(())
 }
@@ -1143,7 +1174,7 @@ fn is_builtin_function(value: &Bound<'_, PyAny>) -> bool {
 /// cells (generators, coroutines, frames, tracebacks ...): values that reach what they are
 /// bound to, their module's globals, their closure cells, the locals of a running call or
 /// their accessors through attributes.
-fn carries_edges(value: &Bound<'_, PyAny>) -> bool {
+pub(crate) fn carries_edges(value: &Bound<'_, PyAny>) -> bool {
     // SAFETY: reads a slot of the value's (live) type, and takes the addresses of the
     // interpreter's static types.
     let (is_descriptor, class) = unsafe {

@@ -1,0 +1,221 @@
+//! The compartment membrane: the one place that decides what crosses between host code and
+//! compartment code, in both directions, by each value's real type.
+//!
+//! Host to plugin ([`into_plugin`]: grants and whatever they return, raise or yield, and the
+//! arguments the host passes to plugin functions): exact plain data passes as it is; exact
+//! built-in containers pass as containers of values crossed the same way (mutable ones as
+//! copies, so the host's own list is never the plugin's); the plugin's own objects, held by
+//! the host, come back unwrapped; ocapy's own read-only views pass as they are; everything
+//! else is sealed for the plugin ([`Depth::ToPlugin`]), a wrapper whose public surface is
+//! all the plugin sees and through which every value passes this membrane again.
+//!
+//! Plugin to host ([`into_host`]: the arguments of calls into grants, and what plugin code
+//! returns, raises or yields to the host): exact plain data passes as it is, and instances of
+//! subclasses of the plain types become exact copies (an `int` subclass is not an `int`: its
+//! `__gt__`, `__hash__` or `__format__` would receive the host's values); containers cross
+//! as above; the host's own objects come back unwrapped. A grant receives nothing else but
+//! callables, sealed for the host ([`Depth::ToHost`]) so that what the host passes them is
+//! sealed on the way in: a plugin object with operators or hooks of its own never reaches
+//! host code that did not ask for it. Results the host asked for (a plugin function's value)
+//! bring the plugin's own objects (instances of classes a compartment built, functions,
+//! generators) sealed for the host rather than refused, and objects of the host's own
+//! classes (a `Fraction` the plugin made through a facade) as they are.
+
+use pyo3::ffi;
+use pyo3::prelude::*;
+use pyo3::types::{PyDict, PyFrozenSet, PyList, PySet, PyTuple};
+
+use crate::compartment::{CapabilityError, is_compartment_built, is_compartment_view};
+use crate::seal::{Depth, Sealed, carries_edges, is_primitive, seal};
+
+/// What a value crossing from plugin to host is for.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub(crate) enum Crossing {
+    /// An argument of a call into a grant: plain data, containers, the host's own objects
+    /// and callables only.
+    Argument,
+    /// A value the host asked plugin code for: a plugin object comes out sealed.
+    Result,
+}
+
+#[derive(Clone, Copy)]
+enum Direction {
+    IntoPlugin,
+    IntoHost(Crossing),
+}
+
+/// Containers nested deeper than this (or cyclic) are not copied: they cross as one object.
+const NESTING_LIMIT: usize = 64;
+
+/// `value`, handed by host code to compartment code, as the compartment receives it.
+pub(crate) fn into_plugin<'py>(value: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
+    cross(value, Direction::IntoPlugin, 0)
+}
+
+/// `value`, handed by compartment code to host code, as the host receives it.
+pub(crate) fn into_host<'py>(
+    value: &Bound<'py, PyAny>,
+    crossing: Crossing,
+) -> PyResult<Bound<'py, PyAny>> {
+    cross(value, Direction::IntoHost(crossing), 0)
+}
+
+fn cross<'py>(
+    value: &Bound<'py, PyAny>,
+    direction: Direction,
+    level: usize,
+) -> PyResult<Bound<'py, PyAny>> {
+    if is_primitive(value.as_ptr()) {
+        return Ok(value.clone());
+    }
+    if let Some(crossed) = container(value, direction, level)? {
+        return Ok(crossed);
+    }
+    match direction {
+        Direction::IntoPlugin => object_into_plugin(value),
+        Direction::IntoHost(crossing) => object_into_host(value, crossing),
+    }
+}
+
+fn object_into_plugin<'py>(value: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
+    if let Ok(sealed) = value.cast_exact::<Sealed>() {
+        let sealed = sealed.get();
+        return Ok(match sealed.depth {
+            Depth::ToHost => sealed.unwrap(value.py()),
+            _ => value.clone(),
+        });
+    }
+    if is_compartment_view(value) {
+        return Ok(value.clone());
+    }
+    seal(value, Depth::ToPlugin)
+}
+
+fn object_into_host<'py>(
+    value: &Bound<'py, PyAny>,
+    crossing: Crossing,
+) -> PyResult<Bound<'py, PyAny>> {
+    if let Some(copy) = exact_copy(value)? {
+        return Ok(copy);
+    }
+    if let Ok(sealed) = value.cast_exact::<Sealed>() {
+        let sealed = sealed.get();
+        return Ok(match sealed.depth {
+            Depth::ToPlugin => sealed.unwrap(value.py()),
+            _ => value.clone(),
+        });
+    }
+    match crossing {
+        // What the host asked plugin code for: the plugin's own objects sealed, the host's
+        // kinds of object (a `Fraction` the plugin made through a facade) as they are.
+        Crossing::Result => {
+            if is_compartment_built(value)? || carries_edges(value) || value.is_callable() {
+                return seal(value, Depth::ToHost);
+            }
+            return Ok(value.clone());
+        }
+        Crossing::Argument if value.is_callable() => return seal(value, Depth::ToHost),
+        Crossing::Argument => {}
+    }
+    Err(CapabilityError::new_err(format!(
+        "compartment code passed a '{}' object to the host: a grant receives plain data (None, \
+         bool, int, float, complex, str, bytes), lists, tuples, dicts and sets of it, objects \
+         the host handed out, and callables; pass the plain values the host needs",
+        value.get_type().qualname()?
+    )))
+}
+
+/// An exact `int`, `str`, `float`, `bytes` or `complex` with the value of `value`, an
+/// instance of a subclass of one of them; None for anything else. Reads the value as the base
+/// type stores it: no method of the subclass runs.
+fn exact_copy<'py>(value: &Bound<'py, PyAny>) -> PyResult<Option<Bound<'py, PyAny>>> {
+    let py = value.py();
+    let object = value.as_ptr();
+    // SAFETY: each branch checks the (live) object's type first, then reads it with the base
+    // type's own accessors, which return new references or NULL with an exception set.
+    let copy = unsafe {
+        if ffi::PyLong_Check(object) != 0 {
+            // `int`'s own `__int__` (not the subclass's): a copy of the value.
+            let as_number = (*(&raw mut ffi::PyLong_Type)).tp_as_number;
+            let to_int = (*as_number).nb_int.expect("int has nb_int");
+            to_int(object)
+        } else if ffi::PyUnicode_Check(object) != 0 {
+            ffi::PyUnicode_FromObject(object)
+        } else if ffi::PyFloat_Check(object) != 0 {
+            ffi::PyFloat_FromDouble(ffi::PyFloat_AsDouble(object))
+        } else if ffi::PyBytes_Check(object) != 0 {
+            ffi::PyBytes_FromStringAndSize(ffi::PyBytes_AsString(object), ffi::PyBytes_Size(object))
+        } else if ffi::PyComplex_Check(object) != 0 {
+            ffi::PyComplex_FromDoubles(
+                ffi::PyComplex_RealAsDouble(object),
+                ffi::PyComplex_ImagAsDouble(object),
+            )
+        } else {
+            return Ok(None);
+        }
+    };
+    // SAFETY: a new reference or NULL with an exception set.
+    unsafe { Bound::from_owned_ptr_or_err(py, copy) }.map(Some)
+}
+
+/// `value` crossed as a container of crossed values, when it is an exact list, tuple, dict,
+/// set or frozenset; None otherwise. Immutable containers whose items all cross as they are
+/// pass as they are; mutable ones are always copies.
+fn container<'py>(
+    value: &Bound<'py, PyAny>,
+    direction: Direction,
+    level: usize,
+) -> PyResult<Option<Bound<'py, PyAny>>> {
+    let py = value.py();
+    let is_container = value.is_exact_instance_of::<PyTuple>()
+        || value.is_exact_instance_of::<PyList>()
+        || value.is_exact_instance_of::<PyDict>()
+        || value.is_exact_instance_of::<PySet>()
+        || value.is_exact_instance_of::<PyFrozenSet>();
+    if !is_container {
+        return Ok(None);
+    }
+    if level == NESTING_LIMIT {
+        // Crossed as one object: sealed, or refused as a grant's argument.
+        return match direction {
+            Direction::IntoHost(Crossing::Argument) => Err(CapabilityError::new_err(format!(
+                "compartment code passed the host a container nested more than \
+                 {NESTING_LIMIT} levels deep, or containing itself: a grant receives it as a \
+                 copy, which cannot be made"
+            ))),
+            _ => Ok(None),
+        };
+    }
+    let each = |item: &Bound<'py, PyAny>| cross(item, direction, level + 1);
+    // The items are taken before any is crossed: crossing may hash (a dict's keys), which may
+    // run code that changes the container.
+    if let Ok(dict) = value.cast_exact::<PyDict>() {
+        let crossed = PyDict::new(py);
+        for pair in dict.items().iter() {
+            let (key, item): (Bound<'py, PyAny>, Bound<'py, PyAny>) = pair.extract()?;
+            crossed.set_item(each(&key)?, each(&item)?)?;
+        }
+        return Ok(Some(crossed.into_any()));
+    }
+    let items: Vec<Bound<'py, PyAny>> = value.try_iter()?.collect::<PyResult<_>>()?;
+    let crossed: Vec<Bound<'py, PyAny>> = items.iter().map(each).collect::<PyResult<_>>()?;
+    let unchanged = || items.iter().zip(&crossed).all(|(item, out)| item.is(out));
+    let result = if value.is_exact_instance_of::<PyTuple>() {
+        if unchanged() {
+            value.clone()
+        } else {
+            PyTuple::new(py, crossed)?.into_any()
+        }
+    } else if value.is_exact_instance_of::<PyFrozenSet>() {
+        if unchanged() {
+            value.clone()
+        } else {
+            PyFrozenSet::new(py, &crossed)?.into_any()
+        }
+    } else if value.is_exact_instance_of::<PyList>() {
+        PyList::new(py, crossed)?.into_any()
+    } else {
+        PySet::new(py, &crossed)?.into_any()
+    };
+    Ok(Some(result))
+}

@@ -1,0 +1,297 @@
+"""The compartment membrane: what crosses between host and plugin code, in both directions.
+
+Each attack is a plugin run *unverified* (`_run_unverified`), so what stops it is the runtime
+alone; each has a passing side beside it, which ordinary plugins rely on.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Callable
+
+import pytest
+
+import ocapy
+from ocapy import CapabilityError, Compartment, _native
+
+SECRET = "canary: the host's private balance"
+
+
+class Account:
+    """A host object whose methods compute with private state and their arguments."""
+
+    def __init__(self) -> None:
+        self._balance = 100
+        self._owner = Owner()
+        self._history: list[int] = []
+
+    def withdraw(self, amount: Any) -> int:
+        if amount > self._balance:
+            raise ValueError("insufficient funds")
+        self._balance -= amount
+        self._history.append(amount)
+        return self._balance
+
+    def deposit(self, amount: Any) -> int:
+        self._balance += amount
+        return self._balance
+
+    def label(self, template: Any) -> str:
+        return template.format(balance=self._balance)
+
+    def knows(self, name: Any) -> bool:
+        return name in {"alice": 1, "bob": 2}
+
+    def history(self) -> list[int]:
+        return self._history
+
+    def owner(self) -> Owner:
+        return self._owner
+
+    def is_owner(self, owner: Any) -> bool:
+        return owner is self._owner
+
+    def each(self, callback: Callable[[Any], Any]) -> Any:
+        return callback(self._owner)
+
+    def fail(self) -> None:
+        raise ValueError(self._owner)
+
+    def store(self, value: Any) -> Any:
+        self._stored = value
+        return type(value).__name__
+
+
+class Owner:
+    def __init__(self) -> None:
+        self._secret = SECRET
+        self.name = "alice"
+
+
+def run(source: str, **grants: Any) -> Any:
+    compartment = Compartment(grants=grants, name="membrane")
+    return _native._run_unverified(compartment, source, filename="plugin.py")
+
+
+# --- plugin to host: what a grant receives --------------------------------------------------
+
+LEAKY_NUMBER = """
+seen = []
+
+class Spy:
+    def __gt__(self, other):
+        seen.append(other)
+        return False
+    __lt__ = __ge__ = __le__ = __gt__
+    def __radd__(self, other):
+        seen.append(other)
+        return 0
+    __rsub__ = __add__ = __sub__ = __radd__
+
+def compare():
+    return account.withdraw(Spy())
+
+def add():
+    return account.deposit(Spy())
+
+def leaked():
+    return list(seen)
+"""
+
+
+@pytest.mark.parametrize("call", ["compare", "add"])
+def test_a_grant_never_runs_a_plugin_operator_with_its_private_value(call: str) -> None:
+    account = Account()
+    plugin = run(LEAKY_NUMBER, account=account)
+    with pytest.raises(CapabilityError, match="'Spy' object to the host"):
+        getattr(plugin, call)()
+    assert plugin.leaked() == []
+    assert account._balance == 100
+
+
+INT_SUBCLASS = """
+seen = []
+
+class Sneaky(int):
+    def __gt__(self, other):
+        seen.append(other)
+        return False
+    def __rsub__(self, other):
+        seen.append(other)
+        return 0
+    def __hash__(self):
+        seen.append("hash")
+        return 0
+
+class Template(str):
+    def format(self, *args, **kwargs):
+        seen.append(kwargs)
+        return "forged"
+
+class Name(str):
+    def __eq__(self, other):
+        seen.append(other)
+        return True
+    def __hash__(self):
+        return hash("alice")
+
+def withdraw():
+    return account.withdraw(Sneaky(30))
+
+def label():
+    return account.label(Template("{balance} left"))
+
+def knows():
+    return account.knows(Name("mallory"))
+
+def leaked():
+    return list(seen)
+"""
+
+
+def test_plain_subclasses_reach_the_host_as_exact_values() -> None:
+    account = Account()
+    plugin = run(INT_SUBCLASS, account=account)
+    assert plugin.withdraw() == 70
+    assert plugin.label() == "70 left"
+    assert plugin.knows() is False
+    assert plugin.leaked() == []
+    assert type(account._history[0]) is int
+
+
+CONTAINERS = """
+class Mine:
+    pass
+
+class Sneaky(int):
+    pass
+
+def plain():
+    return account.store({"a": [1, Sneaky(2), (3.0, b"x")], "b": {4, 5}, "c": None})
+
+def nested_object():
+    return account.store({"a": [Mine()]})
+
+def cyclic():
+    loop = []
+    loop.append(loop)
+    return account.store(loop)
+"""
+
+
+def test_containers_cross_as_copies_of_crossed_values() -> None:
+    account = Account()
+    plugin = run(CONTAINERS, account=account)
+    assert plugin.plain() == "dict"
+    stored = account._stored
+    assert stored == {"a": [1, 2, (3.0, b"x")], "b": {4, 5}, "c": None}
+    assert type(stored["a"][1]) is int
+    with pytest.raises(CapabilityError, match="'Mine' object to the host"):
+        plugin.nested_object()
+    with pytest.raises(CapabilityError, match="containing itself"):
+        plugin.cyclic()
+
+
+# --- host to plugin: what the plugin receives -----------------------------------------------
+
+READS = """
+def private_list():
+    mine = account.history()
+    mine.append(999)
+    return mine
+
+def owner_secret():
+    return account.owner()._secret
+
+def owner_name():
+    return account.owner().name
+
+def handed_back():
+    return account.is_owner(account.owner())
+
+def through_callback():
+    found = []
+    account.each(lambda owner: found.append(owner))
+    try:
+        return found[0]._secret
+    except AttributeError:
+        return ("sealed", found[0].name)
+
+def from_exception():
+    try:
+        account.fail()
+    except ValueError as error:
+        try:
+            return error.args[0]._secret
+        except AttributeError:
+            return ("sealed", error.args[0].name)
+"""
+
+
+def test_the_plugin_gets_host_objects_sealed_and_hands_them_back_unwrapped() -> None:
+    account = Account()
+    account.withdraw(5)
+    plugin = run(READS, account=account)
+    assert plugin.private_list() == [5, 999]
+    assert account._history == [5]
+    with pytest.raises(AttributeError):
+        plugin.owner_secret()
+    assert plugin.owner_name() == "alice"
+    assert plugin.handed_back() is True
+    assert plugin.through_callback() == ("sealed", "alice")
+    assert plugin.from_exception() == ("sealed", "alice")
+
+
+HOLDER = """
+def inspect(thing):
+    try:
+        return thing._secret
+    except AttributeError:
+        return "sealed"
+
+def keep(thing):
+    return thing
+"""
+
+
+def test_host_values_passed_to_plugin_functions_arrive_sealed() -> None:
+    owner = Owner()
+    plugin = run(HOLDER)
+    assert plugin.inspect(owner) == "sealed"
+    assert plugin.keep(owner) is owner
+    assert plugin.keep([owner, 1])[0] is owner
+
+
+CALLBACK_RESULT = """
+class Token:
+    def __eq__(self, other):
+        return True
+    __hash__ = object.__hash__
+
+def give():
+    return account.each(lambda owner: Token())
+"""
+
+
+def test_a_plugin_object_returned_to_the_host_is_sealed_for_it() -> None:
+    account = Account()
+    token = run(CALLBACK_RESULT, account=account).give()
+    assert isinstance(token, ocapy.Sealed)
+    with pytest.raises(AttributeError):
+        token.__dict__  # noqa: B018
+
+
+def test_ordinary_plugins_work_across_the_membrane() -> None:
+    account = Account()
+    source = """
+def spend(amounts):
+    left = None
+    for amount in amounts:
+        left = account.withdraw(amount)
+    return {"left": left, "count": len(amounts), "names": [account.owner().name]}
+
+def visit():
+    return account.each(lambda owner: owner.name.upper())
+"""
+    plugin = run(source, account=account)
+    assert plugin.spend([10, 20]) == {"left": 70, "count": 2, "names": ["alice"]}
+    assert plugin.visit() == "ALICE"
