@@ -13,6 +13,8 @@ import collections.abc
 import enum
 import itertools
 import json
+import subprocess
+import sys
 import typing
 from typing import Any
 
@@ -49,6 +51,8 @@ def rule_codes(source: str) -> set[str]:
 
 YES_TO_EVERYTHING = """
 import json
+import subprocess
+import sys
 import typing
 
 
@@ -224,6 +228,8 @@ def test_match_args_must_be_a_tuple_of_exact_strings(entries: str) -> None:
 
 PATTERNS = """
 import json
+import subprocess
+import sys
 import enum
 
 
@@ -511,3 +517,39 @@ def test_abstract_methods_of_a_compartment_class_are_still_abstract() -> None:
     with pytest.raises(TypeError, match="abstract"):
         plugin.make_incomplete()
     assert plugin.listed() == [1, 2]
+
+
+SUPER_IN_CLASSMETHOD = '''
+import faulthandler, ocapy
+faulthandler.enable()
+source = """
+class Base:
+    def reveal(self):
+        return "base"
+
+class Sub(Base):
+    @classmethod
+    def grab(cls):
+        return super().reveal
+
+def grab():
+    return Sub.grab()
+"""
+grabbed = ocapy.Compartment().run(source).grab()
+print("survived", type(grabbed).__name__)
+'''
+
+
+def test_reading_a_compartment_class_namespace_in_a_fresh_process_does_not_abort() -> None:
+    # `super().reveal` in a classmethod reads the base's `__dict__` from compartment code. The
+    # first such read in a process once cast to `collections.abc.Mapping`, whose lazy import
+    # went through the compartment's import gate, was refused, and aborted the interpreter
+    # inside a slot (red team). A fresh process, so that nothing has imported it first.
+    ran = subprocess.run(
+        [sys.executable, "-X", "faulthandler", "-c", SUPER_IN_CLASSMETHOD],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert ran.returncode == 0, ran.stderr
+    assert ran.stdout.startswith("survived"), ran.stdout

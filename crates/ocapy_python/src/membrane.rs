@@ -136,7 +136,7 @@ fn exact_copy<'py>(value: &Bound<'py, PyAny>) -> PyResult<Option<Bound<'py, PyAn
     let copy = unsafe {
         if ffi::PyLong_Check(object) != 0 {
             // `int`'s own `__int__` (not the subclass's): a copy of the value.
-            let as_number = (*(&raw mut ffi::PyLong_Type)).tp_as_number;
+            let as_number = ffi::PyLong_Type.tp_as_number;
             let to_int = (*as_number).nb_int.expect("int has nb_int");
             to_int(object)
         } else if ffi::PyUnicode_Check(object) != 0 {

@@ -164,7 +164,7 @@ unsafe fn checked_class_attribute<'py>(
         let value = Bound::from_owned_ptr(py, value);
         let name = Bound::from_borrowed_ptr(py, name);
         // The names are compared only for values of the one type each can have.
-        let read = if ffi::PyTuple_Check(value.as_ptr()) != 0 && is_named(&name, "__match_args__") {
+        if ffi::PyTuple_Check(value.as_ptr()) != 0 && is_named(&name, "__match_args__") {
             class
                 .name()
                 .and_then(|class_name| check_match_args(&class_name, &value))
@@ -175,8 +175,7 @@ unsafe fn checked_class_attribute<'py>(
             checked_namespace(&class, &value)
         } else {
             checked_attribute(&class, &name, value)
-        };
-        read
+        }
     }
 }
 
