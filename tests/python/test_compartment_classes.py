@@ -51,8 +51,6 @@ def rule_codes(source: str) -> set[str]:
 
 YES_TO_EVERYTHING = """
 import json
-import subprocess
-import sys
 import typing
 
 
@@ -228,8 +226,6 @@ def test_match_args_must_be_a_tuple_of_exact_strings(entries: str) -> None:
 
 PATTERNS = """
 import json
-import subprocess
-import sys
 import enum
 
 
