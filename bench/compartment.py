@@ -4,6 +4,9 @@
   several thousand lines, against `compile` + `exec` of the same source (goal <= 1.1)
 - `c.f()` on an instance of a compartment class, against a plain class (goal <= 1.05)
 - `C.f` read from a compartment class, against a plain class (goal <= 3)
+- a call into a grant with plain-data arguments and result, across the membrane, against
+  the same function granted raw behind `functools.partial`, CPython's own C forwarding
+  (goal <= 1.2)
 - the audit hook: an event-free loop, and a loop raising one audited event per iteration,
   each timed in a fresh interpreter before and after the hook is installed (goal: 0 within
   noise, and <= 100 ns per event)
@@ -16,6 +19,7 @@ Build the extension in release mode first (`maturin develop --release`), then:
 from __future__ import annotations
 
 import argparse
+import functools
 import statistics
 import subprocess
 import sys
@@ -197,6 +201,20 @@ def main() -> None:
         repeat,
     )
 
+    # The same plugin loop calling one host function: across the membrane, and raw behind
+    # `functools.partial`, the floor of a call forwarded from C.
+    def host_log(value: int) -> int:
+        return value
+
+    grant_loop = "def calls(n):\n    for i in range(n):\n        log(i)\n"
+    membrane = ocapy.Compartment(grants={"log": host_log}).run(grant_loop)
+    forwarded = ocapy.Compartment(
+        grants={"log": ocapy.raw(functools.partial(host_log))}
+    ).run(grant_loop)
+    forwarded_call, membrane_call = compare(
+        lambda: forwarded.calls(loop), lambda: membrane.calls(loop), repeat
+    )
+
     # The median of three fresh interpreters, each timing before and after installing.
     runs = [hook_timings(loop, repeat) for _ in range(3)]
     free_without, events_without, free_with, events_with, host_write, plugin_write = (
@@ -216,6 +234,11 @@ def main() -> None:
     print(
         f"C.f: plain {plain_read / loop * 1e9:.1f} ns, compartment "
         f"{confined_read / loop * 1e9:.1f} ns, ratio {confined_read / plain_read:.3f} (goal <= 3)"
+    )
+    print(
+        f"grant call log(i): functools.partial {forwarded_call / loop * 1e9:.1f} ns, membrane "
+        f"{membrane_call / loop * 1e9:.1f} ns, ratio {membrane_call / forwarded_call:.3f} "
+        "(goal <= 1.2)"
     )
     print(
         f"event-free loop: without hook {free_without / loop * 1e9:.1f} ns, with hook "

@@ -991,9 +991,10 @@ unsafe extern "C" fn vectorcall(
 }
 
 impl Sealed {
-    /// `function(this, *args)` for a method called with a few positional arguments, none of
-    /// them sealed (those are imported first, by `__call__`): a new reference, or null with
-    /// an exception set. None when the call is not that one.
+    /// `function(this, *args)` for a method, or `object(*args)` for a sealed callable,
+    /// called with a few positional arguments that import as they are (none sealed; at a
+    /// membrane, plain data only): a new reference, or null with an exception set. None
+    /// when the call is not that one, and `__call__` imports the arguments.
     ///
     /// # Safety
     /// `args` are live borrowed references for the call.
@@ -1002,8 +1003,10 @@ impl Sealed {
         py: Python<'_>,
         args: &[*mut ffi::PyObject],
     ) -> Option<*mut ffi::PyObject> {
-        let View::Method { this } = &self.view else {
-            return None;
+        let this = match &self.view {
+            View::Method { this } => Some(this),
+            View::Object => None,
+            View::Class | View::Unbound { .. } => return None,
         };
         // SAFETY: the caller's contract.
         let passes_as_is = |arg: &*mut ffi::PyObject| unsafe {
@@ -1017,15 +1020,18 @@ impl Sealed {
             return None;
         }
         let mut pointers = [std::ptr::null_mut(); STACK_ARGUMENTS];
-        pointers[0] = this.as_ptr();
-        pointers[1..=args.len()].copy_from_slice(args);
-        // SAFETY: the first `args.len() + 1` pointers are live (`this` is owned by the
+        let first = usize::from(this.is_some());
+        if let Some(this) = this {
+            pointers[0] = this.as_ptr();
+        }
+        pointers[first..first + args.len()].copy_from_slice(args);
+        // SAFETY: the first `first + args.len()` pointers are live (`this` is owned by the
         // wrapper, the arguments borrowed for the call).
         Some(unsafe {
             ffi::PyObject_Vectorcall(
                 self.inner.as_ptr(),
                 pointers.as_ptr(),
-                args.len() + 1,
+                first + args.len(),
                 std::ptr::null_mut(),
             )
         })
