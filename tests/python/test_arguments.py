@@ -84,17 +84,29 @@ CASES: list[tuple[str, Callable[[], object], str, str]] = [
     ("paths edges", lambda: ocapy.paths(Plain(), Plain, edges=1), "edges", "str"),
     ("paths max_depth", lambda: ocapy.paths(Plain(), Plain, max_depth="3"), "max_depth", "int"),
     ("paths limit", lambda: ocapy.paths(Plain(), Plain, limit=1.0), "limit", "int"),
-    ("paths max_objects", lambda: ocapy.paths(Plain(), Plain, max_objects="9"), "max_objects", "int"),
+    (
+        "paths max_objects",
+        lambda: ocapy.paths(Plain(), Plain, max_objects="9"),
+        "max_objects",
+        "int",
+    ),
     ("Path.expr root", lambda: first_path().expr(1), "root", "str"),
     ("Step.apply expression", lambda: first_path().steps[0].apply(1), "expression", "str"),
-    ("VerificationError diagnostics", lambda: ocapy.VerificationError(1), "diagnostics", "iterable"),
+    (
+        "VerificationError diagnostics",
+        lambda: ocapy.VerificationError(1),
+        "diagnostics",
+        "iterable",
+    ),
     ("main argv", lambda: _native.main("check"), "argv", "list of strings"),
     ("is_hidden_edge name", lambda: _native.is_hidden_edge(1), "name", "str"),
     ("builtin_policy name", lambda: _native.builtin_policy(1), "name", "str"),
 ]
 
 
-@pytest.mark.parametrize(("call", "parameter", "takes"), [case[1:] for case in CASES], ids=[case[0] for case in CASES])
+@pytest.mark.parametrize(
+    ("call", "parameter", "takes"), [case[1:] for case in CASES], ids=[case[0] for case in CASES]
+)
 def test_a_wrong_argument_is_refused_naming_the_parameter(call, parameter, takes):
     with pytest.raises(TypeError) as refused:
         call()

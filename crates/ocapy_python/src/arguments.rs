@@ -45,6 +45,19 @@ pub(crate) fn extract_or<'a, 'py, T: FromPyObject<'a, 'py>>(
     })
 }
 
+/// An optional `str` argument, `default` when it is absent or `None`.
+pub(crate) fn text_or(
+    callable: &str,
+    parameter: &str,
+    value: Option<&Bound<'_, PyAny>>,
+    default: &str,
+) -> PyResult<String> {
+    value.map_or_else(
+        || Ok(default.to_owned()),
+        |value| extract(callable, parameter, "a str", value),
+    )
+}
+
 /// A list (or other sequence) of strings; a lone string, which would be read letter by
 /// letter, is refused.
 pub(crate) fn strings(

@@ -135,13 +135,7 @@ fn verify(
     target_version: Option<&Bound<'_, PyAny>>,
 ) -> PyResult<Vec<Diagnostic>> {
     let bytes = arguments::source_bytes("verify", source)?;
-    let filename: String = arguments::extract_or(
-        "verify",
-        "filename",
-        "a str",
-        filename,
-        "<string>".to_owned(),
-    )?;
+    let filename = arguments::text_or("verify", "filename", filename, "<string>")?;
     let profile: String = arguments::extract_or(
         "verify",
         "profile",

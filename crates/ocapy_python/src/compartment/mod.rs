@@ -385,13 +385,7 @@ impl Compartment {
             ));
         }
         let print = print.map(|sink| sink.clone().unbind());
-        let name = arguments::extract_or(
-            "Compartment",
-            "name",
-            "a str",
-            name,
-            "compartment".to_owned(),
-        )?;
+        let name = arguments::text_or("Compartment", "name", name, "compartment")?;
         let seal_grants =
             arguments::extract_or("Compartment", "seal_grants", "a bool", seal_grants, true)?;
         let root: Option<PathBuf> = root
@@ -557,13 +551,7 @@ fn source_and_filename(
 ) -> PyResult<(Vec<u8>, String)> {
     Ok((
         arguments::source_bytes(callable, source)?,
-        arguments::extract_or(
-            callable,
-            "filename",
-            "a str",
-            filename,
-            "<string>".to_owned(),
-        )?,
+        arguments::text_or(callable, "filename", filename, "<string>")?,
     ))
 }
 

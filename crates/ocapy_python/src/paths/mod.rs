@@ -92,8 +92,7 @@ impl Path {
     /// (a path from ROOTS starts with its own `sys.modules[...]` or `sys._current_frames()`).
     #[pyo3(signature = (root = None), text_signature = "(self, root='x')")]
     fn expr(&self, root: Option<&Bound<'_, PyAny>>) -> PyResult<String> {
-        let root: String =
-            arguments::extract_or("Path.expr", "root", "a str", root, "x".to_owned())?;
+        let root: String = arguments::text_or("Path.expr", "root", root, "x")?;
         Ok(self.route.expr(&root))
     }
 
