@@ -12,8 +12,6 @@ import pytest
 import ocapy
 from ocapy import _native
 
-WRONG = object()
-
 
 class Plain:
     value = 1
