@@ -79,7 +79,13 @@ class VerificationError(Exception):
     diagnostics: tuple[Diagnostic, ...]
 
     def __init__(self, diagnostics: Iterable[Diagnostic]) -> None:
-        self.diagnostics = tuple(diagnostics)
+        try:
+            self.diagnostics = tuple(diagnostics)
+        except TypeError:
+            kind = type(diagnostics).__qualname__
+            raise TypeError(
+                f"VerificationError(): diagnostics= takes an iterable of Diagnostic, not {kind}"
+            ) from None
         count = len(self.diagnostics)
         noun = "violation" if count == 1 else "violations"
         lines = [f"{count} {noun}:", *(str(d) for d in self.diagnostics)]

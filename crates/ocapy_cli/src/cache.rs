@@ -2,7 +2,8 @@
 //! instead of verifying.
 //!
 //! An entry is keyed by a BLAKE3 hash of the file's bytes and of every setting that decides
-//! its diagnostics, under a folder per ocapy version; the file's name plays no part, since
+//! its diagnostics, under a folder per build of the verifier (its version and
+//! [`BUILD_FINGERPRINT`], so that two builds of one version never share results); the file's name plays no part, since
 //! the verifier never sees it. A security gate must not be talked out of a finding, so the
 //! cache lives in the user's cache folder (`$OCAPY_CACHE_DIR`, else `$XDG_CACHE_HOME/ocapy`,
 //! else `~/.cache/ocapy`), never in the tree it checks, where the code under check could
@@ -12,7 +13,7 @@
 
 use std::path::{Path, PathBuf};
 
-use ocapy_verifier::{Diagnostic, Rule, Settings};
+use ocapy_verifier::{BUILD_FINGERPRINT, Diagnostic, Rule, Settings};
 use ruff_text_size::{TextRange, TextSize};
 
 pub struct Cache {
@@ -29,9 +30,14 @@ impl Cache {
             Some(folder) => folder.to_path_buf(),
             None => default_folder()?,
         };
-        Some(Cache {
-            folder: root.join(concat!("v", env!("CARGO_PKG_VERSION"))),
-        })
+        Some(Cache::for_build(&root, BUILD_FINGERPRINT))
+    }
+
+    /// The entries under `root` of the verifier build `fingerprint` identifies.
+    fn for_build(root: &Path, fingerprint: &str) -> Cache {
+        Cache {
+            folder: root.join(format!("v{}-{fingerprint}", env!("CARGO_PKG_VERSION"))),
+        }
     }
 
     /// Where the diagnostics of `bytes` checked with `settings` are kept. Every field of
@@ -102,4 +108,56 @@ fn default_folder() -> Option<PathBuf> {
     from("OCAPY_CACHE_DIR")
         .or_else(|| from("XDG_CACHE_HOME").map(|cache| cache.join("ocapy")))
         .or_else(|| from("HOME").map(|home| home.join(".cache").join("ocapy")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn one_diagnostic() -> Vec<Diagnostic> {
+        let range = TextRange::new(TextSize::new(0), TextSize::new(3));
+        vec![Diagnostic::new(Rule::ALL[0], "kept".to_owned(), range)]
+    }
+
+    fn temporary_root(name: &str) -> PathBuf {
+        let root =
+            std::env::temp_dir().join(format!("ocapy-cache-test-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&root);
+        root
+    }
+
+    #[test]
+    fn a_result_is_read_back_only_by_the_build_that_stored_it() {
+        let root = temporary_root("builds");
+        let settings = Settings::default();
+        let bytes = b"x = 1\n";
+        Cache::for_build(&root, "build-a").put(&settings, bytes, &one_diagnostic());
+        let same = Cache::for_build(&root, "build-a").get(&settings, bytes);
+        let other = Cache::for_build(&root, "build-b").get(&settings, bytes);
+        let _ = std::fs::remove_dir_all(&root);
+        assert_eq!(same.map(|found| found.len()), Some(1));
+        assert!(
+            other.is_none(),
+            "another build of the same version read a stored result"
+        );
+    }
+
+    #[test]
+    fn the_cache_in_use_is_this_builds() {
+        let root = temporary_root("open");
+        let cache = Cache::open(Some(&root)).expect("a folder was given");
+        let folder = cache
+            .folder
+            .file_name()
+            .unwrap()
+            .to_string_lossy()
+            .into_owned();
+        assert!(folder.ends_with(BUILD_FINGERPRINT), "{folder}");
+        assert_eq!(BUILD_FINGERPRINT.len(), 16);
+        assert!(
+            BUILD_FINGERPRINT
+                .bytes()
+                .all(|byte| byte.is_ascii_hexdigit())
+        );
+    }
 }

@@ -12,6 +12,7 @@ use pyo3::prelude::*;
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 mod access;
+mod arguments;
 mod capi;
 mod compartment;
 mod membrane;

@@ -11,9 +11,10 @@ use ocapy_verifier::tables::modules::{MODULE_FACADES, REFUSED_MODULES};
 use ocapy_verifier::{
     Locator, PythonVersion, Rule, Settings, check_bytes, on_verifier_stack, parse_target_version,
 };
-use pyo3::exceptions::{PyKeyboardInterrupt, PyRuntimeError, PyTypeError, PyValueError};
+use pyo3::exceptions::{PyKeyboardInterrupt, PyRuntimeError, PyValueError};
+
+use crate::arguments;
 use pyo3::prelude::*;
-use pyo3::types::PyString;
 
 /// One violation found by the verifier.
 #[pyclass(frozen, eq, module = "ocapy")]
@@ -58,55 +59,11 @@ impl Diagnostic {
     }
 }
 
-/// Source text or bytes: bytes are decoded as the file they would be (coding cookie, BOM).
-enum Source {
-    Text(String),
-    Bytes(Vec<u8>),
-}
-
-impl<'py> FromPyObject<'_, 'py> for Source {
-    type Error = PyErr;
-
-    fn extract(source: Borrowed<'_, 'py, PyAny>) -> PyResult<Self> {
-        if let Ok(text) = source.extract::<String>() {
-            return Ok(Source::Text(text));
-        }
-        if let Ok(bytes) = source.extract::<Vec<u8>>() {
-            return Ok(Source::Bytes(bytes));
-        }
-        Err(PyTypeError::new_err(format!(
-            "verify() takes the source as str or bytes, not {}",
-            type_name(&source)
-        )))
-    }
-}
-
-/// A list of names given as strings, or an error naming the parameter.
+/// `verify`'s optional list of names `parameter`.
 fn names(parameter: &str, value: Option<&Bound<'_, PyAny>>) -> PyResult<Option<Vec<String>>> {
-    let Some(value) = value else {
-        return Ok(None);
-    };
-    let refused = || {
-        PyTypeError::new_err(format!(
-            "verify(): {parameter}= takes a list of strings, not {}",
-            type_name(value)
-        ))
-    };
-    if value.is_instance_of::<PyString>() {
-        // A lone string would be read letter by letter.
-        return Err(refused());
-    }
     value
-        .extract::<Vec<String>>()
-        .map(Some)
-        .map_err(|_| refused())
-}
-
-fn type_name(value: &Bound<'_, PyAny>) -> String {
-    value
-        .get_type()
-        .qualname()
-        .map_or_else(|_| "an object".to_owned(), |name| name.to_string())
+        .map(|value| arguments::strings("verify", parameter, value))
+        .transpose()
 }
 
 /// The rules `selectors` name (codes, code prefixes, names or `ALL`), for `parameter`.
@@ -150,8 +107,8 @@ fn running_version(py: Python<'_>) -> PyResult<PythonVersion> {
 #[pyo3(signature = (
     source,
     *,
-    filename = "<string>".to_string(),
-    profile = "capability",
+    filename = None,
+    profile = None,
     grants = None,
     allowed_modules = None,
     extend_allowed_modules = None,
@@ -159,21 +116,43 @@ fn running_version(py: Python<'_>) -> PyResult<PythonVersion> {
     extend_select = None,
     ignore = None,
     target_version = None,
-))]
+),
+text_signature = "(source, *, filename='<string>', profile='capability', grants=None, \
+    allowed_modules=None, extend_allowed_modules=None, select=None, extend_select=None, \
+    ignore=None, target_version=None)")]
 #[allow(clippy::too_many_arguments)]
 fn verify(
     py: Python<'_>,
-    source: Source,
-    filename: String,
-    profile: &str,
+    source: &Bound<'_, PyAny>,
+    filename: Option<&Bound<'_, PyAny>>,
+    profile: Option<&Bound<'_, PyAny>>,
     grants: Option<&Bound<'_, PyAny>>,
     allowed_modules: Option<&Bound<'_, PyAny>>,
     extend_allowed_modules: Option<&Bound<'_, PyAny>>,
     select: Option<&Bound<'_, PyAny>>,
     extend_select: Option<&Bound<'_, PyAny>>,
     ignore: Option<&Bound<'_, PyAny>>,
-    target_version: Option<&str>,
+    target_version: Option<&Bound<'_, PyAny>>,
 ) -> PyResult<Vec<Diagnostic>> {
+    let bytes = arguments::source_bytes("verify", source)?;
+    let filename = arguments::text_or("verify", "filename", filename, "<string>")?;
+    let profile: String = arguments::extract_or(
+        "verify",
+        "profile",
+        "\"capability\" or \"encapsulation\"",
+        profile,
+        "capability".to_owned(),
+    )?;
+    let target_version: Option<String> = target_version
+        .map(|version| {
+            arguments::extract(
+                "verify",
+                "target_version",
+                "a version such as \"3.12\"",
+                version,
+            )
+        })
+        .transpose()?;
     let mut settings = Settings {
         profile: profile
             .parse()
@@ -183,7 +162,7 @@ fn verify(
             .into_iter()
             .collect(),
         target_version: match target_version {
-            Some(version) => parse_target_version(version).map_err(|error| {
+            Some(version) => parse_target_version(&version).map_err(|error| {
                 PyValueError::new_err(format!("verify(): target_version=: {error}"))
             })?,
             None => running_version(py)?,
@@ -214,10 +193,6 @@ fn verify(
         }
     }
     settings.ignore = rules("ignore", names("ignore", ignore)?.unwrap_or_default())?;
-    let bytes = match source {
-        Source::Text(text) => text.into_bytes(),
-        Source::Bytes(bytes) => bytes,
-    };
     Ok(py.detach(|| {
         on_verifier_stack(|| {
             let checked = check_bytes(&bytes, &settings);
@@ -260,7 +235,8 @@ pub(crate) fn diagnostics_for_python(
 /// has stopped or after [`ocapy_cli::INTERRUPT_GRACE`] if it is blocked (reading standard
 /// input, say).
 #[pyfunction]
-fn main(py: Python<'_>, argv: Vec<String>) -> PyResult<u8> {
+fn main(py: Python<'_>, argv: &Bound<'_, PyAny>) -> PyResult<u8> {
+    let argv = arguments::strings("main", "argv", argv)?;
     const SIGNAL_POLL: Duration = Duration::from_millis(20);
     let (done, status) = mpsc::channel();
     std::thread::Builder::new()
@@ -348,18 +324,22 @@ fn _scope_model(py: Python<'_>, source: &str) -> PyResult<Option<Vec<ScopeRow>>>
 
 /// Whether the verifier treats attribute `name` as a hidden edge.
 #[pyfunction]
-fn is_hidden_edge(name: &str) -> bool {
-    hidden_edge(name).is_some()
+fn is_hidden_edge(name: &Bound<'_, PyAny>) -> PyResult<bool> {
+    let name: String =
+        arguments::extract("is_hidden_edge", "name", "an attribute name (str)", name)?;
+    Ok(hidden_edge(&name).is_some())
 }
 
 /// The verifier's policy for a builtin name: "allow", "tame", "deny", or None if unknown.
 #[pyfunction]
-fn builtin_policy(name: &str) -> Option<&'static str> {
-    builtin(name).map(|entry| match entry.policy {
+fn builtin_policy(name: &Bound<'_, PyAny>) -> PyResult<Option<&'static str>> {
+    let name: String =
+        arguments::extract("builtin_policy", "name", "a builtin's name (str)", name)?;
+    Ok(builtin(&name).map(|entry| match entry.policy {
         Policy::Allow => "allow",
         Policy::Tame => "tame",
         Policy::Deny => "deny",
-    })
+    }))
 }
 
 /// Each module with a facade: every name it exports, with its reason.

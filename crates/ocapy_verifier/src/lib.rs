@@ -31,6 +31,11 @@ pub use source::decode;
 use crate::checker::Checker;
 use crate::semantic::SemanticModel;
 
+/// Identifies this build of the verifier: it changes whenever the verifier's code or its
+/// dependencies' versions do (see `build.rs`), unlike the version number, so results kept
+/// from one build are never taken for another's.
+pub const BUILD_FINGERPRINT: &str = env!("OCAPY_VERIFIER_FINGERPRINT");
+
 /// The stack the verifier needs for the deepest source the nesting limits let through.
 pub const STACK_SIZE: usize = 256 * 1024 * 1024;
 

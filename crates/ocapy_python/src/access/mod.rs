@@ -19,6 +19,7 @@ use std::collections::BTreeSet;
 use std::ffi::{c_int, c_void};
 use std::ptr::{addr_of_mut, null_mut};
 
+use crate::arguments;
 use pyo3::create_exception;
 use pyo3::exceptions::{PyAttributeError, PyTypeError};
 use pyo3::ffi;
@@ -621,10 +622,12 @@ fn set_metaclass(
 fn access_checked<'py>(cls: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
     let py = cls.py();
     let Ok(class) = cls.cast::<PyType>() else {
-        return Err(PyTypeError::new_err(format!(
-            "access_checked decorates classes, not {} objects",
-            cls.get_type().name()?
-        )));
+        return Err(arguments::refused(
+            "access_checked",
+            "cls",
+            "a class (access_checked decorates classes)",
+            cls,
+        ));
     };
     if !checks_enabled() {
         return Ok(cls.clone());

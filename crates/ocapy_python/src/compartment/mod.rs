@@ -18,7 +18,7 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
 
 use ocapy_verifier::tables::attributes::refusal;
-use pyo3::exceptions::{PyException, PyModuleNotFoundError, PyOSError, PyTypeError, PyValueError};
+use pyo3::exceptions::{PyException, PyModuleNotFoundError, PyOSError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyDict, PyMapping, PyModule, PyString};
@@ -26,6 +26,7 @@ use pyo3::{PyTraverseError, PyVisit};
 
 use loader::ModuleSource;
 
+use crate::arguments;
 use crate::membrane::{Crossing, into_host};
 use crate::seal::Depth;
 
@@ -361,33 +362,52 @@ pub(crate) struct Compartment {
 #[pymethods]
 impl Compartment {
     #[new]
-    #[pyo3(signature = (grants = None, modules = None, *, print = None, name = None, seal_grants = true, root = None))]
+    #[pyo3(
+        signature = (grants = None, modules = None, *, print = None, name = None, seal_grants = None, root = None),
+        text_signature = "(grants=None, modules=None, *, print=None, name=None, seal_grants=True, root=None)"
+    )]
     fn new(
         py: Python<'_>,
-        grants: Option<&Bound<'_, PyMapping>>,
-        modules: Option<&Bound<'_, PyMapping>>,
-        print: Option<Py<PyAny>>,
-        name: Option<String>,
-        seal_grants: bool,
-        root: Option<PathBuf>,
+        grants: Option<&Bound<'_, PyAny>>,
+        modules: Option<&Bound<'_, PyAny>>,
+        print: Option<&Bound<'_, PyAny>>,
+        name: Option<&Bound<'_, PyAny>>,
+        seal_grants: Option<&Bound<'_, PyAny>>,
+        root: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<Self> {
         let host = host(py)?;
-        if let Some(sink) = &print
-            && !sink.bind(py).is_callable()
+        if let Some(sink) = print
+            && !sink.is_callable()
         {
-            return Err(PyTypeError::new_err(
-                "print= takes a callable, called with each printed line",
+            return Err(arguments::refused(
+                "Compartment",
+                "print",
+                "a callable, called with each printed line",
+                sink,
             ));
         }
-        let name = name.unwrap_or_else(|| "compartment".to_owned());
+        let print = print.map(|sink| sink.clone().unbind());
+        let name = arguments::text_or("Compartment", "name", name, "compartment")?;
+        let seal_grants =
+            arguments::extract_or("Compartment", "seal_grants", "a bool", seal_grants, true)?;
+        let root: Option<PathBuf> = root
+            .map(|root| {
+                arguments::extract(
+                    "Compartment",
+                    "root",
+                    "a directory's path (str or os.PathLike)",
+                    root,
+                )
+            })
+            .transpose()?;
         let granted = PyDict::new(py);
-        for (key, value) in entries(grants)? {
+        for (key, value) in entries("grants", grants)? {
             let key = grant_name(&key)?;
             let value = boundary_value(&key, value, seal_grants, host, "grant")?;
             granted.set_item(key, value)?;
         }
         let facades = PyDict::new(py);
-        for (key, value) in entries(modules)? {
+        for (key, value) in entries("modules", modules)? {
             let key: String = key
                 .extract()
                 .map_err(|_| PyValueError::new_err("module names in `modules` must be strings"))?;
@@ -440,7 +460,13 @@ impl Compartment {
     }
 
     /// Reads, verifies, compiles and runs the module at `path`; returns its sealed view.
-    fn load<'py>(&self, py: Python<'py>, path: PathBuf) -> PyResult<Bound<'py, PyAny>> {
+    fn load<'py>(&self, py: Python<'py>, path: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
+        let path: PathBuf = arguments::extract(
+            "Compartment.load",
+            "path",
+            "a file's path (str or os.PathLike)",
+            path,
+        )?;
         let bytes = std::fs::read(&path).map_err(|error| os_error(&error, &path))?;
         let filename = path.to_string_lossy();
         let name = path
@@ -460,22 +486,32 @@ impl Compartment {
     }
 
     /// Verifies, compiles and runs `source`; returns the module's sealed view.
-    #[pyo3(signature = (source, *, filename = "<string>".to_owned()))]
+    #[pyo3(signature = (source, *, filename = None), text_signature = "(source, *, filename='<string>')")]
     fn run<'py>(
         &self,
         py: Python<'py>,
-        source: SourceArgument,
-        filename: String,
+        source: &Bound<'py, PyAny>,
+        filename: Option<&Bound<'py, PyAny>>,
     ) -> PyResult<Bound<'py, PyAny>> {
-        let bytes = source.into_bytes();
+        let (bytes, filename) = source_and_filename("Compartment.run", source, filename)?;
         let globals = loader::load(py, &self.shared, &self.module_source(&bytes, &filename))?;
         self.view(&globals)
     }
 
     /// Imports `name` (`pkg.mod`) from the compartment's root, verifying and running each
     /// module on its first import.
-    fn import_module<'py>(&self, py: Python<'py>, name: &str) -> PyResult<Bound<'py, PyAny>> {
-        let globals = self.shared.import_from_root(py, name)?;
+    fn import_module<'py>(
+        &self,
+        py: Python<'py>,
+        name: &Bound<'py, PyAny>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let name: String = arguments::extract(
+            "Compartment.import_module",
+            "name",
+            "a module name (str)",
+            name,
+        )?;
+        let globals = self.shared.import_from_root(py, &name)?;
         self.view(&globals)
     }
 
@@ -513,47 +549,50 @@ impl Compartment {
     }
 }
 
-/// Source text, or bytes decoded as a file would be.
-#[derive(FromPyObject)]
-enum SourceArgument {
-    Text(String),
-    Bytes(Vec<u8>),
-}
-
-impl SourceArgument {
-    fn into_bytes(self) -> Vec<u8> {
-        match self {
-            SourceArgument::Text(text) => text.into_bytes(),
-            SourceArgument::Bytes(bytes) => bytes,
-        }
-    }
+/// The source and file name arguments of `run`-like methods.
+fn source_and_filename(
+    callable: &str,
+    source: &Bound<'_, PyAny>,
+    filename: Option<&Bound<'_, PyAny>>,
+) -> PyResult<(Vec<u8>, String)> {
+    Ok((
+        arguments::source_bytes(callable, source)?,
+        arguments::text_or(callable, "filename", filename, "<string>")?,
+    ))
 }
 
 /// Runs `source` in `compartment` without verifying it: what the runtime stops on its own.
 /// For ocapy's tests only; not part of the public API.
 #[pyfunction]
-#[pyo3(signature = (compartment, source, *, filename = "<string>".to_owned()))]
+#[pyo3(signature = (compartment, source, *, filename = None))]
 fn _run_unverified<'py>(
     py: Python<'py>,
     compartment: &Bound<'py, Compartment>,
-    source: SourceArgument,
-    filename: String,
+    source: &Bound<'py, PyAny>,
+    filename: Option<&Bound<'py, PyAny>>,
 ) -> PyResult<Bound<'py, PyAny>> {
     let compartment = compartment.get();
-    let bytes = source.into_bytes();
+    let (bytes, filename) = source_and_filename("_run_unverified", source, filename)?;
     let source = compartment.module_source(&bytes, &filename);
     let globals = loader::load_unverified(py, &compartment.shared, &source)?;
     compartment.view(&globals)
 }
 
-/// The items of an optional mapping argument.
+/// The items of `Compartment`'s optional mapping argument `parameter`.
 fn entries<'py>(
-    mapping: Option<&Bound<'py, PyMapping>>,
+    parameter: &str,
+    mapping: Option<&Bound<'py, PyAny>>,
 ) -> PyResult<Vec<(Bound<'py, PyAny>, Bound<'py, PyAny>)>> {
-    match mapping {
-        Some(mapping) => mapping.items()?.iter().map(|item| item.extract()).collect(),
-        None => Ok(Vec::new()),
-    }
+    let Some(mapping) = mapping else {
+        return Ok(Vec::new());
+    };
+    let mapping: Bound<'py, PyMapping> = arguments::extract(
+        "Compartment",
+        parameter,
+        "a mapping of names to objects",
+        mapping,
+    )?;
+    mapping.items()?.iter().map(|item| item.extract()).collect()
 }
 
 /// Whether `value` is one of the read-only views a compartment hands its code (module

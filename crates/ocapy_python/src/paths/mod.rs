@@ -7,6 +7,7 @@ mod search;
 
 use std::collections::HashMap;
 
+use crate::arguments;
 use ocapy_cli::paths::{Found, Query, Route, Step, StepKey, StepKind, Template};
 use pyo3::create_exception;
 use pyo3::exceptions::{PyRuntimeError, PyTypeError, PyValueError};
@@ -67,8 +68,10 @@ impl PathStep {
     }
 
     /// The expression for the object this step reaches, given the one for its referrer.
-    fn apply(&self, expression: &str) -> String {
-        self.step.template.apply(expression)
+    fn apply(&self, expression: &Bound<'_, PyAny>) -> PyResult<String> {
+        let expression: String =
+            arguments::extract("Step.apply", "expression", "a str", expression)?;
+        Ok(self.step.template.apply(&expression))
     }
 
     fn __repr__(&self) -> String {
@@ -87,9 +90,10 @@ struct Path {
 impl Path {
     /// The expression that evaluates to the target, with `root` standing for the source
     /// (a path from ROOTS starts with its own `sys.modules[...]` or `sys._current_frames()`).
-    #[pyo3(signature = (root = "x"))]
-    fn expr(&self, root: &str) -> String {
-        self.route.expr(root)
+    #[pyo3(signature = (root = None), text_signature = "(self, root='x')")]
+    fn expr(&self, root: Option<&Bound<'_, PyAny>>) -> PyResult<String> {
+        let root: String = arguments::text_or("Path.expr", "root", root, "x")?;
+        Ok(self.route.expr(&root))
     }
 
     #[getter]

@@ -14,7 +14,7 @@ mod namespace;
 mod slots;
 mod wrapper;
 
-use pyo3::exceptions::PyTypeError;
+use crate::arguments;
 use pyo3::ffi;
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyTuple, PyType};
@@ -100,8 +100,12 @@ pub(crate) fn is_primitive(obj: *mut ffi::PyObject) -> bool {
 
 /// Seals `obj` for its holder: only its public attributes, and its public protocols.
 #[pyfunction(name = "seal")]
-#[pyo3(signature = (obj, /, *, deep = false))]
-fn seal_py<'py>(obj: &Bound<'py, PyAny>, deep: bool) -> PyResult<Bound<'py, PyAny>> {
+#[pyo3(signature = (obj, /, *, deep = None), text_signature = "(obj, /, *, deep=False)")]
+fn seal_py<'py>(
+    obj: &Bound<'py, PyAny>,
+    deep: Option<&Bound<'py, PyAny>>,
+) -> PyResult<Bound<'py, PyAny>> {
+    let deep = arguments::extract_or("seal", "deep", "a bool", deep, false)?;
     seal(obj, if deep { Depth::Deep } else { Depth::Shallow })
 }
 
@@ -115,10 +119,12 @@ fn harden<'py>(obj: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
 #[pyfunction(name = "sealed")]
 fn sealed_class<'py>(cls: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
     if !cls.is_instance_of::<PyType>() {
-        return Err(PyTypeError::new_err(format!(
-            "@sealed decorates a class, not a '{}' object",
-            cls.get_type().name()?
-        )));
+        return Err(arguments::refused(
+            "sealed",
+            "cls",
+            "a class (@sealed decorates classes)",
+            cls,
+        ));
     }
     seal(cls, Depth::Shallow)
 }
@@ -137,9 +143,11 @@ fn namespace_py<'py>(
             .getattr("__name__")
             .and_then(|name| name.extract::<String>())
             .map_err(|_| {
-                PyTypeError::new_err(
-                    "namespace() takes functions positionally (named by their __name__) and \
-                     other members as keywords",
+                arguments::refused(
+                    "namespace",
+                    "functions",
+                    "functions positionally (named by their __name__), other members as keywords",
+                    &function,
                 )
             })?;
         all.push((name, function));
