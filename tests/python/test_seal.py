@@ -837,3 +837,49 @@ def test_an_exception_its_constructor_cannot_rebuild_becomes_a_runtime_error():
 
     with pytest.raises(RuntimeError, match="Odd raised inside a sealed object could not be made safe"):
         ocapy.harden(Host()).fail()
+
+
+class Factory:
+    """Hands out what a shallow seal must not pass on raw: classes, method-wrappers, proxies."""
+
+    def __init__(self) -> None:
+        self._secret = "canary"
+        self.items = [1, 2]
+        self.record = Record()
+
+    @classmethod
+    def kind(cls) -> type:
+        return cls
+
+    def own_class(self) -> type:
+        return type(self)
+
+    def writer(self) -> Any:
+        return self.__setattr__
+
+    def class_namespace(self) -> Any:
+        return type(self).__dict__
+
+
+class Record:
+    def __init__(self) -> None:
+        self.value = 1
+
+
+def test_a_shallow_seal_hands_out_raw_only_what_its_allow_list_names() -> None:
+    sealed_factory = seal(Factory())
+    # Classes come out sealed: their methods stay checked, their instances sealed.
+    for cls in (sealed_factory.kind(), sealed_factory.own_class()):
+        assert isinstance(cls, Sealed)
+        with pytest.raises(TypeError, match="unbound method"):
+            cls.writer(object())
+    # A method-wrapper reaches its object through `__self__`: it comes out sealed, and
+    # writing through it still writes only what the object lets any caller write.
+    writer = sealed_factory.writer()
+    assert isinstance(writer, Sealed)
+    with pytest.raises(AttributeError):
+        writer.__self__  # noqa: B018
+    assert isinstance(sealed_factory.class_namespace(), Sealed)
+    # The allow-list: containers and instances of classes defined in Python pass as they are.
+    assert sealed_factory.items == [1, 2] and type(sealed_factory.items) is list
+    assert type(sealed_factory.record) is Record

@@ -1,5 +1,8 @@
 //! The `Sealed` wrapper: public attributes and public protocols of one inner object.
 
+use std::sync::atomic::AtomicUsize;
+use std::sync::atomic::Ordering::Relaxed;
+
 use pyo3::Borrowed;
 use pyo3::exceptions::{PyAttributeError, PyTypeError};
 use pyo3::ffi;
@@ -237,6 +240,9 @@ impl Sealed {
         }
         if sealed.depth == Depth::Deep || is_builtin_function(&value) || own_instance() {
             return seal(&value, sealed.depth);
+        }
+        if !shallow_hands_out_as_is(&value) {
+            return Self::derived(slf, &value);
         }
         Ok(value)
     }
@@ -1108,8 +1114,21 @@ impl Sealed {
     }
 }
 
+/// The `tp_dealloc` every class made by a class statement (or `type(...)`) shares, and no
+/// extension type has: what tells a class defined in Python from one defined in C.
+static PYTHON_CLASS_DEALLOC: AtomicUsize = AtomicUsize::new(usize::MAX);
+
 /// Installs the hand-written slots of `Sealed`; called once when the module is created.
 pub(super) fn install_slots(py: Python<'_>) -> PyResult<()> {
+    let probe = py
+        .get_type::<PyType>()
+        .call1(("probe", PyTuple::empty(py), PyDict::new(py)))?;
+    // SAFETY: `probe` is a live type object made by `type`.
+    let dealloc = unsafe { (*probe.as_ptr().cast::<ffi::PyTypeObject>()).tp_dealloc };
+    PYTHON_CLASS_DEALLOC.store(
+        dealloc.map_or(usize::MAX, |dealloc| dealloc as usize),
+        Relaxed,
+    );
     slots::install_getattro::<Sealed>(py);
     let sample = Bound::new(
         py,
@@ -1174,6 +1193,35 @@ fn is_bound_method(value: &Bound<'_, PyAny>) -> bool {
 /// A built-in function or method: bound to its module or object through `__self__`.
 fn is_builtin_function(value: &Bound<'_, PyAny>) -> bool {
     has_type(value, &raw mut ffi::PyCFunction_Type) || has_type(value, &raw mut PyCMethod_Type)
+}
+
+/// What a shallow seal hands out as it is, an allow-list: built-in containers, and instances
+/// of classes defined in Python (by a class statement) that are not descriptors (their state is their public
+/// attributes, which a class's author chose). Anything else of the interpreter's or an
+/// extension's types (a class, a module, a method-wrapper whose `__self__` is the object, a
+/// mapping proxy, a `super` object ...) comes out sealed, whether or not anyone listed it
+/// as an edge.
+fn shallow_hands_out_as_is(value: &Bound<'_, PyAny>) -> bool {
+    let containers = [
+        &raw mut ffi::PyList_Type,
+        &raw mut ffi::PyTuple_Type,
+        &raw mut ffi::PyDict_Type,
+        &raw mut ffi::PySet_Type,
+        &raw mut ffi::PyFrozenSet_Type,
+        &raw mut ffi::PyByteArray_Type,
+    ];
+    // SAFETY: reads slots of the value's (live) type.
+    let (class, defined_in_python, is_descriptor) = unsafe {
+        let class = ffi::Py_TYPE(value.as_ptr());
+        let dealloc = (*class).tp_dealloc.map_or(0, |dealloc| dealloc as usize);
+        (
+            class,
+            dealloc == PYTHON_CLASS_DEALLOC.load(Relaxed),
+            (*class).tp_descr_get.is_some(),
+        )
+    };
+    let is_class = value.is_instance_of::<PyType>();
+    containers.contains(&class) || (defined_in_python && !is_descriptor && !is_class)
 }
 
 /// Functions, bound methods, descriptors, and the objects that carry a frame, code or
