@@ -1,8 +1,8 @@
 """Time run-time access checks against the same class unchecked, in one run.
 
-One class body, built five ways: unchecked; `@ocapy.access_checked`; `class A(ocapy.AccessChecked)`;
-`@ocapy.access_checked` with OCAPY_ACCESS_CHECKS=0 at class creation; and a pure-Python
-reference decorator in the style of the 2005 CodeAccessVerifier, which wraps each private method
+One class body and a subclass of it (whose instances are timed), built five ways: unchecked;
+`@ocapy.access_checked`; `class A(ocapy.AccessChecked)`; `@ocapy.access_checked` with
+OCAPY_ACCESS_CHECKS=0 at class creation; and a pure-Python reference decorator in the style of the 2005 CodeAccessVerifier, which wraps each private method
 and inspects `sys._getframe(1)` on every call. Each operation is timed for every variant in
 turn by a loop compiled for it alone (and warmed up), several rounds, and the best round is
 kept; ratios are against the unchecked class.
@@ -86,13 +86,21 @@ class Counter(base):
 
     def _step(self, x):
         return x + 1
+
+
+class Derived(Counter):
+    def derived_protected_many(self, count):
+        bump = 0
+        for _ in range(count):
+            bump = self._step(1)
+        return bump
 """
 
 
 def build(base: type, decorate: Decorate) -> type:
     namespace: dict[str, Any] = {"base": base, "decorate": decorate}
     exec(compile(CLASS_SOURCE, f"<{decorate.__name__}>", "exec"), namespace)
-    return namespace["Counter"]
+    return namespace["Derived"]
 
 
 def unchecked(cls: type) -> type:
@@ -121,6 +129,7 @@ OPERATIONS = {
     "public method making a private call": ("obj.add(1)", 1),
     "public attribute read": ("obj.value", 1),
     "protected call in own method": ("obj.protected_many(100)", 100),
+    "protected call in subclass's method": ("obj.derived_protected_many(100)", 100),
 }
 
 

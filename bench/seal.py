@@ -6,8 +6,11 @@ are the figures to watch (goals: `s.x` <= 1.3, `s.m()` <= 1.5); the Bastion colu
 2009 baseline a native seal replaces. Two rows from CPython itself bound what any native
 wrapper can do: `weakref.proxy`, its own forwarding object, and `functools.partial` of the
 method, a C callable that calls it with no attribute read at all (on 3.11+ a call from C
-cannot use the interpreter's inlined Python-to-Python call). Build the extension in release
-mode first:
+cannot use the interpreter's inlined Python-to-Python call); a third is `n.x` on a native type
+whose `tp_getattro` returns at once (`bench/noop_getattro.c`, compiled into a temporary
+directory when a C compiler is found): the floor for any wrapper's read. The goals of issue
+14 are against those two floors, measured in the same run: `s.x` <= 1.2x `n.x`, `s.m()` <=
+1.1x `partial()`. Build the extension in release mode first:
 
     maturin develop --release
     python bench/seal.py [--rounds 9] [--number 200000]
@@ -17,10 +20,17 @@ from __future__ import annotations
 
 import argparse
 import functools
+import importlib.util
+import os
+import shutil
+import subprocess
 import sys
+import sysconfig
+import tempfile
 import timeit
 import weakref
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from ocapy import harden, seal
@@ -59,6 +69,24 @@ class Bastion:
         return object.__getattribute__(self, "_Bastion__read")(name)
 
 
+def noop_getattro(directory: str) -> object | None:
+    """An instance of the no-op `tp_getattro` type, or None without a C compiler."""
+    compiler = shutil.which(os.environ.get("CC", "cc"))
+    if compiler is None:
+        return None
+    source = Path(__file__).with_name("noop_getattro.c")
+    target = Path(directory) / f"noop_getattro{sysconfig.get_config_var('EXT_SUFFIX')}"
+    include = sysconfig.get_paths()["include"]
+    command = [compiler, "-O2", "-shared", "-fPIC", f"-I{include}", str(source), "-o", str(target)]
+    if subprocess.run(command, capture_output=True).returncode != 0:
+        return None
+    spec = importlib.util.spec_from_file_location("noop_getattro", target)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.Noop()
+
+
 def best_times(statements: dict[str, str], names: dict[str, object], rounds: int, number: int) -> dict[str, float]:
     """Best ns per execution of each statement over `rounds` interleaved rounds."""
     timers = {label: timeit.Timer(statement, globals=names) for label, statement in statements.items()}
@@ -75,6 +103,8 @@ def main() -> None:
     parser.add_argument("--number", type=int, default=200_000)
     arguments = parser.parse_args()
 
+    with tempfile.TemporaryDirectory() as directory:
+        noop = noop_getattro(directory)
     plain = Point()
     names: dict[str, object] = {
         "o": plain,
@@ -82,6 +112,7 @@ def main() -> None:
         "h": harden(Point()),
         "b": Bastion(plain),
         "p": weakref.proxy(plain),
+        "n": noop,
         "call_from_c": functools.partial(Point.m, plain),
         "seal": seal,
         "already": seal(Point()),
@@ -94,6 +125,7 @@ def main() -> None:
         "h.x": "h.x",
         "b.x": "b.x",
         "p.x": "p.x",
+        **({"n.x": "n.x"} if noop is not None else {}),
         "o.m()": "o.m()",
         "s.m()": "s.m()",
         "h.m()": "h.m()",
@@ -118,11 +150,17 @@ def main() -> None:
     row("h.x", "o.x", "harden: deep membrane")
     row("b.x", "o.x", "pure-Python Bastion")
     row("p.x", "o.x", "weakref.proxy: CPython's own forwarding")
+    if noop is not None:
+        row("n.x", "o.x", "a native tp_getattro returning at once: the floor")
+        row("s.x", "n.x", "goal <= 1.2 (issue 14)")
+    else:
+        print("n.x: no C compiler found, the floor for s.x is not measured")
     row("o.m()")
     row("s.m()", "o.m()", "goal <= 1.5")
     row("h.m()", "o.m()", "harden: deep membrane")
     row("b.m()", "o.m()", "pure-Python Bastion")
     row("partial()", "o.m()", "the method called from C, no lookup")
+    row("s.m()", "partial()", "goal <= 1.1 (issue 14)")
     row("seal(sealed)")
     row("seal(x) memo hit")
     row("seal(1)")
