@@ -15,6 +15,7 @@ import _symtable
 import os
 import random
 import symtable
+import sys
 import sysconfig
 from collections import defaultdict
 from pathlib import Path
@@ -43,12 +44,14 @@ IMPLICIT = {
     "__type_params__",
 }
 INLINED = {"listcomp", "setcomp", "dictcomp"}
+# A comprehension's iteration variable: CPython's symtable.h, not exported by `_symtable`.
+DEF_COMP_ITER = 2 << 8
 Entry = tuple[str, bool, bool]
 
 
 def symtable_names(table: symtable.SymbolTable) -> dict[str, Entry]:
     symbols = table._table.symbols  # the raw flags: the kind is not public before 3.14
-    is_class = table.get_type() == "class" or str(table.get_type()).endswith("CLASS")
+    is_class = is_class_table(table)
     sees_class = "__classdict__" in symbols
     names = {}
     for name, flags in symbols.items():
@@ -58,6 +61,44 @@ def symtable_names(table: symtable.SymbolTable) -> dict[str, Entry]:
         )
         names[name] = (kind, bool(flags & _symtable.DEF_PARAM), class_lookup)
     return names
+
+
+def is_class_table(table: symtable.SymbolTable) -> bool:
+    return table.get_type() == "class" or str(table.get_type()).endswith("CLASS")
+
+
+def class_namespace_reads(table: symtable.SymbolTable) -> set[str]:
+    """The names a class binds that are read from its namespace: by its body, or by the
+    annotation scopes under it that search it first (``__classdict__``)."""
+    symbols = table._table.symbols
+
+    def kind(flags: int) -> str:
+        return KINDS[(flags >> _symtable.SCOPE_OFF) & _symtable.SCOPE_MASK]
+
+    # An inlined comprehension's variable never reaches the class namespace.
+    comprehension_variable = DEF_COMP_ITER
+    bound = {
+        name
+        for name, flags in symbols.items()
+        if flags & (_symtable.DEF_LOCAL | _symtable.DEF_IMPORT)
+        and not flags & comprehension_variable
+        and kind(flags) in ("local", "cell")
+    }
+    read = {name for name in bound if symbols[name] & _symtable.USE}
+    pending = list(table.get_children())
+    while pending:
+        child = pending.pop()
+        child_symbols = child._table.symbols
+        if is_class_table(child) or "__classdict__" not in child_symbols:
+            continue
+        read |= {
+            name
+            for name in bound
+            if child_symbols.get(name, 0) & _symtable.USE
+            and kind(child_symbols[name]) in ("free", "global_implicit")
+        }
+        pending.extend(child.get_children())
+    return read
 
 
 def normalised(names: dict[str, Entry], is_module: bool) -> dict[str, Entry]:
@@ -84,23 +125,27 @@ def differences(source: str, filename: str) -> list[str] | None:
     if scopes is None:
         return None
     children: dict[int, list[int]] = defaultdict(list)
-    for index, (_, _, parent, _) in enumerate(scopes):
+    for index, (_, _, parent, _, _) in enumerate(scopes):
         if parent is not None:
             children[parent].append(index)
     found: list[str] = []
 
     def walk(scope: int, table: symtable.SymbolTable, where: str) -> None:
         names = dict(scopes[scope][3])
-        is_class = symtable_names(table) is not None and (
-            table.get_type() == "class" or str(table.get_type()).endswith("CLASS")
-        )
+        is_class = is_class_table(table)
+        if is_class and set(scopes[scope][4]) != class_namespace_reads(table):
+            found.append(
+                f"{where}: the class names read from its namespace are "
+                f"{sorted(scopes[scope][4])} to the verifier, "
+                f"{sorted(class_namespace_reads(table))} to symtable"
+            )
         unmatched = list(table.get_children())
         pairs = []
         inlined = False
         queue = list(children[scope])
         while queue:
             child = queue.pop(0)
-            label, line, _, child_names = scopes[child]
+            label, line, _, child_names, _ = scopes[child]
             match = next(
                 (t for t in unmatched if t.get_name() == label and t.get_lineno() == line), None
             ) or next(
@@ -144,6 +189,12 @@ def differences(source: str, filename: str) -> list[str] | None:
             # An inlined comprehension reads its scope's locals directly: whether they are
             # also cells for other nested scopes no longer shows.
             mine, theirs = bound_here(mine), bound_here(theirs)
+            # symtable records an inlined comprehension's variable over a name of the same
+            # spelling that only passes through the scope to a nested one.
+            for name, flags in table._table.symbols.items():
+                if flags & DEF_COMP_ITER and mine.get(name, ("",))[0] == "free":
+                    del mine[name]
+                    theirs.pop(name, None)
         for name in sorted(set(mine) | set(theirs)):
             if mine.get(name) != theirs.get(name):
                 found.append(
@@ -224,7 +275,7 @@ class Generator:
     def block(self, indent: int, depth: int, kind: str) -> None:
         pad = " " * indent
         for _ in range(self.random.randrange(1, 4)):
-            choice = self.random.randrange(8 if depth < 3 else 3)
+            choice = self.random.randrange(self.kinds if depth < 3 else 3)
             name = self.name()
             if choice == 0:
                 self.lines.append(f"{pad}{name} = {self.expr(depth)}")
@@ -239,11 +290,51 @@ class Generator:
             elif choice in (5, 6):
                 self.lines.append(f"{pad}def {self.random.choice(['f', '__g', 'm'])}({name}):")
                 self.block(indent + 4, depth + 1, "function")
-            else:
+            elif choice == 7:
                 self.lines.append(f"{pad}class {self.random.choice(['C', '_D', '__E'])}:")
                 self.block(indent + 4, depth + 1, "class")
+            else:
+                self.generic(pad, indent, depth, choice)
             if self.random.random() < 0.3:
                 self.lines.append(f"{pad}import {name}")
+
+    def annotation(self) -> str:
+        # 3.12 refuses comprehensions, lambdas and walrus in an annotation scope in a class.
+        return self.random.choice(["{}", "{}({})", "{}[{}]"]).format(self.name(), self.name())
+
+    def type_params(self) -> str:
+        params = []
+        for _ in range(self.random.randrange(1, 3)):
+            # Not a name a comprehension binds: PEP 709 makes an inlined comprehension's
+            # variable a local of its function to symtable, and CPython raises NameError
+            # for the sibling scopes that read it, where the verifier resolves them outward.
+            name = self.random.choice(["T", "__U", "_C__U"])
+            if self.random.random() < 0.5:
+                name += f": {self.annotation()}"
+            params.append(name)
+        return ", ".join(params)
+
+    def generic(self, pad: str, indent: int, depth: int, choice: int) -> None:
+        """PEP 695 definitions (3.12+), whose annotation scopes may see a class's names."""
+        if choice == 8:
+            name = self.random.choice(["f", "__g", "m"])
+            annotated = f"{self.name()}: {self.annotation()}"
+            self.lines.append(
+                f"{pad}def {name}[{self.type_params()}]({annotated}) -> {self.annotation()}:"
+            )
+            self.block(indent + 4, depth + 1, "function")
+        elif choice == 9:
+            name = self.random.choice(["C", "_D", "__E"])
+            self.lines.append(f"{pad}class {name}[{self.type_params()}]({self.annotation()}):")
+            self.block(indent + 4, depth + 1, "class")
+        else:
+            self.lines.append(f"{pad}type A[{self.type_params()}] = {self.annotation()}")
+
+    @property
+    def kinds(self) -> int:
+        # 3.12 before 3.12.4 mangles every private name in a generic class's type-parameter
+        # scope, later releases (and the verifier) only its type parameters.
+        return 11 if sys.version_info >= (3, 12, 4) else 8
 
     def program(self) -> str:
         self.block(0, 0, "module")

@@ -290,13 +290,15 @@ fn _decode_source(bytes: Vec<u8>) -> Option<String> {
         .map(std::borrow::Cow::into_owned)
 }
 
-/// A scope as `_scope_model` describes it: label, line, parent index, and each name's
-/// (kind, is a parameter, class namespace searched first).
+/// A scope as `_scope_model` describes it: label, line, parent index, each name's
+/// (kind, is a parameter, class namespace searched first), and for a class the names it
+/// binds that are read from its namespace.
 type ScopeRow = (
     String,
     usize,
     Option<usize>,
     BTreeMap<String, (&'static str, bool, bool)>,
+    BTreeSet<String>,
 );
 
 /// The verifier's resolution of every name of a module, scope by scope, for the test that
@@ -314,7 +316,13 @@ fn _scope_model(py: Python<'_>, source: &str) -> PyResult<Option<Vec<ScopeRow>>>
                 .into_iter()
                 .map(|scope| {
                     let line = locator.location(scope.start).line;
-                    (scope.label, line, scope.parent, scope.names)
+                    (
+                        scope.label,
+                        line,
+                        scope.parent,
+                        scope.names,
+                        scope.class_namespace_reads,
+                    )
                 })
                 .collect()
         })

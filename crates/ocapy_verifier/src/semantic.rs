@@ -108,6 +108,11 @@ pub struct ClassBody<'a> {
     pub methods: HashMap<Mangled<'a>, Vec<ScopeId>>,
     /// `Class.name` read outside the class body: in Python 3 that is the raw function.
     pub read_through_class: Vec<(Mangled<'a>, TextRange)>,
+    /// Reads of names the class binds, made by the PEP 695 annotation scopes nested in its
+    /// body (a generic method's annotations, a type parameter's bound or default, a generic
+    /// class's bases, a `type` alias's value): CPython looks them up in the class namespace
+    /// first, so they take its values as the class body's own reads do.
+    pub annotation_scope_reads: Vec<Read<'a>>,
 }
 
 /// A name read by code that runs in a scope.
@@ -171,7 +176,8 @@ pub struct Scope<'a> {
     /// The innermost class around the scope (itself, for a class), whose name CPython
     /// mangles the private names used in the scope with.
     private_class: Option<&'a str>,
-    /// The type parameters of a class: in their scope CPython mangles only their names.
+    /// The type parameters of a class: in their scope, and the scopes of their bounds and
+    /// defaults, CPython mangles only their names.
     class_type_params: Option<Vec<&'a str>>,
     /// Every map below is keyed by mangled names.
     pub bindings: HashMap<Mangled<'a>, Vec<Binding>>,
@@ -288,6 +294,7 @@ impl<'a> SemanticModel<'a> {
             node_scopes: collector.node_scopes,
         };
         model.record_reads_through_classes(attribute_reads);
+        model.record_annotation_scope_reads();
         model
     }
 
@@ -434,6 +441,35 @@ impl<'a> SemanticModel<'a> {
         }
     }
 
+    fn record_annotation_scope_reads(&mut self) {
+        let mut found = Vec::new();
+        for (id, scope) in self.scopes.iter().enumerate() {
+            if scope.kind != ScopeKind::Annotation {
+                continue;
+            }
+            for read in &scope.reads {
+                let lookup = self.lookup_mangled(id, &read.name);
+                if let Some(class) = lookup.class_namespace
+                    && lookup.scope == Some(class)
+                {
+                    found.push((class, read.clone()));
+                }
+            }
+        }
+        for (class, read) in found {
+            let body = self.scopes[class].class.as_mut().expect("a class scope");
+            body.annotation_scope_reads.push(read);
+        }
+    }
+
+    /// Every read of a name in the class namespace of `class`: by its body, and by the
+    /// annotation scopes that search its namespace first.
+    pub fn class_namespace_reads(&self, class: ScopeId) -> impl Iterator<Item = &Read<'a>> {
+        let scope = &self.scopes[class];
+        let body = scope.class.as_ref().expect("a class scope");
+        scope.reads.iter().chain(&body.annotation_scope_reads)
+    }
+
     /// The nearest enclosing method scope of `scope`, itself included, if code in `scope`
     /// can see that method's names.
     pub fn enclosing_method(&self, scope: ScopeId) -> Option<ScopeId> {
@@ -480,6 +516,12 @@ impl<'a> Collector<'a> {
         let id = self.scopes.len();
         let mut scope = Scope::new(kind, Some(self.current), label, origin);
         scope.private_class = self.scopes[self.current].private_class;
+        if kind == ScopeKind::Annotation {
+            // A class type parameter's bound or default mangles as its type-parameter scope.
+            scope
+                .class_type_params
+                .clone_from(&self.scopes[self.current].class_type_params);
+        }
         self.scopes.push(scope);
         self.node_scopes.insert(node_key(node), id);
         self.current = id;
@@ -673,7 +715,8 @@ impl<'a> Collector<'a> {
                 class.name.range,
             );
             self.scopes[scope].private_class = Some(name);
-            self.scopes[scope].class_type_params = Some(Vec::new());
+            let params = type_params.iter().map(|param| param.name().as_str());
+            self.scopes[scope].class_type_params = Some(params.collect());
             self.visit_type_params(type_params);
         }
         if let Some(arguments) = &class.arguments {
@@ -1016,9 +1059,6 @@ impl<'a> Visitor<'a> for Collector<'a> {
 
     fn visit_type_param(&mut self, type_param: &'a ast::TypeParam) {
         let name = type_param.name();
-        if let Some(params) = self.scopes[self.current].class_type_params.as_mut() {
-            params.push(name.as_str());
-        }
         self.bind(name.as_str(), name.range, BindingKind::Assignment, None);
         let (bound, default) = match type_param {
             ast::TypeParam::TypeVar(ast::TypeParamTypeVar { bound, default, .. }) => {
@@ -1052,6 +1092,9 @@ pub struct ScopeReport {
     /// `global_explicit`, `global_implicit`), whether it is a parameter, and whether a
     /// class namespace is searched first.
     pub names: std::collections::BTreeMap<String, (&'static str, bool, bool)>,
+    /// For a class: the names it binds that are read from its namespace, by its body or by
+    /// an annotation scope in it (what the demotion rule counts as exposing a method).
+    pub class_namespace_reads: std::collections::BTreeSet<String>,
 }
 
 impl SemanticModel<'_> {
@@ -1066,11 +1109,20 @@ impl SemanticModel<'_> {
                 start: scope.origin.start(),
                 parent: scope.parent,
                 names: std::collections::BTreeMap::new(),
+                class_namespace_reads: std::collections::BTreeSet::new(),
             })
             .collect();
         let mut cells = Vec::new();
         let mut passing = Vec::new();
         for (id, scope) in self.scopes.iter().enumerate() {
+            if scope.kind == ScopeKind::Class {
+                reports[id].class_namespace_reads = self
+                    .class_namespace_reads(id)
+                    .filter(|read| read.kind != ReadKind::StringAnnotation)
+                    .filter(|read| scope.binds(&read.name))
+                    .map(|read| read.name.to_string())
+                    .collect();
+            }
             let names = scope
                 .bindings
                 .keys()

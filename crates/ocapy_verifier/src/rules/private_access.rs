@@ -39,7 +39,10 @@ pub const DEMOTED_METHOD: RuleDoc = RuleDoc {
     summary: "`self._x` in a method whose function is exposed as a value, so its `self` is not guaranteed.",
     rationale: "A method keeps its `self` privilege only while its raw function cannot be \
         called on another object. Reading the method's name in the class body (`alias = f`, \
-        `property(f)`) or decorating it with anything but `property` (and the `.setter`, \
+        `property(f)`), or in a PEP 695 annotation scope that searches the class namespace \
+        (the annotations of a generic method, `def g[T](self, x: log(f))`, a type \
+        parameter's bound or default, a generic class's bases, a `type` alias's value), or \
+        decorating it with anything but `property` (and the `.setter`, \
         `.getter`, `.deleter` of a property of the same class), `staticmethod` or \
         `classmethod` hands the raw function to code that may call it with any first \
         argument (CapPython's rule). The message points at the read or the decorator.",
@@ -374,14 +377,14 @@ fn method_privilege(checker: &Checker<'_>, scope: ScopeId) -> Privilege {
             ),
         };
     }
-    if let Some(read) = class
-        .reads
-        .iter()
+    if let Some(read) = checker
+        .model
+        .class_namespace_reads(method.class)
         .find(|read| read.name == bound && read.kind != ReadKind::AccessorBase)
     {
         return Privilege::Demoted {
             cause: format!(
-                "its function `{bound}` is read in the class body on line {}, which exposes it as a value",
+                "its function `{bound}` is read from the class namespace on line {} (in the class body or an annotation scope that sees it), which exposes it as a value",
                 checker.line_of(read.range)
             ),
         };
@@ -756,15 +759,53 @@ mod tests {
     }
 
     #[test]
+    fn annotation_scopes_that_see_the_class_namespace_demote() {
+        let reveal = "class C:\n    def reveal(self):\n        return self._x\n";
+        for exposing in [
+            "    def g[T](self, hint: log(reveal)):\n        pass\n",
+            "    def g[T](self) -> log(reveal):\n        pass\n",
+            "    def g[T: log(reveal)](self):\n        pass\n",
+            "    def g[T = log(reveal)](self):\n        pass\n",
+            "    def g[*Ts = log(reveal)](self):\n        pass\n",
+            "    class Inner[T](log(reveal)):\n        pass\n",
+            "    type Alias = log(reveal)\n",
+            "    type Alias[T] = log(reveal)\n",
+        ] {
+            let source = format!("def log(f):\n    return f\n\n{reveal}{exposing}");
+            assert_eq!(codes(&source), ["OC102"], "{source}");
+        }
+        assert_eq!(
+            codes(
+                "def log(f):\n    return f\n\nclass C[V]:\n    def reveal(self):\n        return self._x\n\n    def g[T](self, hint: log(reveal)):\n        pass\n"
+            ),
+            ["OC102"]
+        );
+    }
+
+    #[test]
+    fn generic_methods_with_annotations_keep_their_receiver() {
+        assert_clean(
+            "class Box:\n    Default = int\n\n    def get[T](self, default: T, kind: Default = 0) -> list[T]:\n        return [self._x, default]\n\n    def put[T: (int, str), *Ts](self, value: T) -> T:\n        self._x = value\n        return value\n\n    type Pair[T] = tuple[T, Default]\n",
+        );
+        // An annotation scope's own type parameter shadows the class's method of that name.
+        assert_clean(
+            "class C:\n    def reveal(self):\n        return self._x\n\n    def g[reveal](self, hint: reveal):\n        pass\n",
+        );
+    }
+
+    #[test]
     fn demotion_message_points_at_the_cause() {
-        let diagnostics = crate::test_support::check(
+        for source in [
             "class C:\n    def m(self):\n        return self._x\n    alias = m\n",
-        );
-        assert!(
-            diagnostics[0].message.contains("line 4"),
-            "{}",
-            diagnostics[0].message
-        );
+            "class C:\n    def m(self):\n        return self._x\n    def g[T](self, x: print(m)):\n        pass\n",
+        ] {
+            let diagnostics = crate::test_support::check(source);
+            assert!(
+                diagnostics[0].message.contains("line 4"),
+                "{}",
+                diagnostics[0].message
+            );
+        }
     }
 
     #[test]
