@@ -6,6 +6,7 @@ alone; each has a passing side beside it, which ordinary plugins rely on.
 
 from __future__ import annotations
 
+import sys
 from typing import Any, Callable
 
 import pytest
@@ -295,3 +296,22 @@ def visit():
     plugin = run(source, account=account)
     assert plugin.spend([10, 20]) == {"left": 70, "count": 2, "names": ["alice"]}
     assert plugin.visit() == "ALICE"
+
+
+GROUPS = """
+def deep():
+    def fail():
+        error = ValueError("leaf")
+        for _ in range(5000):
+            error = ExceptionGroup("level", [error])
+        raise error
+    account.each(lambda owner: fail())
+"""
+
+
+def test_a_deeply_nested_exception_group_is_refused_not_a_crash() -> None:
+    # Rebuilding each level for the plugin recursed on the native stack (red team: segfault).
+    # Python 3.10 has no ExceptionGroup: there the plugin fails on the name.
+    expected = RuntimeError if sys.version_info >= (3, 11) else NameError
+    with pytest.raises(expected):
+        run(GROUPS, account=Account()).deep()

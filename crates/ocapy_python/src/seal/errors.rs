@@ -27,7 +27,7 @@ pub(super) fn sanitize(wrapper: &Bound<'_, Sealed>, err: PyErr) -> PyErr {
     let py = wrapper.py();
     let exc = err.into_value(py).into_bound(py).into_any();
     let safe = match wrapper.get().depth {
-        Depth::Deep | Depth::ToPlugin => rebuild(wrapper, &exc),
+        Depth::Deep | Depth::ToPlugin => rebuild(wrapper, &exc, 0),
         Depth::Shallow => strip(wrapper, &exc).map(|()| exc.clone()),
         Depth::ToHost => export_stop_value(wrapper, &exc).map(|()| exc.clone()),
     };
@@ -128,13 +128,22 @@ fn class_name(exc: &Bound<'_, PyAny>) -> String {
         .map_or_else(|_| "an exception".to_owned(), |name| name.to_string())
 }
 
+/// Exception groups nested deeper than this are not rebuilt.
+const GROUP_NESTING_LIMIT: usize = 64;
+
 /// A new exception of `exc`'s class, with what the holder may see of it, handed out as the
 /// wrapper hands out values.
 fn rebuild<'py>(
     wrapper: &Bound<'py, Sealed>,
     exc: &Bound<'py, PyAny>,
+    level: usize,
 ) -> PyResult<Bound<'py, PyAny>> {
     let py = exc.py();
+    // A group nested deeper than this (or one whose `exceptions` holds itself) would
+    // overflow the native stack: it is refused, and the holder gets the RuntimeError.
+    if level > GROUP_NESTING_LIMIT {
+        return Err(PyRuntimeError::new_err("exception groups nested too deep"));
+    }
     let class = exc.get_type();
     let args = exc.getattr("args")?.cast_into::<PyTuple>()?;
     let args = if is_exception_group(exc)? {
@@ -142,7 +151,7 @@ fn rebuild<'py>(
         let message = hand_out(wrapper, &args.get_item(0)?)?;
         let mut members = Vec::new();
         for member in exc.getattr("exceptions")?.try_iter()? {
-            members.push(rebuild(wrapper, &member?)?);
+            members.push(rebuild(wrapper, &member?, level + 1)?);
         }
         PyTuple::new(py, [message, PyList::new(py, members)?.into_any()])?
     } else {
