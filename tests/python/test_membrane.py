@@ -6,6 +6,7 @@ alone; each has a passing side beside it, which ordinary plugins rely on.
 
 from __future__ import annotations
 
+import fractions
 import sys
 from typing import Any, Callable
 
@@ -315,3 +316,243 @@ def test_a_deeply_nested_exception_group_is_refused_not_a_crash() -> None:
     expected = RuntimeError if sys.version_info >= (3, 11) else NameError
     with pytest.raises(expected):
         run(GROUPS, account=Account()).deep()
+
+
+# --- red-team regressions: each closes the class of the break it stands for -----------------
+
+GRANTED_WRAPPERS = """
+seen = []
+
+class Spy:
+    def __gt__(self, other):
+        seen.append(other)
+        return False
+    __lt__ = __ge__ = __le__ = __gt__
+
+def mutate():
+    mine = account.history()
+    mine.append(999)
+    return len(mine)
+
+def compare():
+    return account.withdraw(Spy())
+
+def leaked():
+    return list(seen)
+"""
+
+
+@pytest.mark.parametrize(
+    "wrap",
+    [
+        ocapy.seal,
+        ocapy.harden,
+        lambda account: ocapy.namespace(history=account.history, withdraw=account.withdraw),
+    ],
+    ids=["seal", "harden", "namespace"],
+)
+def test_granted_seals_and_namespaces_still_cross_the_membrane(wrap: Callable[[Any], Any]) -> None:
+    # A shallow seal or a namespace hands values out as they are; granted, it was the
+    # membrane's whole job skipped (red team: the host's list mutated, its `_balance` handed
+    # to a plugin's `__gt__`).
+    account = Account()
+    account.withdraw(5)
+    granted = wrap(account)
+    plugin = run(GRANTED_WRAPPERS, account=granted)
+    assert plugin.mutate() == 2
+    # A hardened list is the host's own list, sealed: its public `append` is the host's
+    # choice to grant. A shallow seal's or a namespace's crosses as a copy.
+    assert account._history == ([5, 999] if wrap is ocapy.harden else [5])
+    with pytest.raises(CapabilityError, match="'Spy' object to the host"):
+        plugin.compare()
+    assert plugin.leaked() == []
+
+
+def test_harden_of_a_seal_is_deep() -> None:
+    account = Account()
+    hardened = ocapy.harden(ocapy.seal(account))
+    assert hardened is not ocapy.seal(account)
+    assert isinstance(hardened.history(), ocapy.Sealed)
+
+
+HOOKS = """
+seen = []
+
+class Hook:
+    def __call__(self, owner):
+        return owner.name
+    def __eq__(self, other):
+        seen.append(other)
+        return True
+    def __lt__(self, other):
+        seen.append(other)
+        return True
+    def __add__(self, other):
+        seen.append(other)
+        return 0
+    def __hash__(self):
+        return 0
+
+hook = Hook()
+
+def hand_over():
+    return account.each(hook)
+
+def give():
+    return hook
+
+def leaked():
+    return [isinstance(item, int) for item in seen]
+"""
+
+
+def test_plugin_objects_held_by_the_host_compare_by_identity() -> None:
+    # The host compares implicitly (`in`, `index`, `sorted`, dict lookups): a plugin's
+    # `__eq__` received the host's private callables (red team).
+    account = Account()
+    plugin = run(HOOKS, account=account)
+    assert plugin.hand_over() == "alice"
+    hook = plugin.give()
+    private = [account.withdraw, Owner()]
+    assert hook not in private
+    assert hook in [hook]
+    assert {hook: 1}[hook] == 1
+    with pytest.raises(TypeError):
+        sorted([hook, account.withdraw])
+    with pytest.raises(TypeError):
+        hook + account.withdraw  # noqa: B018
+    assert plugin.leaked() == []
+    assert hook == 5  # plain data reaches the plugin's operators as it is
+    assert plugin.leaked() == [True]
+
+
+RESULTS = """
+import fractions
+class Spy:
+    pass
+
+def iterator():
+    return iter([Spy()])
+
+def view():
+    return {"a": Spy()}.values()
+
+def nested():
+    value = [Spy()]
+    for _ in range(70):
+        value = [value]
+    return value
+
+def half():
+    return fractions.Fraction(1, 2)
+"""
+
+
+def test_results_hold_no_raw_plugin_object_whatever_the_container() -> None:
+    plugin = Compartment(modules={"fractions": fractions}, name="results").run(RESULTS)
+    assert isinstance(plugin.iterator(), ocapy.Sealed)
+    assert isinstance(next(plugin.iterator()), ocapy.Sealed)
+    assert isinstance(plugin.view(), ocapy.Sealed)
+    value = plugin.nested()
+    for _ in range(64):
+        value = value[0]
+    assert isinstance(value, ocapy.Sealed)
+    # A value whose whole state is plain data comes as it is.
+    assert plugin.half() == fractions.Fraction(1, 2)
+    assert type(plugin.half()) is fractions.Fraction
+
+
+RAISES = """
+seen = []
+
+class Spy:
+    def __eq__(self, other):
+        seen.append(other)
+        return True
+    __hash__ = object.__hash__
+
+class Overdrawn(ValueError):
+    def __eq__(self, other):
+        seen.append(other)
+        return True
+    __hash__ = object.__hash__
+
+def fail():
+    raise ValueError(Spy())
+
+def own():
+    raise Overdrawn("no funds")
+
+def leaked():
+    return len(seen)
+"""
+
+
+def test_exceptions_raised_by_plugin_code_reach_the_host_rebuilt() -> None:
+    plugin = run(RAISES)
+    with pytest.raises(ValueError) as raised:
+        plugin.fail()
+    assert isinstance(raised.value.args[0], ocapy.Sealed)
+    assert raised.value.args[0] != Owner()
+    with pytest.raises(ValueError, match="no funds") as raised:
+        plugin.own()
+    assert type(raised.value) is ValueError
+    assert raised.value != Owner()
+    assert raised.value.__traceback__ is not None
+    assert plugin.leaked() == 0
+
+
+WITH_BLOCK = """
+def body():
+    with resource:
+        raise KeyError("inside")
+"""
+
+
+def test_a_host_context_manager_sees_the_plugins_exception() -> None:
+    # `__exit__` refused the plugin's exception and traceback, so the host's never ran.
+    class Resource:
+        def __init__(self) -> None:
+            self.exited: list[Any] = []
+
+        def __enter__(self) -> Resource:
+            return self
+
+        def __exit__(self, kind: Any, error: Any, traceback: Any) -> bool:
+            self.exited.append((kind, type(error), traceback is not None))
+            return False
+
+    resource = Resource()
+    with pytest.raises(KeyError):
+        run(WITH_BLOCK, resource=resource).body()
+    assert resource.exited == [(KeyError, KeyError, True)]
+
+
+NAMES = """
+seen = []
+
+class Name(str):
+    def __eq__(self, other):
+        seen.append(other)
+        return True
+    def __hash__(self):
+        return hash(str(self))
+
+def keyword():
+    return account.store(value=1, **{Name("x"): 2})
+
+def spec():
+    return format(account.owner(), Name(""))
+
+def leaked():
+    return len(seen)
+"""
+
+
+def test_keyword_names_and_format_specs_cross_as_exact_strings() -> None:
+    account = Account()
+    plugin = run(NAMES, account=account)
+    with pytest.raises(TypeError, match="unexpected keyword argument 'x'"):
+        plugin.keyword()
+    plugin.spec()
+    assert plugin.leaked() == 0

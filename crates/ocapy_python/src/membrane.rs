@@ -6,7 +6,8 @@
 //! built-in containers pass as containers of values crossed the same way (mutable ones as
 //! copies, so the host's own list is never the plugin's); the plugin's own objects, held by
 //! the host, come back unwrapped; ocapy's own read-only views pass as they are; everything
-//! else is sealed for the plugin ([`Depth::ToPlugin`]), a wrapper whose public surface is
+//! else (a host's own `seal`, `harden` or `namespace` included, which hand values out as they
+//! are) is sealed for the plugin ([`Depth::ToPlugin`]), a wrapper whose public surface is
 //! all the plugin sees and through which every value passes this membrane again.
 //!
 //! Plugin to host ([`into_host`]: the arguments of calls into grants, and what plugin code
@@ -17,16 +18,18 @@
 //! callables, sealed for the host ([`Depth::ToHost`]) so that what the host passes them is
 //! sealed on the way in: a plugin object with operators or hooks of its own never reaches
 //! host code that did not ask for it. Results the host asked for (a plugin function's value)
-//! bring the plugin's own objects (instances of classes a compartment built, functions,
-//! generators) sealed for the host rather than refused, and objects of the host's own
-//! classes (a `Fraction` the plugin made through a facade) as they are.
+//! come sealed for the host rather than refused, unless their whole state is plain data of
+//! the standard library's value types (a `Fraction` the plugin made through a facade). A
+//! plugin object held by the host runs its operators on plain data only, and exceptions
+//! cross both ways rebuilt ([`exception_into_plugin`], [`exception_into_host`]).
 
 use pyo3::ffi;
 use pyo3::prelude::*;
-use pyo3::types::{PyDict, PyFrozenSet, PyList, PySet, PyTuple};
+use pyo3::sync::PyOnceLock;
+use pyo3::types::{PyDict, PyFrozenSet, PyInt, PyList, PySet, PyTuple, PyType};
 
-use crate::compartment::{CapabilityError, is_compartment_built, is_compartment_view};
-use crate::seal::{Depth, Sealed, carries_edges, is_primitive, seal};
+use crate::compartment::{CapabilityError, is_compartment_view};
+use crate::seal::{Depth, Holder, Sealed, is_primitive, rebuild_exception, seal};
 
 /// What a value crossing from plugin to host is for.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -60,6 +63,24 @@ pub(crate) fn into_host<'py>(
     cross(value, Direction::IntoHost(crossing), 0)
 }
 
+/// The exception `exc`, raised by host code, as compartment code may catch it: a new one of
+/// the same class, its values crossed into the plugin, with no frame of the host.
+pub(crate) fn exception_into_plugin<'py>(exc: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
+    rebuild_exception(exc, Holder::Plugin, &into_plugin, 0)
+}
+
+/// The exception `exc`, raised by compartment code, as the host receives it: a new one of its
+/// nearest class the plugin did not build, its values crossed as results, with the plugin's
+/// traceback.
+pub(crate) fn exception_into_host<'py>(exc: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
+    rebuild_exception(
+        exc,
+        Holder::Host,
+        &|value| into_host(value, Crossing::Result),
+        0,
+    )
+}
+
 fn cross<'py>(
     value: &Bound<'py, PyAny>,
     direction: Direction,
@@ -78,12 +99,10 @@ fn cross<'py>(
 }
 
 fn object_into_plugin<'py>(value: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
-    if let Ok(sealed) = value.cast_exact::<Sealed>() {
-        let sealed = sealed.get();
-        return Ok(match sealed.depth {
-            Depth::ToHost => sealed.unwrap(value.py()),
-            _ => value.clone(),
-        });
+    if let Ok(sealed) = value.cast_exact::<Sealed>()
+        && sealed.get().depth == Depth::ToHost
+    {
+        return Ok(sealed.get().unwrap(value.py()));
     }
     if is_compartment_view(value) {
         return Ok(value.clone());
@@ -105,17 +124,14 @@ fn object_into_host<'py>(
             _ => value.clone(),
         });
     }
-    match crossing {
-        // What the host asked plugin code for: the plugin's own objects sealed, the host's
-        // kinds of object (a `Fraction` the plugin made through a facade) as they are.
-        Crossing::Result => {
-            if is_compartment_built(value)? || carries_edges(value) || value.is_callable() {
-                return seal(value, Depth::ToHost);
-            }
-            return Ok(value.clone());
-        }
-        Crossing::Argument if value.is_callable() => return seal(value, Depth::ToHost),
-        Crossing::Argument => {}
+    // What the host asked plugin code for comes out sealed, whatever made it (an iterator or
+    // a view made through a facade can hold the plugin's own objects as well as its
+    // functions and instances can), unless its whole state is plain data.
+    if crossing == Crossing::Result && is_plain_value(value)? {
+        return Ok(value.clone());
+    }
+    if crossing == Crossing::Result || value.is_callable() {
+        return seal(value, Depth::ToHost);
     }
     Err(CapabilityError::new_err(format!(
         "compartment code passed a '{}' object to the host: a grant receives plain data (None, \
@@ -123,6 +139,42 @@ fn object_into_host<'py>(
          the host handed out, and callables; pass the plain values the host needs",
         value.get_type().qualname()?
     )))
+}
+
+/// The standard library's immutable number and date types, by exact type: what a plugin
+/// computes through the `decimal`, `fractions` and `datetime` facades.
+static VALUE_TYPES: PyOnceLock<Vec<Py<PyType>>> = PyOnceLock::new();
+
+/// Whether `value` is an exact `Decimal`, `Fraction` (of exact ints), `date`, `timedelta`, or
+/// naive `datetime` or `time`: values whose state is plain data the membrane can see, and
+/// whose methods are the standard library's, so the host may have them as they are.
+fn is_plain_value(value: &Bound<'_, PyAny>) -> PyResult<bool> {
+    let py = value.py();
+    let types = VALUE_TYPES.get_or_try_init(py, || -> PyResult<_> {
+        let mut types = Vec::new();
+        for (module, names) in [
+            ("decimal", &["Decimal"][..]),
+            ("fractions", &["Fraction"][..]),
+            ("datetime", &["date", "timedelta", "datetime", "time"][..]),
+        ] {
+            let module = PyModule::import(py, module)?;
+            for name in names {
+                types.push(module.getattr(*name)?.cast_into::<PyType>()?.unbind());
+            }
+        }
+        Ok(types)
+    })?;
+    let class = value.get_type();
+    let Some(index) = types.iter().position(|known| known.bind(py).is(&class)) else {
+        return Ok(false);
+    };
+    let exact_int =
+        |name: &str| -> PyResult<bool> { Ok(value.getattr(name)?.is_exact_instance_of::<PyInt>()) };
+    Ok(match types[index].bind(py).name()?.to_str()? {
+        "Fraction" => exact_int("numerator")? && exact_int("denominator")?,
+        "datetime" | "time" => value.getattr("tzinfo")?.is_none(),
+        _ => true,
+    })
 }
 
 /// An exact `int`, `str`, `float`, `bytes` or `complex` with the value of `value`, an

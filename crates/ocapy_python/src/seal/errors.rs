@@ -6,19 +6,21 @@
 //!   wrapper (or None when it was some other object), an argument that is the inner object
 //!   replaced by the wrapper; other arguments stay as they are, like every value a shallow
 //!   seal hands out;
-//! - deep, and a compartment's host objects: a new exception of the same class, built from
-//!   the arguments as the wrapper hands values out and with the public instance attributes
-//!   handed out likewise, so nothing of the inside reaches the holder raw;
-//! - a plugin's objects, held by the host: the same exception, its `StopIteration` value
-//!   handed out as any result (the host may see the plugin's frames).
+//! - deep, and across the compartment membrane in either direction ([`rebuild`]): a new
+//!   exception built from the arguments as the wrapper hands values out and with the public
+//!   instance attributes handed out likewise, so nothing of the inside reaches the holder
+//!   raw. The host gets, for a plugin's own exception class, its nearest base the plugin
+//!   did not build (its methods would run on what host code compares it with), and the
+//!   plugin's frames, which it may see.
 
 use pyo3::exceptions::{PyAttributeError, PyRuntimeError, PyStopIteration};
 use pyo3::ffi;
 use pyo3::intern;
 use pyo3::prelude::*;
-use pyo3::types::{PyDict, PyList, PyString, PyTuple};
+use pyo3::types::{PyDict, PyList, PyString, PyTuple, PyType};
 
 use super::{Depth, Sealed, names, seal};
+use crate::compartment::is_compartment_built;
 use crate::membrane;
 
 /// `err`, raised inside the object `wrapper` seals, as the wrapper's holder may see it. An
@@ -27,17 +29,23 @@ pub(super) fn sanitize(wrapper: &Bound<'_, Sealed>, err: PyErr) -> PyErr {
     let py = wrapper.py();
     let exc = err.into_value(py).into_bound(py).into_any();
     let safe = match wrapper.get().depth {
-        Depth::Deep | Depth::ToPlugin => rebuild(wrapper, &exc, 0),
+        Depth::Deep => rebuild(&exc, Holder::Plugin, &|value| seal(value, Depth::Deep), 0),
+        Depth::ToPlugin => membrane::exception_into_plugin(&exc),
+        Depth::ToHost => membrane::exception_into_host(&exc),
         Depth::Shallow => strip(wrapper, &exc).map(|()| exc.clone()),
-        Depth::ToHost => export_stop_value(wrapper, &exc).map(|()| exc.clone()),
     };
     match safe {
         Ok(safe) => PyErr::from_value(safe),
-        Err(_) => PyRuntimeError::new_err(format!(
-            "{} raised inside a sealed object could not be made safe to pass on",
-            class_name(&exc)
-        )),
+        Err(_) => unsafe_to_pass_on(&exc),
     }
+}
+
+/// The error that stands for `exc` when it cannot be made safe to pass on.
+pub(crate) fn unsafe_to_pass_on(exc: &Bound<'_, PyAny>) -> PyErr {
+    PyRuntimeError::new_err(format!(
+        "{} raised inside a sealed object could not be made safe to pass on",
+        class_name(exc)
+    ))
 }
 
 /// Cuts a shallow seal's exception off from the frames and exceptions of the inside, and
@@ -128,35 +136,48 @@ fn class_name(exc: &Bound<'_, PyAny>) -> String {
         .map_or_else(|_| "an exception".to_owned(), |name| name.to_string())
 }
 
-/// Exception groups nested deeper than this are not rebuilt.
-const GROUP_NESTING_LIMIT: usize = 64;
+/// Exception groups (and chains of causes) nested deeper than this are not rebuilt.
+const NESTING_LIMIT: usize = 64;
 
-/// A new exception of `exc`'s class, with what the holder may see of it, handed out as the
-/// wrapper hands out values.
-fn rebuild<'py>(
-    wrapper: &Bound<'py, Sealed>,
+/// Who receives a rebuilt exception.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Holder {
+    /// Code that may see neither the frames nor the classes of the side that raised.
+    Plugin,
+    /// Host code, which may see the plugin's frames but not run its methods unasked.
+    Host,
+}
+
+/// A new exception standing for `exc`, with what `holder` may see of it: its values passed
+/// through `hand_out`, as the wrapper or the membrane hands values out.
+pub(crate) fn rebuild<'py>(
     exc: &Bound<'py, PyAny>,
+    holder: Holder,
+    hand_out: &dyn Fn(&Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>>,
     level: usize,
 ) -> PyResult<Bound<'py, PyAny>> {
     let py = exc.py();
     // A group nested deeper than this (or one whose `exceptions` holds itself) would
     // overflow the native stack: it is refused, and the holder gets the RuntimeError.
-    if level > GROUP_NESTING_LIMIT {
+    if level > NESTING_LIMIT {
         return Err(PyRuntimeError::new_err("exception groups nested too deep"));
     }
-    let class = exc.get_type();
+    let class = match holder {
+        Holder::Plugin => exc.get_type(),
+        Holder::Host => nearest_host_class(&exc.get_type())?,
+    };
     let args = exc.getattr("args")?.cast_into::<PyTuple>()?;
     let args = if is_exception_group(exc)? {
         // A group's arguments are its message and sub-exceptions, which stay exceptions.
-        let message = hand_out(wrapper, &args.get_item(0)?)?;
+        let message = hand_out(&args.get_item(0)?)?;
         let mut members = Vec::new();
         for member in exc.getattr("exceptions")?.try_iter()? {
-            members.push(rebuild(wrapper, &member?, level + 1)?);
+            members.push(rebuild(&member?, holder, hand_out, level + 1)?);
         }
         PyTuple::new(py, [message, PyList::new(py, members)?.into_any()])?
     } else {
-        let sealed: PyResult<Vec<_>> = args.iter().map(|arg| hand_out(wrapper, &arg)).collect();
-        PyTuple::new(py, sealed?)?
+        let crossed: PyResult<Vec<_>> = args.iter().map(|arg| hand_out(&arg)).collect();
+        PyTuple::new(py, crossed?)?
     };
     // Through the constructor, as `raise Class(*args)` makes it: built-in exceptions keep
     // fields that only their `__init__` sets (`StopIteration.value`, read by the interpreter
@@ -164,7 +185,7 @@ fn rebuild<'py>(
     // A class whose constructor does not take its own `args` cannot be rebuilt, and the
     // holder gets the RuntimeError that says so.
     let rebuilt = class.call1(&args)?;
-    if !rebuilt.get_type().is(&class) {
+    if !rebuilt.is_instance(&class)? {
         return Err(PyRuntimeError::new_err(
             "the constructor returned another class",
         ));
@@ -175,31 +196,75 @@ fn rebuild<'py>(
     {
         for (key, value) in dict {
             if names::is_public(&key) {
-                rebuilt.setattr(key.cast::<PyString>()?, hand_out(wrapper, &value)?)?;
+                rebuilt.setattr(key.cast::<PyString>()?, hand_out(&value)?)?;
             }
         }
     }
     if exc.is_instance_of::<PyAttributeError>() {
-        rebuilt.setattr("name", hand_out(wrapper, &exc.getattr("name")?)?)?;
-        let obj = exc.getattr("obj")?;
-        let obj = if obj.is(wrapper.get().subject(py)) {
-            Sealed::subject_wrapper(wrapper)?
-        } else {
-            hand_out(wrapper, &obj)?
-        };
-        rebuilt.setattr("obj", obj)?;
+        rebuilt.setattr("name", hand_out(&exc.getattr("name")?)?)?;
+        rebuilt.setattr("obj", hand_out(&exc.getattr("obj")?)?)?;
+    }
+    if holder == Holder::Host {
+        keep_history(exc, &rebuilt, hand_out, level)?;
+        let raised = exc.get_type();
+        // Python 3.10 has no notes: there the traceback alone shows where it came from.
+        if !raised.is(&class) && rebuilt.hasattr("add_note")? {
+            let note = format!("raised in a compartment as {}", raised.qualname()?);
+            rebuilt.call_method1("add_note", (note,))?;
+        }
     }
     Ok(rebuilt)
 }
 
-/// A value of a rebuilt exception, as the wrapper hands values out: sealed deep, or across
-/// the compartment membrane.
-fn hand_out<'py>(
-    wrapper: &Bound<'py, Sealed>,
-    value: &Bound<'py, PyAny>,
-) -> PyResult<Bound<'py, PyAny>> {
-    match wrapper.get().depth {
-        Depth::ToPlugin => membrane::into_plugin(value),
-        depth => seal(value, depth),
+/// Gives the host's copy of `exc` its traceback (the plugin's frames, for a person to debug)
+/// and its cause and context, rebuilt in turn; a chain too long to rebuild is cut.
+fn keep_history<'py>(
+    exc: &Bound<'py, PyAny>,
+    rebuilt: &Bound<'py, PyAny>,
+    hand_out: &dyn Fn(&Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>>,
+    level: usize,
+) -> PyResult<()> {
+    let history = |field: &str| -> Option<Bound<'py, PyAny>> {
+        let earlier = exc.getattr(field).ok()?;
+        if earlier.is_none() {
+            return None;
+        }
+        rebuild(&earlier, Holder::Host, hand_out, level + 1).ok()
+    };
+    let cause = history("__cause__");
+    let context = history("__context__");
+    let suppress = exc.getattr("__suppress_context__")?;
+    // SAFETY: `rebuilt` and `exc` are live exceptions; `SetTraceback` takes a borrowed
+    // traceback or None; `SetCause` and `SetContext` steal a new reference, or clear the
+    // field with NULL.
+    unsafe {
+        let traceback = ffi::PyException_GetTraceback(exc.as_ptr());
+        if !traceback.is_null() {
+            ffi::PyException_SetTraceback(rebuilt.as_ptr(), traceback);
+            ffi::Py_DECREF(traceback);
+        }
+        ffi::PyException_SetCause(
+            rebuilt.as_ptr(),
+            cause.map_or(std::ptr::null_mut(), Bound::into_ptr),
+        );
+        ffi::PyException_SetContext(
+            rebuilt.as_ptr(),
+            context.map_or(std::ptr::null_mut(), Bound::into_ptr),
+        );
     }
+    // `SetCause` also sets `__suppress_context__`: the original's is what `raise` decided.
+    rebuilt.setattr("__suppress_context__", suppress)
+}
+
+/// The first class in `class`'s MRO that no compartment built: a plugin's `class
+/// Overdrawn(ValueError)` reaches the host as the `ValueError` it is.
+fn nearest_host_class<'py>(class: &Bound<'py, PyType>) -> PyResult<Bound<'py, PyType>> {
+    for base in class.mro().iter() {
+        if !is_compartment_built(&base)? {
+            return Ok(base.cast_into::<PyType>()?);
+        }
+    }
+    Err(PyRuntimeError::new_err(
+        "an exception class with no base outside the compartment",
+    ))
 }

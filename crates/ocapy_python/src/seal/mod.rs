@@ -19,9 +19,10 @@ use pyo3::ffi;
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyTuple, PyType};
 
+pub(crate) use errors::{Holder, rebuild as rebuild_exception};
 pub(crate) use names::exact_str;
 pub(crate) use namespace::Namespace;
-pub(crate) use wrapper::{Sealed, carries_edges};
+pub(crate) use wrapper::Sealed;
 
 /// How far a wrapper's protection reaches, which decides what it does with the values that
 /// pass through it: what it hands out (`export`) and what its holder hands in (`import`).
@@ -46,10 +47,11 @@ impl Depth {
     }
 }
 
-/// Seals `obj`: primitives, `Sealed` and `Namespace` objects come back as they are; anything
-/// else as the one live `Sealed` of `obj` at this depth (a new one if there is none).
+/// Seals `obj`: primitives, and wrappers that protect at least as much as `depth` asks, come
+/// back as they are; anything else as the one live `Sealed` of `obj` at this depth (a new one
+/// if there is none).
 pub(crate) fn seal<'py>(obj: &Bound<'py, PyAny>, depth: Depth) -> PyResult<Bound<'py, PyAny>> {
-    if needs_no_seal(obj) {
+    if needs_no_seal(obj, depth) {
         return Ok(obj.clone());
     }
     if let Some(wrapper) = memo::lookup(obj, depth) {
@@ -69,12 +71,20 @@ pub(crate) fn namespace<'py>(
     Ok(Bound::new(py, Namespace::new(py, members)?)?.into_any())
 }
 
-/// Objects that carry no authority (immutable, no reachable state) or are sealed already.
+/// Objects that carry no authority (immutable, no reachable state), or that are sealed
+/// already at least as far as `depth` reaches. Any wrapper is a shallow seal; only a wrapper
+/// of the same depth is a deep one or a side of the membrane: a shallow seal or a namespace
+/// hands out values as they are, so granting one to a compartment must not skip the
+/// membrane, nor `harden(seal(x))` the deep seal.
 #[inline]
-pub(crate) fn needs_no_seal(obj: &Bound<'_, PyAny>) -> bool {
-    is_primitive(obj.as_ptr())
-        || obj.is_exact_instance_of::<Sealed>()
-        || obj.is_exact_instance_of::<Namespace>()
+pub(crate) fn needs_no_seal(obj: &Bound<'_, PyAny>, depth: Depth) -> bool {
+    if is_primitive(obj.as_ptr()) {
+        return true;
+    }
+    if let Ok(sealed) = obj.cast_exact::<Sealed>() {
+        return depth == Depth::Shallow || sealed.get().depth == depth;
+    }
+    depth == Depth::Shallow && obj.is_exact_instance_of::<Namespace>()
 }
 
 /// Immutable values of the interpreter's own types, which reach no other object: `None`,

@@ -4,7 +4,7 @@ use std::sync::atomic::AtomicUsize;
 use std::sync::atomic::Ordering::Relaxed;
 
 use pyo3::Borrowed;
-use pyo3::exceptions::{PyAttributeError, PyTypeError};
+use pyo3::exceptions::{PyAttributeError, PyBaseException, PyTypeError};
 use pyo3::ffi;
 use pyo3::prelude::*;
 use pyo3::pyclass::CompareOp;
@@ -190,7 +190,12 @@ impl Sealed {
         let authority = Self::authority(slf);
         let imported = PyDict::new(slf.py());
         for (key, value) in kwargs {
-            imported.set_item(key, Self::import(slf, authority.as_ref(), &value)?)?;
+            // A keyword's name may be a `str` subclass, whose `__eq__` and `__hash__` would
+            // run when the callee matches it to a parameter: it crosses like any value.
+            imported.set_item(
+                Self::import(slf, authority.as_ref(), &key)?,
+                Self::import(slf, authority.as_ref(), &value)?,
+            )?;
         }
         Ok(Some(imported))
     }
@@ -230,7 +235,7 @@ impl Sealed {
             Depth::ToHost => return membrane::into_host(&value, Crossing::Result),
             Depth::Shallow | Depth::Deep => {}
         }
-        if needs_no_seal(&value) {
+        if needs_no_seal(&value, sealed.depth) {
             return Ok(value);
         }
         let own_instance =
@@ -272,10 +277,10 @@ impl Sealed {
         value: &Bound<'py, PyAny>,
     ) -> PyResult<Bound<'py, PyAny>> {
         let py = slf.py();
-        if needs_no_seal(value) {
+        let sealed = slf.get();
+        if needs_no_seal(value, sealed.depth) {
             return Ok(value.clone());
         }
-        let sealed = slf.get();
         if let Some(existing) = memo::lookup(value, sealed.depth) {
             return Ok(existing.into_any());
         }
@@ -358,12 +363,20 @@ impl Sealed {
 
     /// A binary operator: `NotImplemented` when the inner object does not support it, so
     /// the interpreter tries the other operand (with the wrapper, not the inner object).
+    ///
+    /// A plugin object held by the host runs its operators on plain data only: the host
+    /// calls them implicitly (`in`, `list.index`, `sorted`, a dict lookup), so its own
+    /// objects would reach the plugin unasked. On anything else the wrapper compares by
+    /// identity and supports no arithmetic.
     fn binary<'py>(
         slf: &Bound<'py, Self>,
         name: &str,
         args: &[Bound<'py, PyAny>],
     ) -> PyResult<Bound<'py, PyAny>> {
         let py = slf.py();
+        if slf.get().depth == Depth::ToHost && !args.iter().all(|arg| is_primitive(arg.as_ptr())) {
+            return Ok(py.NotImplemented().into_bound(py));
+        }
         match Self::protocol(slf, name, args)? {
             Some(result) if !result.is(py.NotImplemented()) => Self::export(slf, result),
             _ => Ok(py.NotImplemented().into_bound(py)),
@@ -584,6 +597,8 @@ impl Sealed {
         spec: &Bound<'py, PyString>,
     ) -> PyResult<Bound<'py, PyString>> {
         let inner = slf.get().inner.bind(slf.py());
+        // A `str` subclass as the spec would reach the inner `__format__` as it is.
+        let spec = Self::import(slf, Self::authority(slf).as_ref(), spec)?;
         // SAFETY: both pointers are live for the call; `PyObject_Format` returns a new
         // reference or NULL with an exception set.
         let formatted = unsafe {
@@ -595,8 +610,17 @@ impl Sealed {
         names::exact_str(&formatted.map_err(|err| Self::error(slf, err))?)
     }
 
+    /// The inner object's hash; a plugin object held by the host hashes by identity, as it
+    /// compares with host objects (see `binary`).
     fn __hash__(slf: &Bound<'_, Self>) -> PyResult<isize> {
         let inner = slf.get().inner.bind(slf.py());
+        if slf.get().depth == Depth::ToHost {
+            // SAFETY: `object.__hash__` of a live object only reads its address.
+            return Ok(unsafe {
+                let hash = ffi::PyBaseObject_Type.tp_hash.expect("object has tp_hash");
+                hash(inner.as_ptr())
+            });
+        }
         inner.hash().map_err(|err| Self::error(slf, err))
     }
 
@@ -689,13 +713,52 @@ impl Sealed {
         slf: &Bound<'py, Self>,
         args: &Bound<'py, PyTuple>,
     ) -> PyResult<Bound<'py, PyAny>> {
+        let py = slf.py();
         let args: Vec<_> = args.iter().collect();
-        match Self::protocol(slf, "__exit__", &args)? {
-            Some(result) => Self::export(slf, result),
-            None => Err(PyTypeError::new_err(
-                "the object sealed here is not a context manager",
-            )),
+        let exception = match args.as_slice() {
+            [_, exc, _]
+                if slf.get().depth.is_membrane() && exc.is_instance_of::<PyBaseException>() =>
+            {
+                exc
+            }
+            _ => {
+                return match Self::protocol(slf, "__exit__", &args)? {
+                    Some(result) => Self::export(slf, result),
+                    None => Err(PyTypeError::new_err(
+                        "the object sealed here is not a context manager",
+                    )),
+                };
+            }
+        };
+        // The with-block raised on the other side of the membrane: the context manager must
+        // still see it (a lock is released, a transaction rolled back), as an exception of
+        // its own side, like one it would catch.
+        let crossed = match slf.get().depth {
+            Depth::ToPlugin => membrane::exception_into_host(exception),
+            _ => membrane::exception_into_plugin(exception),
+        };
+        let crossed = crossed.unwrap_or_else(|_| {
+            errors::unsafe_to_pass_on(exception)
+                .into_value(py)
+                .into_bound(py)
+                .into_any()
+        });
+        // SAFETY: `crossed` is a live exception; a new reference or NULL.
+        let traceback = unsafe {
+            Bound::from_owned_ptr_or_opt(py, ffi::PyException_GetTraceback(crossed.as_ptr()))
         }
+        .unwrap_or_else(|| py.None().into_bound(py));
+        let inner = slf.get().inner.bind(py);
+        let Some(exit) = lookup_special(inner, "__exit__").map_err(|err| Self::error(slf, err))?
+        else {
+            return Err(PyTypeError::new_err(
+                "the object sealed here is not a context manager",
+            ));
+        };
+        let suppressed = exit
+            .call1((crossed.get_type(), &crossed, traceback))
+            .map_err(|err| Self::error(slf, err))?;
+        Self::export(slf, suppressed)
     }
 
     fn __richcmp__<'py>(
@@ -1228,7 +1291,7 @@ fn shallow_hands_out_as_is(value: &Bound<'_, PyAny>) -> bool {
 /// cells (generators, coroutines, frames, tracebacks ...): values that reach what they are
 /// bound to, their module's globals, their closure cells, the locals of a running call or
 /// their accessors through attributes.
-pub(crate) fn carries_edges(value: &Bound<'_, PyAny>) -> bool {
+fn carries_edges(value: &Bound<'_, PyAny>) -> bool {
     // SAFETY: reads a slot of the value's (live) type, and takes the addresses of the
     // interpreter's static types.
     let (is_descriptor, class) = unsafe {
