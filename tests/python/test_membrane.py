@@ -320,25 +320,11 @@ def test_a_deeply_nested_exception_group_is_refused_not_a_crash() -> None:
 
 # --- red-team regressions: each closes the class of the break it stands for -----------------
 
-GRANTED_WRAPPERS = """
-seen = []
-
-class Spy:
-    def __gt__(self, other):
-        seen.append(other)
-        return False
-    __lt__ = __ge__ = __le__ = __gt__
-
+GRANTED_WRAPPERS = LEAKY_NUMBER + """
 def mutate():
     mine = account.history()
     mine.append(999)
     return len(mine)
-
-def compare():
-    return account.withdraw(Spy())
-
-def leaked():
-    return list(seen)
 """
 
 
@@ -384,12 +370,7 @@ class Hook:
     def __eq__(self, other):
         seen.append(other)
         return True
-    def __lt__(self, other):
-        seen.append(other)
-        return True
-    def __add__(self, other):
-        seen.append(other)
-        return 0
+    __lt__ = __add__ = __eq__
     def __hash__(self):
         return 0
 

@@ -302,9 +302,7 @@ impl Guard {
         py: Python<'py>,
         tp: *mut ffi::PyTypeObject,
     ) -> Option<Bound<'py, PyAny>> {
-        let owner = self.owner.as_ptr().cast::<ffi::PyTypeObject>();
-        mro(py, tp)
-            .skip_while(|&cls| cls != owner)
+        self.mro_from_owner(py, tp)
             .find_map(|cls| own_dict_item(py, cls, self.stored_as.as_ptr()))
             .or_else(|| self.base_value(py, tp))
     }
@@ -332,11 +330,19 @@ impl Guard {
         py: Python<'py>,
         tp: *mut ffi::PyTypeObject,
     ) -> Option<Bound<'py, PyAny>> {
-        let owner = self.owner.as_ptr().cast::<ffi::PyTypeObject>();
-        mro(py, tp)
-            .skip_while(|&cls| cls != owner)
+        self.mro_from_owner(py, tp)
             .skip(1)
             .find_map(|cls| own_dict_item(py, cls, self.name.as_ptr()))
+    }
+
+    /// `tp`'s MRO from the guard's own class on.
+    fn mro_from_owner(
+        &self,
+        py: Python<'_>,
+        tp: *mut ffi::PyTypeObject,
+    ) -> impl Iterator<Item = *mut ffi::PyTypeObject> {
+        let owner = self.owner.as_ptr().cast::<ffi::PyTypeObject>();
+        mro(py, tp).skip_while(move |&cls| cls != owner)
     }
 
     fn missing(&self, py: Python<'_>, target: &Bound<'_, PyAny>, on_class: bool) -> PyErr {
