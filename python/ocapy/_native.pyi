@@ -83,7 +83,9 @@ class Namespace:
 def seal(obj: _T, /, *, deep: bool = False) -> _T | Sealed:
     """Seal ``obj``: primitives and sealed objects come back as they are.
 
-    With ``deep=True`` the wrapper is a membrane: everything it hands out is sealed too.
+    With ``deep=True`` the wrapper is a membrane: everything it hands out is sealed too; a
+    shallow seal or a namespace given to it is sealed again, deep (only a deep seal comes
+    back as it is).
     """
 
 def harden(obj: _T, /) -> _T | Sealed:
