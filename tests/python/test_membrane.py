@@ -537,3 +537,54 @@ def test_keyword_names_and_format_specs_cross_as_exact_strings() -> None:
         plugin.keyword()
     plugin.spec()
     assert plugin.leaked() == 0
+
+
+SHARED = """
+def chain():
+    value = (1, [])
+    for _ in range(40):
+        value = (value, value)
+    return value
+
+def send():
+    return account.store(chain())
+
+def history():
+    error = ValueError(0)
+    for step in range(40):
+        later = ValueError(step)
+        later.__cause__ = error
+        later.__context__ = error
+        error = later
+    raise error
+
+def group():
+    error = ExceptionGroup("leaf", [ValueError(0)])
+    for _ in range(40):
+        error = ExceptionGroup("level", [error, error])
+    raise error
+"""
+
+
+def test_what_is_met_twice_crosses_once_and_stays_shared() -> None:
+    # Crossed once per route, 40 levels of `t = (t, t)` were 2**40 copies: a plugin's value
+    # or exception stalled the host (red team).
+    account = Account()
+    plugin = run(SHARED, account=account)
+    value = plugin.chain()
+    for _ in range(40):
+        assert value[0] is value[1]
+        value = value[0]
+    assert value[0] == 1
+    assert plugin.send() == "tuple"
+    with pytest.raises(ValueError) as raised:
+        plugin.history()
+    error = raised.value
+    for _ in range(40):
+        assert error.__cause__ is error.__context__
+        error = error.__cause__
+    if sys.version_info >= (3, 11):
+        with pytest.raises(ExceptionGroup) as grouped:
+            plugin.group()
+        members = grouped.value.exceptions
+        assert members[0] is members[1]

@@ -23,6 +23,9 @@
 //! plugin object held by the host runs its operators on plain data only, and exceptions
 //! cross both ways rebuilt ([`exception_into_plugin`], [`exception_into_host`]).
 
+use std::cell::RefCell;
+use std::collections::HashMap;
+
 use pyo3::ffi;
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
@@ -52,7 +55,7 @@ const NESTING_LIMIT: usize = 64;
 
 /// `value`, handed by host code to compartment code, as the compartment receives it.
 pub(crate) fn into_plugin<'py>(value: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
-    cross(value, Direction::IntoPlugin, 0)
+    cross(value, Direction::IntoPlugin, 0, &Copies::default())
 }
 
 /// `value`, handed by compartment code to host code, as the host receives it.
@@ -60,36 +63,59 @@ pub(crate) fn into_host<'py>(
     value: &Bound<'py, PyAny>,
     crossing: Crossing,
 ) -> PyResult<Bound<'py, PyAny>> {
-    cross(value, Direction::IntoHost(crossing), 0)
+    cross(value, Direction::IntoHost(crossing), 0, &Copies::default())
+}
+
+/// What one crossing has made of the containers or exceptions it met, by the original's
+/// address, with the original kept alive so that the address stays its own: one met twice
+/// (`t = (t, t)`, 60 times over; a cause that is also the context) is crossed once, not once
+/// per route to it, and stays shared in what crosses.
+#[derive(Default)]
+pub(crate) struct Copies<'py>(RefCell<HashMap<usize, Copy<'py>>>);
+
+/// An original and what crossed for it.
+type Copy<'py> = (Bound<'py, PyAny>, Bound<'py, PyAny>);
+
+impl<'py> Copies<'py> {
+    pub(crate) fn get(&self, original: &Bound<'py, PyAny>) -> Option<Bound<'py, PyAny>> {
+        let copies = self.0.borrow();
+        copies
+            .get(&(original.as_ptr() as usize))
+            .map(|(_, copy)| copy.clone())
+    }
+
+    pub(crate) fn remember(&self, original: &Bound<'py, PyAny>, copy: &Bound<'py, PyAny>) {
+        self.0
+            .borrow_mut()
+            .insert(original.as_ptr() as usize, (original.clone(), copy.clone()));
+    }
 }
 
 /// The exception `exc`, raised by host code, as compartment code may catch it: a new one of
 /// the same class, its values crossed into the plugin, with no frame of the host.
 pub(crate) fn exception_into_plugin<'py>(exc: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
-    rebuild_exception(exc, Holder::Plugin, &into_plugin, 0)
+    rebuild_exception(exc, Holder::Plugin, &into_plugin)
 }
 
 /// The exception `exc`, raised by compartment code, as the host receives it: a new one of its
 /// nearest class the plugin did not build, its values crossed as results, with the plugin's
 /// traceback.
 pub(crate) fn exception_into_host<'py>(exc: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
-    rebuild_exception(
-        exc,
-        Holder::Host,
-        &|value| into_host(value, Crossing::Result),
-        0,
-    )
+    rebuild_exception(exc, Holder::Host, &|value| {
+        into_host(value, Crossing::Result)
+    })
 }
 
 fn cross<'py>(
     value: &Bound<'py, PyAny>,
     direction: Direction,
     level: usize,
+    copies: &Copies<'py>,
 ) -> PyResult<Bound<'py, PyAny>> {
     if is_primitive(value.as_ptr()) {
         return Ok(value.clone());
     }
-    if let Some(crossed) = container(value, direction, level)? {
+    if let Some(crossed) = container(value, direction, level, copies)? {
         return Ok(crossed);
     }
     match direction {
@@ -217,8 +243,8 @@ fn container<'py>(
     value: &Bound<'py, PyAny>,
     direction: Direction,
     level: usize,
+    copies: &Copies<'py>,
 ) -> PyResult<Option<Bound<'py, PyAny>>> {
-    let py = value.py();
     let is_container = value.is_exact_instance_of::<PyTuple>()
         || value.is_exact_instance_of::<PyList>()
         || value.is_exact_instance_of::<PyDict>()
@@ -238,7 +264,21 @@ fn container<'py>(
             _ => Ok(None),
         };
     }
-    let each = |item: &Bound<'py, PyAny>| cross(item, direction, level + 1);
+    if let Some(crossed) = copies.get(value) {
+        return Ok(Some(crossed));
+    }
+    let crossed = copy_container(value, &|item| cross(item, direction, level + 1, copies))?;
+    copies.remember(value, &crossed);
+    Ok(Some(crossed))
+}
+
+/// A copy of the exact container `value` with each item passed through `each`; an immutable
+/// one whose items all come back as they are is itself.
+fn copy_container<'py>(
+    value: &Bound<'py, PyAny>,
+    each: &dyn Fn(&Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>>,
+) -> PyResult<Bound<'py, PyAny>> {
+    let py = value.py();
     // The items are taken before any is crossed: crossing may hash (a dict's keys), which may
     // run code that changes the container.
     if let Ok(dict) = value.cast_exact::<PyDict>() {
@@ -247,7 +287,7 @@ fn container<'py>(
             let (key, item): (Bound<'py, PyAny>, Bound<'py, PyAny>) = pair.extract()?;
             crossed.set_item(each(&key)?, each(&item)?)?;
         }
-        return Ok(Some(crossed.into_any()));
+        return Ok(crossed.into_any());
     }
     let items: Vec<Bound<'py, PyAny>> = value.try_iter()?.collect::<PyResult<_>>()?;
     let crossed: Vec<Bound<'py, PyAny>> = items.iter().map(each).collect::<PyResult<_>>()?;
@@ -269,5 +309,5 @@ fn container<'py>(
     } else {
         PySet::new(py, &crossed)?.into_any()
     };
-    Ok(Some(result))
+    Ok(result)
 }

@@ -21,7 +21,7 @@ use pyo3::types::{PyDict, PyList, PyString, PyTuple, PyType};
 
 use super::{Depth, Sealed, names, seal};
 use crate::compartment::is_compartment_built;
-use crate::membrane;
+use crate::membrane::{self, Copies};
 
 /// `err`, raised inside the object `wrapper` seals, as the wrapper's holder may see it. An
 /// exception that cannot be made safe is replaced by a `RuntimeError` that says so.
@@ -29,7 +29,7 @@ pub(super) fn sanitize(wrapper: &Bound<'_, Sealed>, err: PyErr) -> PyErr {
     let py = wrapper.py();
     let exc = err.into_value(py).into_bound(py).into_any();
     let safe = match wrapper.get().depth {
-        Depth::Deep => rebuild(&exc, Holder::Plugin, &|value| seal(value, Depth::Deep), 0),
+        Depth::Deep => rebuild(&exc, Holder::Plugin, &|value| seal(value, Depth::Deep)),
         Depth::ToPlugin => membrane::exception_into_plugin(&exc),
         Depth::ToHost => membrane::exception_into_host(&exc),
         Depth::Shallow => strip(wrapper, &exc).map(|()| exc.clone()),
@@ -154,8 +154,21 @@ pub(crate) fn rebuild<'py>(
     exc: &Bound<'py, PyAny>,
     holder: Holder,
     hand_out: &dyn Fn(&Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>>,
-    level: usize,
 ) -> PyResult<Bound<'py, PyAny>> {
+    rebuild_once(exc, holder, hand_out, 0, &Copies::default())
+}
+
+/// A new exception standing for `exc` (or the one already made for it in this rebuild).
+fn rebuild_once<'py>(
+    exc: &Bound<'py, PyAny>,
+    holder: Holder,
+    hand_out: &dyn Fn(&Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>>,
+    level: usize,
+    done: &Copies<'py>,
+) -> PyResult<Bound<'py, PyAny>> {
+    if let Some(rebuilt) = done.get(exc) {
+        return Ok(rebuilt);
+    }
     let py = exc.py();
     // A group nested deeper than this (or one whose `exceptions` holds itself) would
     // overflow the native stack: it is refused, and the holder gets the RuntimeError.
@@ -172,7 +185,7 @@ pub(crate) fn rebuild<'py>(
         let message = hand_out(&args.get_item(0)?)?;
         let mut members = Vec::new();
         for member in exc.getattr("exceptions")?.try_iter()? {
-            members.push(rebuild(&member?, holder, hand_out, level + 1)?);
+            members.push(rebuild_once(&member?, holder, hand_out, level + 1, done)?);
         }
         PyTuple::new(py, [message, PyList::new(py, members)?.into_any()])?
     } else {
@@ -205,7 +218,7 @@ pub(crate) fn rebuild<'py>(
         rebuilt.setattr("obj", hand_out(&exc.getattr("obj")?)?)?;
     }
     if holder == Holder::Host {
-        keep_history(exc, &rebuilt, hand_out, level)?;
+        keep_history(exc, &rebuilt, hand_out, level, done)?;
         let raised = exc.get_type();
         // Python 3.10 has no notes: there the traceback alone shows where it came from.
         if !raised.is(&class) && rebuilt.hasattr("add_note")? {
@@ -213,6 +226,7 @@ pub(crate) fn rebuild<'py>(
             rebuilt.call_method1("add_note", (note,))?;
         }
     }
+    done.remember(exc, &rebuilt);
     Ok(rebuilt)
 }
 
@@ -223,13 +237,14 @@ fn keep_history<'py>(
     rebuilt: &Bound<'py, PyAny>,
     hand_out: &dyn Fn(&Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>>,
     level: usize,
+    done: &Copies<'py>,
 ) -> PyResult<()> {
     let history = |field: &str| -> Option<Bound<'py, PyAny>> {
         let earlier = exc.getattr(field).ok()?;
         if earlier.is_none() {
             return None;
         }
-        rebuild(&earlier, Holder::Host, hand_out, level + 1).ok()
+        rebuild_once(&earlier, Holder::Host, hand_out, level + 1, done).ok()
     };
     let cause = history("__cause__");
     let context = history("__context__");
