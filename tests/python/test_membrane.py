@@ -6,6 +6,7 @@ alone; each has a passing side beside it, which ordinary plugins rely on.
 
 from __future__ import annotations
 
+import datetime
 import fractions
 import sys
 from typing import Any, Callable
@@ -359,6 +360,8 @@ def test_harden_of_a_seal_is_deep() -> None:
     hardened = ocapy.harden(ocapy.seal(account))
     assert hardened is not ocapy.seal(account)
     assert isinstance(hardened.history(), ocapy.Sealed)
+    assert ocapy.harden(hardened) is hardened
+    assert ocapy.seal(hardened) is hardened
 
 
 HOOKS = """
@@ -408,6 +411,7 @@ def test_plugin_objects_held_by_the_host_compare_by_identity() -> None:
 
 
 RESULTS = """
+import datetime
 import fractions
 class Spy:
     pass
@@ -426,11 +430,16 @@ def nested():
 
 def half():
     return fractions.Fraction(1, 2)
+
+def moments():
+    naive = datetime.datetime(2026, 12, 4, 13, 30)
+    return naive, naive.replace(tzinfo=datetime.timezone.utc), naive.date()
 """
 
 
 def test_results_hold_no_raw_plugin_object_whatever_the_container() -> None:
-    plugin = Compartment(modules={"fractions": fractions}, name="results").run(RESULTS)
+    modules = {"fractions": fractions, "datetime": datetime}
+    plugin = Compartment(modules=modules, name="results").run(RESULTS)
     assert isinstance(plugin.iterator(), ocapy.Sealed)
     assert isinstance(next(plugin.iterator()), ocapy.Sealed)
     assert isinstance(plugin.view(), ocapy.Sealed)
@@ -441,6 +450,10 @@ def test_results_hold_no_raw_plugin_object_whatever_the_container() -> None:
     # A value whose whole state is plain data comes as it is.
     assert plugin.half() == fractions.Fraction(1, 2)
     assert type(plugin.half()) is fractions.Fraction
+    naive, aware, day = plugin.moments()
+    assert type(naive) is datetime.datetime and type(day) is datetime.date
+    # An aware one holds a `tzinfo`, which may be any object: it comes sealed.
+    assert isinstance(aware, ocapy.Sealed)
 
 
 RAISES = """
@@ -523,19 +536,31 @@ def keyword():
     return account.store(value=1, **{Name("x"): 2})
 
 def spec():
-    return format(account.owner(), Name(""))
+    return format(code, Name("short"))
 
 def leaked():
     return len(seen)
 """
 
 
+class Code:
+    """A host object whose `__format__` compares the spec with a private value."""
+
+    def __init__(self) -> None:
+        self._secret_spec = "secret"
+
+    def __format__(self, spec: str) -> str:
+        return "long" if spec == self._secret_spec else "short"
+
+
 def test_keyword_names_and_format_specs_cross_as_exact_strings() -> None:
+    # Matching a keyword to a parameter, and the host's own `spec == ...`, ran the plugin's
+    # `str` subclass's `__eq__` with the host's strings (red team).
     account = Account()
-    plugin = run(NAMES, account=account)
+    plugin = run(NAMES, account=account, code=Code())
     with pytest.raises(TypeError, match="unexpected keyword argument 'x'"):
         plugin.keyword()
-    plugin.spec()
+    assert plugin.spec() == "short"
     assert plugin.leaked() == 0
 
 
@@ -555,6 +580,14 @@ def history():
         later = ValueError(step)
         later.__cause__ = error
         later.__context__ = error
+        error = later
+    raise error
+
+def long_history():
+    error = ValueError(0)
+    for step in range(100):
+        later = ValueError(step)
+        later.__cause__ = error
         error = later
     raise error
 
@@ -583,6 +616,14 @@ def test_what_is_met_twice_crosses_once_and_stays_shared() -> None:
     for _ in range(40):
         assert error.__cause__ is error.__context__
         error = error.__cause__
+    # A chain too long to rebuild ends in the error that says so, not silently.
+    with pytest.raises(ValueError) as raised:
+        plugin.long_history()
+    error = raised.value
+    while isinstance(error, ValueError):
+        error = error.__cause__
+    assert isinstance(error, RuntimeError)
+    assert "could not be made safe" in str(error)
     if sys.version_info >= (3, 11):
         with pytest.raises(ExceptionGroup) as grouped:
             plugin.group()

@@ -50,8 +50,9 @@ enum Direction {
     IntoHost(Crossing),
 }
 
-/// Containers nested deeper than this (or cyclic) are not copied: they cross as one object.
-const NESTING_LIMIT: usize = 64;
+/// Containers nested deeper than this (or cyclic) are not copied: they cross as one object;
+/// exceptions nested deeper (groups, chains of causes) are not rebuilt.
+pub(crate) const NESTING_LIMIT: usize = 64;
 
 /// `value`, handed by host code to compartment code, as the compartment receives it.
 pub(crate) fn into_plugin<'py>(value: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
@@ -167,39 +168,53 @@ fn object_into_host<'py>(
     )))
 }
 
+/// What makes an instance of one of the standard library's value types plain data.
+#[derive(Clone, Copy)]
+enum PlainWhen {
+    Always,
+    /// A `Fraction` made of a subclass of `int` would hand the host the subclass's methods.
+    PartsAreExactInts,
+    /// A `tzinfo` may be any object, the plugin's own included.
+    Naive,
+}
+
 /// The standard library's immutable number and date types, by exact type: what a plugin
 /// computes through the `decimal`, `fractions` and `datetime` facades.
-static VALUE_TYPES: PyOnceLock<Vec<Py<PyType>>> = PyOnceLock::new();
+const VALUE_TYPES: [(&str, &str, PlainWhen); 6] = [
+    ("decimal", "Decimal", PlainWhen::Always),
+    ("fractions", "Fraction", PlainWhen::PartsAreExactInts),
+    ("datetime", "date", PlainWhen::Always),
+    ("datetime", "timedelta", PlainWhen::Always),
+    ("datetime", "datetime", PlainWhen::Naive),
+    ("datetime", "time", PlainWhen::Naive),
+];
 
-/// Whether `value` is an exact `Decimal`, `Fraction` (of exact ints), `date`, `timedelta`, or
-/// naive `datetime` or `time`: values whose state is plain data the membrane can see, and
-/// whose methods are the standard library's, so the host may have them as they are.
+static LOADED_VALUE_TYPES: PyOnceLock<Vec<(Py<PyType>, PlainWhen)>> = PyOnceLock::new();
+
+/// Whether `value` is of one of [`VALUE_TYPES`] exactly, and plain data: its state is what
+/// the membrane can see and its methods are the standard library's, so the host may have it
+/// as it is.
 fn is_plain_value(value: &Bound<'_, PyAny>) -> PyResult<bool> {
     let py = value.py();
-    let types = VALUE_TYPES.get_or_try_init(py, || -> PyResult<_> {
-        let mut types = Vec::new();
-        for (module, names) in [
-            ("decimal", &["Decimal"][..]),
-            ("fractions", &["Fraction"][..]),
-            ("datetime", &["date", "timedelta", "datetime", "time"][..]),
-        ] {
-            let module = PyModule::import(py, module)?;
-            for name in names {
-                types.push(module.getattr(*name)?.cast_into::<PyType>()?.unbind());
-            }
-        }
-        Ok(types)
+    let types = LOADED_VALUE_TYPES.get_or_try_init(py, || {
+        VALUE_TYPES
+            .iter()
+            .map(|&(module, name, when)| {
+                let class = PyModule::import(py, module)?.getattr(name)?;
+                Ok((class.cast_into::<PyType>()?.unbind(), when))
+            })
+            .collect::<PyResult<Vec<_>>>()
     })?;
     let class = value.get_type();
-    let Some(index) = types.iter().position(|known| known.bind(py).is(&class)) else {
+    let Some(&(_, when)) = types.iter().find(|(known, _)| known.bind(py).is(&class)) else {
         return Ok(false);
     };
     let exact_int =
         |name: &str| -> PyResult<bool> { Ok(value.getattr(name)?.is_exact_instance_of::<PyInt>()) };
-    Ok(match types[index].bind(py).name()?.to_str()? {
-        "Fraction" => exact_int("numerator")? && exact_int("denominator")?,
-        "datetime" | "time" => value.getattr("tzinfo")?.is_none(),
-        _ => true,
+    Ok(match when {
+        PlainWhen::Always => true,
+        PlainWhen::PartsAreExactInts => exact_int("numerator")? && exact_int("denominator")?,
+        PlainWhen::Naive => value.getattr("tzinfo")?.is_none(),
     })
 }
 

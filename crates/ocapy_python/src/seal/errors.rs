@@ -21,7 +21,7 @@ use pyo3::types::{PyDict, PyList, PyString, PyTuple, PyType};
 
 use super::{Depth, Sealed, names, seal};
 use crate::compartment::is_compartment_built;
-use crate::membrane::{self, Copies};
+use crate::membrane::{self, Copies, NESTING_LIMIT};
 
 /// `err`, raised inside the object `wrapper` seals, as the wrapper's holder may see it. An
 /// exception that cannot be made safe is replaced by a `RuntimeError` that says so.
@@ -136,9 +136,6 @@ fn class_name(exc: &Bound<'_, PyAny>) -> String {
         .map_or_else(|_| "an exception".to_owned(), |name| name.to_string())
 }
 
-/// Exception groups (and chains of causes) nested deeper than this are not rebuilt.
-const NESTING_LIMIT: usize = 64;
-
 /// Who receives a rebuilt exception.
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Holder {
@@ -170,10 +167,10 @@ fn rebuild_once<'py>(
         return Ok(rebuilt);
     }
     let py = exc.py();
-    // A group nested deeper than this (or one whose `exceptions` holds itself) would
+    // A group or a chain of causes nested deeper than this (or holding itself) would
     // overflow the native stack: it is refused, and the holder gets the RuntimeError.
     if level > NESTING_LIMIT {
-        return Err(PyRuntimeError::new_err("exception groups nested too deep"));
+        return Err(PyRuntimeError::new_err("exceptions nested too deep"));
     }
     let class = match holder {
         Holder::Plugin => exc.get_type(),
@@ -231,7 +228,8 @@ fn rebuild_once<'py>(
 }
 
 /// Gives the host's copy of `exc` its traceback (the plugin's frames, for a person to debug)
-/// and its cause and context, rebuilt in turn; a chain too long to rebuild is cut.
+/// and its cause and context, rebuilt in turn; one that cannot be rebuilt (a chain too long)
+/// stands as the `RuntimeError` that says so.
 fn keep_history<'py>(
     exc: &Bound<'py, PyAny>,
     rebuilt: &Bound<'py, PyAny>,
@@ -239,12 +237,19 @@ fn keep_history<'py>(
     level: usize,
     done: &Copies<'py>,
 ) -> PyResult<()> {
+    let py = exc.py();
     let history = |field: &str| -> Option<Bound<'py, PyAny>> {
         let earlier = exc.getattr(field).ok()?;
         if earlier.is_none() {
             return None;
         }
-        rebuild_once(&earlier, Holder::Host, hand_out, level + 1, done).ok()
+        let rebuilt = rebuild_once(&earlier, Holder::Host, hand_out, level + 1, done);
+        Some(rebuilt.unwrap_or_else(|_| {
+            unsafe_to_pass_on(&earlier)
+                .into_value(py)
+                .into_bound(py)
+                .into_any()
+        }))
     };
     let cause = history("__cause__");
     let context = history("__context__");

@@ -349,12 +349,21 @@ impl Sealed {
         name: &str,
         args: &[Bound<'py, PyAny>],
     ) -> PyResult<Option<Bound<'py, PyAny>>> {
+        let args = Self::import_all(slf, args.iter().cloned())?;
+        Self::call_special(slf, name, args)
+    }
+
+    /// [`Self::protocol`] with arguments already as the inner object may receive them.
+    fn call_special<'py>(
+        slf: &Bound<'py, Self>,
+        name: &str,
+        args: Vec<Bound<'py, PyAny>>,
+    ) -> PyResult<Option<Bound<'py, PyAny>>> {
         let py = slf.py();
         let inner = slf.get().inner.bind(py);
         let Some(method) = lookup_special(inner, name).map_err(|err| Self::error(slf, err))? else {
             return Ok(None);
         };
-        let args = Self::import_all(slf, args.iter().cloned())?;
         let result = method
             .call1(PyTuple::new(py, args)?)
             .map_err(|err| Self::error(slf, err))?;
@@ -445,6 +454,33 @@ impl Sealed {
              (got {got} instead)",
             class.name()?
         )))
+    }
+    /// What `__exit__` receives when the with-block raised `exc` on the other side of the
+    /// membrane: the exception crossed as one of the context manager's own side would be
+    /// caught (a lock is still released, a transaction rolled back), its class and its
+    /// traceback (none for the plugin); one that cannot cross stands as the `RuntimeError`
+    /// that says so.
+    fn exit_arguments<'py>(
+        slf: &Bound<'py, Self>,
+        exc: &Bound<'py, PyAny>,
+    ) -> Vec<Bound<'py, PyAny>> {
+        let py = slf.py();
+        let crossed = match slf.get().depth {
+            Depth::ToPlugin => membrane::exception_into_host(exc),
+            _ => membrane::exception_into_plugin(exc),
+        }
+        .unwrap_or_else(|_| {
+            errors::unsafe_to_pass_on(exc)
+                .into_value(py)
+                .into_bound(py)
+                .into_any()
+        });
+        // SAFETY: `crossed` is a live exception; a new reference or NULL.
+        let traceback = unsafe {
+            Bound::from_owned_ptr_or_opt(py, ffi::PyException_GetTraceback(crossed.as_ptr()))
+        }
+        .unwrap_or_else(|| py.None().into_bound(py));
+        vec![crossed.get_type().into_any(), crossed, traceback]
     }
 }
 
@@ -713,52 +749,21 @@ impl Sealed {
         slf: &Bound<'py, Self>,
         args: &Bound<'py, PyTuple>,
     ) -> PyResult<Bound<'py, PyAny>> {
-        let py = slf.py();
         let args: Vec<_> = args.iter().collect();
-        let exception = match args.as_slice() {
+        let args = match args.as_slice() {
             [_, exc, _]
                 if slf.get().depth.is_membrane() && exc.is_instance_of::<PyBaseException>() =>
             {
-                exc
+                Self::exit_arguments(slf, exc)
             }
-            _ => {
-                return match Self::protocol(slf, "__exit__", &args)? {
-                    Some(result) => Self::export(slf, result),
-                    None => Err(PyTypeError::new_err(
-                        "the object sealed here is not a context manager",
-                    )),
-                };
-            }
+            _ => Self::import_all(slf, args.into_iter())?,
         };
-        // The with-block raised on the other side of the membrane: the context manager must
-        // still see it (a lock is released, a transaction rolled back), as an exception of
-        // its own side, like one it would catch.
-        let crossed = match slf.get().depth {
-            Depth::ToPlugin => membrane::exception_into_host(exception),
-            _ => membrane::exception_into_plugin(exception),
-        };
-        let crossed = crossed.unwrap_or_else(|_| {
-            errors::unsafe_to_pass_on(exception)
-                .into_value(py)
-                .into_bound(py)
-                .into_any()
-        });
-        // SAFETY: `crossed` is a live exception; a new reference or NULL.
-        let traceback = unsafe {
-            Bound::from_owned_ptr_or_opt(py, ffi::PyException_GetTraceback(crossed.as_ptr()))
-        }
-        .unwrap_or_else(|| py.None().into_bound(py));
-        let inner = slf.get().inner.bind(py);
-        let Some(exit) = lookup_special(inner, "__exit__").map_err(|err| Self::error(slf, err))?
-        else {
-            return Err(PyTypeError::new_err(
+        match Self::call_special(slf, "__exit__", args)? {
+            Some(result) => Self::export(slf, result),
+            None => Err(PyTypeError::new_err(
                 "the object sealed here is not a context manager",
-            ));
-        };
-        let suppressed = exit
-            .call1((crossed.get_type(), &crossed, traceback))
-            .map_err(|err| Self::error(slf, err))?;
-        Self::export(slf, suppressed)
+            )),
+        }
     }
 
     fn __richcmp__<'py>(
