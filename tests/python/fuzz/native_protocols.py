@@ -45,8 +45,29 @@ class Counter:
     async def later(self):
         return self.count
 
+    def __eq__(self, other):
+        return self.count == other
+
+    def __hash__(self):
+        return self.count
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        return False
+
+class Failed(ValueError):
+    pass
+
 def make(start):
     return Counter(start)
+
+def fail(value=None):
+    raise Failed(Counter(1), value)
+
+def handed(value=None):
+    return value
 
 BUMP = Counter.bump
 '''
@@ -155,6 +176,10 @@ def specimens():
         ocapy.harden(host.numbers()),
         ocapy.harden(host.later()),
         ocapy.harden(host.stream()),
+        ocapy.harden(ocapy.seal(host)),
+        plugin.fail,
+        plugin.handed,
+        plugin.make(2),
         ocapy.namespace(host.method, limit=3, nested=host),
         Point,
         Point(1, 2),
@@ -179,7 +204,7 @@ def specimens():
 
 NAMES = [
     "x", "items", "secret", "method", "numbers", "later", "stream", "bump", "count", "doubled",
-    "moved", "origin", "deposit", "make", "BUMP", "_private", "__dict__", "__class__",
+    "moved", "origin", "deposit", "make", "fail", "handed", "BUMP", "_private", "__dict__", "__class__",
     "__self__", "__globals__", "__closure__", "gi_frame", "cr_frame", "ag_frame", "f_back",
     "__reduce_ex__", "__getattribute__", "__setattr__", "__init__", "__new__", "__call__",
     "__wrapped__", "__func__", "fget", "args", "steps", "kind", "expr", "name", "load", "run",
