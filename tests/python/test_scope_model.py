@@ -12,6 +12,7 @@ the enclosing scope; the comparison folds them in the same way.
 from __future__ import annotations
 
 import _symtable
+import ast
 import os
 import random
 import symtable
@@ -101,6 +102,23 @@ def class_namespace_reads(table: symtable.SymbolTable) -> set[str]:
     return read
 
 
+def augmented_targets(source: str, table: symtable.SymbolTable) -> set[str]:
+    """The names a class body's augmented assignments target: a read of the class namespace
+    that ``symtable`` before 3.11 does not mark as a use."""
+    if sys.version_info >= (3, 11):
+        return set()
+    targets = set()
+    pending: list[ast.AST] = list(body_of(source, table))
+    while pending:
+        node = pending.pop()
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
+            continue
+        if isinstance(node, ast.AugAssign) and isinstance(node.target, ast.Name):
+            targets.add(node.target.id)
+        pending.extend(ast.iter_child_nodes(node))
+    return targets
+
+
 def normalised(names: dict[str, Entry], is_module: bool) -> dict[str, Entry]:
     if not is_module:
         return names
@@ -114,16 +132,24 @@ def bound_here(names: dict[str, Entry]) -> dict[str, Entry]:
     }
 
 
-def differences(source: str, filename: str) -> list[str] | None:
-    """Where the verifier and ``symtable`` disagree; ``None`` if either refuses the source."""
+def differences(source: str, filename: str, claims: list | None = None) -> list[str] | None:
+    """Where the verifier and ``symtable`` disagree; ``None`` if either refuses the source.
+    ``claims``, if given, stands in for the names the verifier's rules trusted."""
     try:
         top = symtable.symtable(source, filename, "exec")
     except (SyntaxError, ValueError, SystemError):
         # SystemError: 3.12.1's symtable fails on some programs its compiler also refuses.
         return None
-    scopes = _native._scope_model(source)
-    if scopes is None:
+    model = _native._scope_model(source)
+    if model is None:
         return None
+    scopes, trusted = model
+    if claims is not None:
+        trusted = [
+            (next(i for i, row in enumerate(scopes) if row[0] == label), name, trust, bound)
+            for label, name, trust, bound in claims
+        ]
+    tables: dict[int, symtable.SymbolTable] = {}
     children: dict[int, list[int]] = defaultdict(list)
     for index, (_, _, parent, _, _) in enumerate(scopes):
         if parent is not None:
@@ -131,9 +157,14 @@ def differences(source: str, filename: str) -> list[str] | None:
     found: list[str] = []
 
     def walk(scope: int, table: symtable.SymbolTable, where: str) -> None:
+        tables[scope] = table
         names = dict(scopes[scope][3])
         is_class = is_class_table(table)
-        if is_class and set(scopes[scope][4]) != class_namespace_reads(table):
+        extra = set(scopes[scope][4]) - class_namespace_reads(table)
+        if is_class and (
+            not set(scopes[scope][4]) >= class_namespace_reads(table)
+            or not extra <= augmented_targets(source, table)
+        ):
             found.append(
                 f"{where}: the class names read from its namespace are "
                 f"{sorted(scopes[scope][4])} to the verifier, "
@@ -162,6 +193,7 @@ def differences(source: str, filename: str) -> list[str] | None:
                 pairs.append((child, match))
             elif label in INLINED:
                 inlined = True
+                tables[child] = table
                 for name, (kind, parameter, _) in child_names.items():
                     if name not in names:
                         names[name] = (kind, parameter, is_class and kind != "global_explicit")
@@ -205,6 +237,180 @@ def differences(source: str, filename: str) -> list[str] | None:
             walk(child, table_child, f"{where}/{table_child.get_name()}")
 
     walk(0, top, filename)
+    if not found:
+        found.extend(untrusted(source, top, tables, trusted))
+    return found
+
+
+def flags_of(table: symtable.SymbolTable, name: str) -> int:
+    return table._table.symbols.get(name, 0)
+
+
+def kind_of(table: symtable.SymbolTable, name: str) -> str | None:
+    flags = table._table.symbols.get(name)
+    if flags is None:
+        return None
+    return KINDS[(flags >> _symtable.SCOPE_OFF) & _symtable.SCOPE_MASK]
+
+
+BINDS = _symtable.DEF_LOCAL | _symtable.DEF_IMPORT
+
+
+def searches_a_class_first(table: symtable.SymbolTable) -> bool:
+    return is_class_table(table) or "__classdict__" in table._table.symbols
+
+
+def descendants(table: symtable.SymbolTable):
+    for child in table.get_children():
+        yield child
+        yield from descendants(child)
+
+
+def parents_of(top: symtable.SymbolTable) -> dict[int, symtable.SymbolTable]:
+    parents = {}
+    for table in [top, *descendants(top)]:
+        for child in table.get_children():
+            parents[child.get_id()] = table
+    return parents
+
+
+def positional_count(source: str, function: symtable.SymbolTable) -> int:
+    """How many positional parameters the ``def`` of a function table declares."""
+    for node in ast.walk(ast.parse(source)):
+        if (
+            isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))
+            and node.name == function.get_name()
+            and node.lineno == function.get_lineno()
+        ):
+            return len(node.args.posonlyargs) + len(node.args.args)
+    raise AssertionError(f"no def for {function.get_name()!r} on line {function.get_lineno()}")
+
+
+def rebound_by_a_nested_scope(method: symtable.SymbolTable, name: str) -> bool:
+    """Whether a scope inside the method rebinds its local ``name`` (``nonlocal``)."""
+    pending = list(method.get_children())
+    while pending:
+        table = pending.pop()
+        if kind_of(table, name) != "free":
+            continue
+        if flags_of(table, name) & BINDS:
+            return True
+        pending.extend(table.get_children())
+    return False
+
+
+def receiver_problem(
+    source: str, table: symtable.SymbolTable, name: str, parents: dict
+) -> str | None:
+    """Why CPython might resolve ``name``, read in ``table``, to anything but the first
+    parameter of a method, never rebound; ``None`` if it cannot."""
+    while kind_of(table, name) == "free":
+        if searches_a_class_first(table):
+            return "a class namespace is searched first"
+        table = parents[table.get_id()]
+    flags = flags_of(table, name)
+    if table.get_type() not in ("function", _symtable.TYPE_FUNCTION):
+        return f"it is bound in {table.get_type()} {table.get_name()!r}, not in a function"
+    if kind_of(table, name) not in ("local", "cell") or not flags & _symtable.DEF_PARAM:
+        return f"it is {kind_of(table, name)} in {table.get_name()!r}, not a parameter"
+    if flags & BINDS or rebound_by_a_nested_scope(table, name):
+        return f"{table.get_name()!r} rebinds it"
+    if table.get_parameters()[0] != name or positional_count(source, table) == 0:
+        return f"it is not the first positional parameter of {table.get_name()!r}"
+    owner = parents[table.get_id()]
+    if str(owner.get_type()).startswith(("type parameter", "SymbolTableType.TYPE_PARAMETERS")):
+        owner = parents[owner.get_id()]  # a generic method's type-parameter scope
+    if not is_class_table(owner):
+        return f"{table.get_name()!r} is not defined in a class body"
+    return None
+
+
+def statement_binds(statement: ast.stmt, name: str) -> bool:
+    """Whether a statement of a module or class body binds ``name`` in that body, as
+    ``symtable`` sees the statement on its own (a `global` in a function included)."""
+    try:
+        table = symtable.symtable(ast.unparse(statement), "<statement>", "exec")
+    except SyntaxError:
+        return True  # cannot tell: count it as a binding
+    if flags_of(table, name) & BINDS:
+        return True
+    return any(
+        kind_of(inner, name) == "global_explicit" and flags_of(inner, name) & BINDS
+        for inner in descendants(table)
+    )
+
+
+def body_of(source: str, table: symtable.SymbolTable) -> list[ast.stmt]:
+    tree = ast.parse(source)
+    if table.get_type() in ("module", _symtable.TYPE_MODULE):
+        return tree.body
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ClassDef) and node.lineno == table.get_lineno():
+            return node.body
+    raise AssertionError(f"no class statement on line {table.get_lineno()}")
+
+
+def builtin_problem(
+    source: str,
+    top: symtable.SymbolTable,
+    table: symtable.SymbolTable,
+    name: str,
+    bound_from: dict[int, int],
+    parents: dict,
+) -> str | None:
+    """Why CPython might resolve ``name``, read in ``table``, to anything but the builtin
+    when the read runs; ``None`` if it cannot."""
+    bodies = []  # the module or class bodies whose bindings the read may see
+    while table is not top:
+        kind = kind_of(table, name)
+        if kind == "free":
+            return f"it is free in {table.get_name()!r}: a function binds it"
+        if is_class_table(table):
+            if flags_of(table, name) & BINDS:
+                bodies.append(table)
+            break  # what a class body does not bind, it reads from the module
+        if kind == "local":
+            return f"it is local to {table.get_name()!r}"
+        if kind == "global_explicit" or "__classdict__" not in table._table.symbols:
+            break
+        table = parents[table.get_id()]  # an annotation scope searches its class first
+    module_binds = flags_of(top, name) & BINDS or any(
+        kind_of(inner, name) == "global_explicit" and flags_of(inner, name) & BINDS
+        for inner in descendants(top)
+    )
+    if module_binds:
+        bodies.append(top)
+    for body in bodies:
+        position = bound_from.get(body.get_id())
+        if position is None:
+            return f"{body.get_name()!r} binds it and the verifier did not say from where"
+        before = body_of(source, body)[:position]
+        if any(statement_binds(statement, name) for statement in before):
+            return f"{body.get_name()!r} binds it before the statement that reads it"
+    return None
+
+
+def untrusted(
+    source: str,
+    top: symtable.SymbolTable,
+    tables: dict[int, symtable.SymbolTable],
+    trusted: list[tuple[int, str, str, list[tuple[int, int]]]],
+) -> list[str]:
+    """The names the verifier's rules trusted that CPython might resolve otherwise."""
+    parents = parents_of(top)
+    found = []
+    for scope, name, trust, bound_from in trusted:
+        table = tables[scope]
+        if trust == "receiver":
+            problem = receiver_problem(source, table, name, parents)
+        else:
+            from_table = {tables[body].get_id(): position for body, position in bound_from}
+            problem = builtin_problem(source, top, table, name, from_table, parents)
+        if problem is not None:
+            found.append(
+                f"{table.get_name()!r} (line {table.get_lineno()}): the verifier trusts "
+                f"{name!r} as the {trust}, but {problem}"
+            )
     return found
 
 
@@ -251,7 +457,7 @@ def test_the_verifier_resolves_names_as_cpython_does(paths: list[Path]) -> None:
 class Generator:
     """Small random programs of nested scopes, mangled names, global, nonlocal and walrus."""
 
-    NAMES = ["a", "b", "x", "self", "__p", "_C__p", "__q__", "super", "len"]
+    NAMES = ["a", "b", "x", "self", "__p", "_C__p", "__q__", "super", "classmethod", "len"]
 
     def __init__(self, seed: int) -> None:
         self.random = random.Random(seed)
@@ -261,9 +467,16 @@ class Generator:
         return self.random.choice(self.NAMES)
 
     def expr(self, depth: int) -> str:
-        choice = self.random.randrange(6 if depth < 3 else 2)
+        choice = self.random.randrange(8 if depth < 3 else 2)
+        if self.random.random() < 0.2:
+            choice = 6
         if choice <= 1:
             return self.name()
+        if choice == 6:
+            # What the private-attribute rule trusts: a receiver, or `super()`.
+            return f"{self.random.choice(['self', '__p', self.name()])}._p"
+        if choice == 7:
+            return "super()._p"
         if choice == 2:
             return f"[{self.expr(depth + 1)} for {self.name()} in {self.expr(depth + 1)}]"
         if choice == 3:
@@ -276,6 +489,8 @@ class Generator:
         pad = " " * indent
         for _ in range(self.random.randrange(1, 4)):
             choice = self.random.randrange(self.kinds if depth < 3 else 3)
+            if kind == "class" and depth < 3 and self.random.random() < 0.5:
+                choice = 5  # methods, more often than other statements of a class body
             name = self.name()
             if choice == 0:
                 self.lines.append(f"{pad}{name} = {self.expr(depth)}")
@@ -288,6 +503,11 @@ class Generator:
             elif choice == 4:
                 self.lines.append(f"{pad}del {name}")
             elif choice in (5, 6):
+                decorator = self.random.choice(["", "classmethod", "staticmethod", "property"])
+                if decorator:
+                    self.lines.append(f"{pad}@{decorator}")
+                if kind == "class" and self.random.random() < 0.7:
+                    name = self.random.choice(["self", "__p"])  # a method's receiver
                 self.lines.append(f"{pad}def {self.random.choice(['f', '__g', 'm'])}({name}):")
                 self.block(indent + 4, depth + 1, "function")
             elif choice == 7:
@@ -295,7 +515,7 @@ class Generator:
                 self.block(indent + 4, depth + 1, "class")
             else:
                 self.generic(pad, indent, depth, choice)
-            if self.random.random() < 0.3:
+            if self.random.random() < (0.3 if kind == "module" else 0.1):
                 self.lines.append(f"{pad}import {name}")
 
     def annotation(self) -> str:
@@ -357,3 +577,50 @@ def test_generated_programs_resolve_as_cpython_does() -> None:
             problems.append(source + "\n".join(found))
     assert compared > 300
     assert not problems, "\n\n".join(problems[:5])
+
+
+# Each claim, made of a name CPython resolves otherwise, that the proof must refuse.
+WRONG_CLAIMS = {
+    "rebound": ("class C:\n def m(self, o):\n  self = o\n", ("m", "self", "receiver", [])),
+    "rebound by a nested scope": (
+        "class C:\n def m(self, o):\n  def g():\n   nonlocal self\n   self = o\n",
+        ("m", "self", "receiver", []),
+    ),
+    "not the first parameter": ("class C:\n def m(self, o):\n  o\n", ("m", "o", "receiver", [])),
+    "keyword-only": ("class C:\n def m(*, self):\n  self\n", ("m", "self", "receiver", [])),
+    "not in a class": ("def m(self):\n self\n", ("m", "self", "receiver", [])),
+    "class namespace": (
+        "def f(self):\n class C:\n  self\n",
+        ("C", "self", "receiver", []),
+    ),
+    "a function binds it": (
+        "def f():\n super = 1\n def g():\n  super\n",
+        ("g", "super", "builtin", []),
+    ),
+    "the module binds it first": (
+        "super = 1\nclass C:\n super\n",
+        ("C", "super", "builtin", [(0, 1)]),
+    ),
+    "a global in a function binds it": (
+        "def f():\n global super\n super = 1\ndef g():\n super\n",
+        ("g", "super", "builtin", []),
+    ),
+}
+
+
+@pytest.mark.parametrize("case", WRONG_CLAIMS)
+def test_the_proof_refuses_a_name_cpython_resolves_otherwise(case: str) -> None:
+    source, claim = WRONG_CLAIMS[case]
+    assert differences(source, case) == []
+    found = differences(source, case, claims=[claim])
+    assert found and "the verifier trusts" in found[0], found
+
+
+def test_the_proof_accepts_what_cpython_cannot_resolve_otherwise() -> None:
+    source = "class C:\n super\n def m(self, o):\n  lambda: self\nsuper = 1\n"
+    claims = [
+        ("m", "self", "receiver", []),
+        ("lambda", "self", "receiver", []),
+        ("C", "super", "builtin", [(0, 0)]),
+    ]
+    assert differences(source, "accepted", claims=claims) == []

@@ -9,7 +9,8 @@ use ocapy_verifier::tables::attributes::hidden_edge;
 use ocapy_verifier::tables::builtins::{Policy, builtin};
 use ocapy_verifier::tables::modules::{MODULE_FACADES, REFUSED_MODULES};
 use ocapy_verifier::{
-    Locator, PythonVersion, Rule, Settings, check_bytes, on_verifier_stack, parse_target_version,
+    Locator, PythonVersion, Rule, Settings, Trust, check_bytes, on_verifier_stack,
+    parse_target_version,
 };
 use pyo3::exceptions::{PyKeyboardInterrupt, PyRuntimeError, PyValueError};
 
@@ -301,18 +302,27 @@ type ScopeRow = (
     BTreeSet<String>,
 );
 
-/// The verifier's resolution of every name of a module, scope by scope, for the test that
-/// compares it with CPython's `symtable`; `None` if the source does not parse.
+/// A name a rule trusted, as `_scope_model` describes it: the reading scope's index, the
+/// mangled name, `"receiver"` or `"builtin"`, and for a builtin the `(body scope index,
+/// statement index)` pairs from which on a module or class body binds the name.
+type TrustedRow = (usize, String, &'static str, Vec<(usize, usize)>);
+
+/// The verifier's resolution of every name of a module, scope by scope, and the names its
+/// rules trusted, for the test that compares them with CPython's `symtable`; `None` if the
+/// source does not parse.
 #[pyfunction]
-fn _scope_model(py: Python<'_>, source: &str) -> PyResult<Option<Vec<ScopeRow>>> {
+fn _scope_model(
+    py: Python<'_>,
+    source: &str,
+) -> PyResult<Option<(Vec<ScopeRow>, Vec<TrustedRow>)>> {
     let settings = Settings {
         target_version: running_version(py)?,
         ..Settings::default()
     };
     let rows = on_verifier_stack(|| {
         let locator = Locator::new(source);
-        ocapy_verifier::scope_report(source, &settings).map(|scopes| {
-            scopes
+        ocapy_verifier::scope_report(source, &settings).map(|(scopes, trusted)| {
+            let scopes = scopes
                 .into_iter()
                 .map(|scope| {
                     let line = locator.location(scope.start).line;
@@ -324,7 +334,17 @@ fn _scope_model(py: Python<'_>, source: &str) -> PyResult<Option<Vec<ScopeRow>>>
                         scope.class_namespace_reads,
                     )
                 })
-                .collect()
+                .collect();
+            let trusted = trusted
+                .into_iter()
+                .map(|trusted| match trusted.trust {
+                    Trust::Receiver => (trusted.scope, trusted.name, "receiver", Vec::new()),
+                    Trust::Builtin { bound_from } => {
+                        (trusted.scope, trusted.name, "builtin", bound_from)
+                    }
+                })
+                .collect();
+            (scopes, trusted)
         })
     });
     Ok(rows)

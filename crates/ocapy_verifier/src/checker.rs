@@ -51,6 +51,28 @@ pub struct Checker<'a> {
     pub(crate) future_annotations: bool,
     /// The class statements visited so far, by their scope.
     class_definitions: HashMap<ScopeId, &'a ast::StmtClassDef>,
+    /// Every name the rules trusted, for the test that proves each against CPython.
+    pub(crate) trusted: RefCell<Vec<Trusted>>,
+}
+
+/// A name a rule trusted where it is read, because of how it resolves: what the privilege
+/// of `self` and of the trusted builtins stands on.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Trusted {
+    /// The scope that reads the name.
+    pub scope: ScopeId,
+    /// The name as the compiler spells it (mangled).
+    pub name: String,
+    pub trust: Trust,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Trust {
+    /// The method's first parameter, never rebound.
+    Receiver,
+    /// The builtin of that name. Where the module or a class body binds the name too, each
+    /// `(body, statement)` here says that the body binds it only at or after that statement.
+    Builtin { bound_from: Vec<(ScopeId, usize)> },
 }
 
 impl<'a> Checker<'a> {
@@ -70,7 +92,20 @@ impl<'a> Checker<'a> {
             tries: Vec::new(),
             future_annotations: false,
             class_definitions: HashMap::new(),
+            trusted: RefCell::new(Vec::new()),
         }
+    }
+
+    pub(crate) fn trust(&self, scope: ScopeId, name: &str, trust: Trust) {
+        self.trusted.borrow_mut().push(Trusted {
+            scope,
+            name: name.to_string(),
+            trust,
+        });
+    }
+
+    pub fn into_trusted(self) -> Vec<Trusted> {
+        self.trusted.into_inner()
     }
 
     pub fn into_diagnostics(self) -> Vec<Diagnostic> {

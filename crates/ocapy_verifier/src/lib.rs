@@ -22,6 +22,7 @@ use std::borrow::Cow;
 use ruff_python_parser::{Mode, ParseOptions, parse_unchecked};
 use ruff_text_size::{Ranged, TextRange};
 
+pub use checker::{Trust, Trusted};
 pub use diagnostic::{Diagnostic, Location, Locator};
 pub use ruff_python_ast::PythonVersion;
 pub use rule::{Family, Rule, RuleDoc};
@@ -92,17 +93,25 @@ pub struct CheckedSource<'a> {
     pub diagnostics: Vec<Diagnostic>,
 }
 
-/// A module's scopes as the verifier resolves their names, for the test that compares them
-/// with CPython's `symtable`: `None` when the source does not parse. Each scope is its
-/// label, its line, its parent's index and its names (see [`semantic::ScopeReport`]).
-pub fn scope_report(source: &str, settings: &Settings) -> Option<Vec<semantic::ScopeReport>> {
+/// A module's scopes as the verifier resolves their names, and the names its rules trusted,
+/// for the test that compares them with CPython's `symtable`: `None` when the source does
+/// not parse. Each scope is its label, its line, its parent's index and its names (see
+/// [`semantic::ScopeReport`]).
+pub fn scope_report(
+    source: &str,
+    settings: &Settings,
+) -> Option<(Vec<semantic::ScopeReport>, Vec<Trusted>)> {
     let options = ParseOptions::from(Mode::Module).with_target_version(settings.target_version);
     let parsed = parse_unchecked(source, options);
     if !parsed.errors().is_empty() || !parsed.unsupported_syntax_errors().is_empty() {
         return None;
     }
     let module = parsed.syntax().as_module()?;
-    Some(SemanticModel::build(module).report())
+    let model = SemanticModel::build(module);
+    let scopes = model.report();
+    let mut checker = Checker::new(settings, model, source);
+    checker.check_module(module);
+    Some((scopes, checker.into_trusted()))
 }
 
 /// Decodes and verifies a source file's bytes.

@@ -5,7 +5,7 @@ use ruff_text_size::TextRange;
 
 use ruff_text_size::Ranged;
 
-use crate::checker::{Checker, Usage};
+use crate::checker::{Checker, Trust, Usage};
 use crate::rule::{Rule, RuleDoc};
 use crate::rules::{is_dunder, private_access};
 use crate::semantic::{Binding, BindingKind, MODULE_SCOPE, NameKind, ScopeId, ScopeKind};
@@ -199,33 +199,41 @@ pub fn certainly_builtin_in(checker: &Checker<'_>, scope: ScopeId, name: &str) -
         _ => {}
     }
     let mangled = model.mangled(scope, name);
+    let mut bound_from = Vec::new();
     if let Some(class) = lookup.class_namespace
         && let Some(bindings) = model.scope(class).bindings.get(mangled.as_ref())
-        && (class != scope || !all_after(checker, class, bindings))
     {
-        return false;
+        match after_all(checker, class, bindings) {
+            Some(position) if class == scope => bound_from.push((class, position)),
+            _ => return false,
+        }
     }
-    let Some(bindings) = model.scope(MODULE_SCOPE).bindings.get(mangled.as_ref()) else {
-        return true;
-    };
-    let mut body = scope;
-    while model.scope(body).kind == ScopeKind::Class {
-        body = model.scope(body).parent.unwrap_or(MODULE_SCOPE);
+    if let Some(bindings) = model.scope(MODULE_SCOPE).bindings.get(mangled.as_ref()) {
+        let mut body = scope;
+        while model.scope(body).kind == ScopeKind::Class {
+            body = model.scope(body).parent.unwrap_or(MODULE_SCOPE);
+        }
+        match after_all(checker, MODULE_SCOPE, bindings) {
+            Some(position) if body == MODULE_SCOPE => bound_from.push((MODULE_SCOPE, position)),
+            _ => return false,
+        }
     }
-    body == MODULE_SCOPE && all_after(checker, MODULE_SCOPE, bindings)
+    checker.trust(scope, &mangled, Trust::Builtin { bound_from });
+    true
 }
 
-/// Whether every binding of a module or class body is made by a statement of the body at
-/// or after the one being checked.
-fn all_after(checker: &Checker<'_>, body: ScopeId, bindings: &[Binding]) -> bool {
-    let Some(position) = checker.position_in(body) else {
-        return false;
-    };
-    bindings.iter().all(|binding| {
-        binding
-            .statement
-            .is_some_and(|statement| statement >= position)
-    })
+/// The module or class body's current statement, if every binding of `bindings` is made by
+/// a statement of the body at or after it.
+fn after_all(checker: &Checker<'_>, body: ScopeId, bindings: &[Binding]) -> Option<usize> {
+    let position = checker.position_in(body)?;
+    bindings
+        .iter()
+        .all(|binding| {
+            binding
+                .statement
+                .is_some_and(|statement| statement >= position)
+        })
+        .then_some(position)
 }
 
 /// Whether a read of `name` at the current position may reach the builtin. A module or

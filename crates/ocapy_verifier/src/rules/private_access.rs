@@ -3,7 +3,7 @@
 use ruff_python_ast::{self as ast, Expr, ExprContext};
 use ruff_text_size::Ranged;
 
-use crate::checker::Checker;
+use crate::checker::{Checker, Trust};
 use crate::rule::{Rule, RuleDoc};
 use crate::rules::{is_dunder, names};
 use crate::semantic::{
@@ -335,7 +335,11 @@ fn name_privilege(checker: &Checker<'_>, name: &str) -> Privilege {
             )),
         };
     }
-    method_privilege(checker, scope)
+    let privilege = method_privilege(checker, scope);
+    if matches!(privilege, Privilege::Owner) {
+        checker.trust(checker.scope, &mangled, Trust::Receiver);
+    }
+    privilege
 }
 
 /// Whether the method of `scope` keeps its receiver's privilege.
