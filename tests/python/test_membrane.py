@@ -629,3 +629,38 @@ def test_what_is_met_twice_crosses_once_and_stays_shared() -> None:
             plugin.group()
         members = grouped.value.exceptions
         assert members[0] is members[1]
+
+
+BINDS_A_CALLBACK = """
+def bind(callback):
+    class Holder:
+        method = callback
+    return Holder().method()
+"""
+
+CALLBACK_OWNER = BINDS_A_CALLBACK + """
+def accept(*args):
+    return len(args)
+
+def probe(callback):
+    return callback("ping"), bind(callback)
+"""
+
+CALLBACK_USER = BINDS_A_CALLBACK + """
+def hand(probe):
+    def answer(*words):
+        return "/".join(words + ("pong",))
+    return probe(answer)
+"""
+
+
+def test_a_plugin_callable_reaches_another_compartment_sealed() -> None:
+    # Sealed for the host, plugin A's function was unwrapped into any compartment, so plugin
+    # B held it raw: bound as B's method, it received B's instance (red team, item 7).
+    owner = _native._run_unverified(Compartment(name="a"), CALLBACK_OWNER, filename="a.py")
+    user = _native._run_unverified(Compartment(name="b"), CALLBACK_USER, filename="b.py")
+    assert user.bind(owner.accept) == 0
+    # Back in its own compartment, the callable is the plugin's own function again.
+    assert owner.bind(owner.accept) == 1
+    # Each side works with what the other hands it, sealed both ways.
+    assert user.hand(owner.probe) == ("ping/pong", "pong")

@@ -5,7 +5,8 @@
 //! arguments the host passes to plugin functions): exact plain data passes as it is; exact
 //! built-in containers pass as containers of values crossed the same way (mutable ones as
 //! copies, so the host's own list is never the plugin's); the plugin's own objects, held by
-//! the host, come back unwrapped; ocapy's own read-only views pass as they are; everything
+//! the host, come back unwrapped into the compartment that made them (any other receives
+//! them sealed, as host objects); ocapy's own read-only views pass as they are; everything
 //! else (a host's own `seal`, `harden` or `namespace` included, which hand values out as they
 //! are) is sealed for the plugin ([`Depth::ToPlugin`]), a wrapper whose public surface is
 //! all the plugin sees and through which every value passes this membrane again.
@@ -25,6 +26,7 @@
 
 use std::cell::RefCell;
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use pyo3::ffi;
 use pyo3::prelude::*;
@@ -33,6 +35,19 @@ use pyo3::types::{PyDict, PyFrozenSet, PyInt, PyList, PySet, PyTuple, PyType};
 
 use crate::compartment::{CapabilityError, is_compartment_view};
 use crate::seal::{Depth, Holder, Sealed, is_primitive, rebuild_exception, seal};
+
+/// Which compartment a side of the membrane belongs to: a plugin object sealed for the host
+/// is unwrapped only into the compartment that made it, and reaches any other sealed as a
+/// host object.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)]
+pub(crate) struct CompartmentId(u64);
+
+impl CompartmentId {
+    pub(crate) fn new() -> Self {
+        static NEXT: AtomicU64 = AtomicU64::new(0);
+        CompartmentId(NEXT.fetch_add(1, Ordering::Relaxed))
+    }
+}
 
 /// What a value crossing from plugin to host is for.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -50,21 +65,43 @@ enum Direction {
     IntoHost(Crossing),
 }
 
+/// One crossing: its direction, the compartment on the plugin's side, and the containers and
+/// exceptions it has crossed so far.
+struct Passage<'a, 'py> {
+    direction: Direction,
+    compartment: CompartmentId,
+    copies: &'a Copies<'py>,
+}
+
 /// Containers nested deeper than this (or cyclic) are not copied: they cross as one object;
 /// exceptions nested deeper (groups, chains of causes) are not rebuilt.
 pub(crate) const NESTING_LIMIT: usize = 64;
 
-/// `value`, handed by host code to compartment code, as the compartment receives it.
-pub(crate) fn into_plugin<'py>(value: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
-    cross(value, Direction::IntoPlugin, 0, &Copies::default())
+/// `value`, handed by host code to the code of `compartment`, as that code receives it.
+pub(crate) fn into_plugin<'py>(
+    value: &Bound<'py, PyAny>,
+    compartment: CompartmentId,
+) -> PyResult<Bound<'py, PyAny>> {
+    let passage = Passage {
+        direction: Direction::IntoPlugin,
+        compartment,
+        copies: &Copies::default(),
+    };
+    passage.cross(value, 0)
 }
 
-/// `value`, handed by compartment code to host code, as the host receives it.
+/// `value`, handed by the code of `compartment` to host code, as the host receives it.
 pub(crate) fn into_host<'py>(
     value: &Bound<'py, PyAny>,
     crossing: Crossing,
+    compartment: CompartmentId,
 ) -> PyResult<Bound<'py, PyAny>> {
-    cross(value, Direction::IntoHost(crossing), 0, &Copies::default())
+    let passage = Passage {
+        direction: Direction::IntoHost(crossing),
+        compartment,
+        copies: &Copies::default(),
+    };
+    passage.cross(value, 0)
 }
 
 /// What one crossing has made of the containers or exceptions it met, by the original's
@@ -92,80 +129,123 @@ impl<'py> Copies<'py> {
     }
 }
 
-/// The exception `exc`, raised by host code, as compartment code may catch it: a new one of
-/// the same class, its values crossed into the plugin, with no frame of the host.
-pub(crate) fn exception_into_plugin<'py>(exc: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
-    rebuild_exception(exc, Holder::Plugin, &into_plugin)
-}
-
-/// The exception `exc`, raised by compartment code, as the host receives it: a new one of its
-/// nearest class the plugin did not build, its values crossed as results, with the plugin's
-/// traceback.
-pub(crate) fn exception_into_host<'py>(exc: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
-    rebuild_exception(exc, Holder::Host, &|value| {
-        into_host(value, Crossing::Result)
+/// The exception `exc`, raised by host code, as the code of `compartment` may catch it: a new
+/// one of the same class, its values crossed into the plugin, with no frame of the host.
+pub(crate) fn exception_into_plugin<'py>(
+    exc: &Bound<'py, PyAny>,
+    compartment: CompartmentId,
+) -> PyResult<Bound<'py, PyAny>> {
+    rebuild_exception(exc, Holder::Plugin, &|value| {
+        into_plugin(value, compartment)
     })
 }
 
-fn cross<'py>(
-    value: &Bound<'py, PyAny>,
-    direction: Direction,
-    level: usize,
-    copies: &Copies<'py>,
+/// The exception `exc`, raised by the code of `compartment`, as the host receives it: a new
+/// one of its nearest class the plugin did not build, its values crossed as results, with the
+/// plugin's traceback.
+pub(crate) fn exception_into_host<'py>(
+    exc: &Bound<'py, PyAny>,
+    compartment: CompartmentId,
 ) -> PyResult<Bound<'py, PyAny>> {
-    if is_primitive(value.as_ptr()) {
-        return Ok(value.clone());
-    }
-    if let Some(crossed) = container(value, direction, level, copies)? {
-        return Ok(crossed);
-    }
-    match direction {
-        Direction::IntoPlugin => object_into_plugin(value),
-        Direction::IntoHost(crossing) => object_into_host(value, crossing),
-    }
+    rebuild_exception(exc, Holder::Host, &|value| {
+        into_host(value, Crossing::Result, compartment)
+    })
 }
 
-fn object_into_plugin<'py>(value: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
-    if let Ok(sealed) = value.cast_exact::<Sealed>()
-        && sealed.get().depth == Depth::ToHost
-    {
-        return Ok(sealed.get().unwrap(value.py()));
+impl<'py> Passage<'_, 'py> {
+    fn cross(&self, value: &Bound<'py, PyAny>, level: usize) -> PyResult<Bound<'py, PyAny>> {
+        if is_primitive(value.as_ptr()) {
+            return Ok(value.clone());
+        }
+        if let Some(crossed) = self.container(value, level)? {
+            return Ok(crossed);
+        }
+        match self.direction {
+            Direction::IntoPlugin => self.object_into_plugin(value),
+            Direction::IntoHost(crossing) => self.object_into_host(value, crossing),
+        }
     }
-    if is_compartment_view(value) {
-        return Ok(value.clone());
-    }
-    seal(value, Depth::ToPlugin)
-}
 
-fn object_into_host<'py>(
-    value: &Bound<'py, PyAny>,
-    crossing: Crossing,
-) -> PyResult<Bound<'py, PyAny>> {
-    if let Some(copy) = exact_copy(value)? {
-        return Ok(copy);
+    fn object_into_plugin(&self, value: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
+        if let Ok(sealed) = value.cast_exact::<Sealed>()
+            && sealed.get().depth == Depth::ToHost(self.compartment)
+        {
+            return Ok(sealed.get().unwrap(value.py()));
+        }
+        if is_compartment_view(value) {
+            return Ok(value.clone());
+        }
+        // Another compartment's object, sealed for the host, is a host object here.
+        seal(value, Depth::ToPlugin(self.compartment))
     }
-    if let Ok(sealed) = value.cast_exact::<Sealed>() {
-        let sealed = sealed.get();
-        return Ok(match sealed.depth {
-            Depth::ToPlugin => sealed.unwrap(value.py()),
-            _ => value.clone(),
-        });
+
+    fn object_into_host(
+        &self,
+        value: &Bound<'py, PyAny>,
+        crossing: Crossing,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        if let Some(copy) = exact_copy(value)? {
+            return Ok(copy);
+        }
+        if let Ok(sealed) = value.cast_exact::<Sealed>() {
+            let sealed = sealed.get();
+            return Ok(match sealed.depth {
+                Depth::ToPlugin(_) => sealed.unwrap(value.py()),
+                _ => value.clone(),
+            });
+        }
+        // What the host asked plugin code for comes out sealed, whatever made it (an iterator
+        // or a view made through a facade can hold the plugin's own objects as well as its
+        // functions and instances can), unless its whole state is plain data.
+        if crossing == Crossing::Result && is_plain_value(value)? {
+            return Ok(value.clone());
+        }
+        if crossing == Crossing::Result || value.is_callable() {
+            return seal(value, Depth::ToHost(self.compartment));
+        }
+        Err(CapabilityError::new_err(format!(
+            "compartment code passed a '{}' object to the host: a grant receives plain data \
+             (None, bool, int, float, complex, str, bytes), lists, tuples, dicts and sets of \
+             it, objects the host handed out, and callables; pass the plain values the host \
+             needs",
+            value.get_type().qualname()?
+        )))
     }
-    // What the host asked plugin code for comes out sealed, whatever made it (an iterator or
-    // a view made through a facade can hold the plugin's own objects as well as its
-    // functions and instances can), unless its whole state is plain data.
-    if crossing == Crossing::Result && is_plain_value(value)? {
-        return Ok(value.clone());
+
+    /// `value` crossed as a container of crossed values, when it is an exact list, tuple,
+    /// dict, set or frozenset; None otherwise. Immutable containers whose items all cross as
+    /// they are pass as they are; mutable ones are always copies.
+    fn container(
+        &self,
+        value: &Bound<'py, PyAny>,
+        level: usize,
+    ) -> PyResult<Option<Bound<'py, PyAny>>> {
+        let is_container = value.is_exact_instance_of::<PyTuple>()
+            || value.is_exact_instance_of::<PyList>()
+            || value.is_exact_instance_of::<PyDict>()
+            || value.is_exact_instance_of::<PySet>()
+            || value.is_exact_instance_of::<PyFrozenSet>();
+        if !is_container {
+            return Ok(None);
+        }
+        if level == NESTING_LIMIT {
+            // Crossed as one object: sealed, or refused as a grant's argument.
+            return match self.direction {
+                Direction::IntoHost(Crossing::Argument) => Err(CapabilityError::new_err(format!(
+                    "compartment code passed the host a container nested more than \
+                     {NESTING_LIMIT} levels deep, or containing itself: a grant receives it as \
+                     a copy, which cannot be made"
+                ))),
+                _ => Ok(None),
+            };
+        }
+        if let Some(crossed) = self.copies.get(value) {
+            return Ok(Some(crossed));
+        }
+        let crossed = copy_container(value, &|item| self.cross(item, level + 1))?;
+        self.copies.remember(value, &crossed);
+        Ok(Some(crossed))
     }
-    if crossing == Crossing::Result || value.is_callable() {
-        return seal(value, Depth::ToHost);
-    }
-    Err(CapabilityError::new_err(format!(
-        "compartment code passed a '{}' object to the host: a grant receives plain data (None, \
-         bool, int, float, complex, str, bytes), lists, tuples, dicts and sets of it, objects \
-         the host handed out, and callables; pass the plain values the host needs",
-        value.get_type().qualname()?
-    )))
 }
 
 /// What makes an instance of one of the standard library's value types plain data.
@@ -249,42 +329,6 @@ fn exact_copy<'py>(value: &Bound<'py, PyAny>) -> PyResult<Option<Bound<'py, PyAn
     };
     // SAFETY: a new reference or NULL with an exception set.
     unsafe { Bound::from_owned_ptr_or_err(py, copy) }.map(Some)
-}
-
-/// `value` crossed as a container of crossed values, when it is an exact list, tuple, dict,
-/// set or frozenset; None otherwise. Immutable containers whose items all cross as they are
-/// pass as they are; mutable ones are always copies.
-fn container<'py>(
-    value: &Bound<'py, PyAny>,
-    direction: Direction,
-    level: usize,
-    copies: &Copies<'py>,
-) -> PyResult<Option<Bound<'py, PyAny>>> {
-    let is_container = value.is_exact_instance_of::<PyTuple>()
-        || value.is_exact_instance_of::<PyList>()
-        || value.is_exact_instance_of::<PyDict>()
-        || value.is_exact_instance_of::<PySet>()
-        || value.is_exact_instance_of::<PyFrozenSet>();
-    if !is_container {
-        return Ok(None);
-    }
-    if level == NESTING_LIMIT {
-        // Crossed as one object: sealed, or refused as a grant's argument.
-        return match direction {
-            Direction::IntoHost(Crossing::Argument) => Err(CapabilityError::new_err(format!(
-                "compartment code passed the host a container nested more than \
-                 {NESTING_LIMIT} levels deep, or containing itself: a grant receives it as a \
-                 copy, which cannot be made"
-            ))),
-            _ => Ok(None),
-        };
-    }
-    if let Some(crossed) = copies.get(value) {
-        return Ok(Some(crossed));
-    }
-    let crossed = copy_container(value, &|item| cross(item, direction, level + 1, copies))?;
-    copies.remember(value, &crossed);
-    Ok(Some(crossed))
 }
 
 /// A copy of the exact container `value` with each item passed through `each`; an immutable

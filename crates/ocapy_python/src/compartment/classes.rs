@@ -664,7 +664,7 @@ impl CheckedMethod {
             .extract::<String>()
             .is_ok_and(|name| !name.starts_with('_'));
         let inner = sealed.get().unwrap(py);
-        (sealed.get().depth == Depth::ToPlugin
+        (matches!(sealed.get().depth, Depth::ToPlugin(_))
             && is_public
             && is_instance_by_type(&inner, self.owner.bind(py)))
         .then_some(sealed)

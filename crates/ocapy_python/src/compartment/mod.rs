@@ -27,7 +27,7 @@ use pyo3::{PyTraverseError, PyVisit};
 use loader::ModuleSource;
 
 use crate::arguments;
-use crate::membrane::{Crossing, into_host};
+use crate::membrane::{CompartmentId, Crossing, into_host};
 use crate::seal::Depth;
 
 pyo3::create_exception!(
@@ -175,6 +175,8 @@ impl Raw {
 /// What a compartment's parts share: its name, grants, module map, root and builtins.
 pub(crate) struct Shared {
     pub(crate) name: String,
+    /// The plugin's side of the membrane, as the wrappers crossing it name it.
+    pub(crate) id: CompartmentId,
     grants: Py<PyDict>,
     pub(crate) modules: Py<PyDict>,
     pub(crate) root: Option<PathBuf>,
@@ -400,10 +402,11 @@ impl Compartment {
                 )
             })
             .transpose()?;
+        let id = CompartmentId::new();
         let granted = PyDict::new(py);
         for (key, value) in entries("grants", grants)? {
             let key = grant_name(&key)?;
-            let value = boundary_value(&key, value, seal_grants, host, "grant")?;
+            let value = boundary_value(&key, value, seal_grants.then_some(id), host, "grant")?;
             granted.set_item(key, value)?;
         }
         let facades = PyDict::new(py);
@@ -413,7 +416,10 @@ impl Compartment {
                 .map_err(|_| PyValueError::new_err("module names in `modules` must be strings"))?;
             let facade = match value.cast::<PyModule>() {
                 Ok(module) => imports::table_facade(&key, module)?,
-                Err(_) => boundary_value(&key, value, seal_grants, host, "module facade")?,
+                Err(_) => {
+                    let sealing = seal_grants.then_some(id);
+                    boundary_value(&key, value, sealing, host, "module facade")?
+                }
             };
             facades.set_item(key, facade)?;
         }
@@ -435,6 +441,7 @@ impl Compartment {
             .transpose()?;
         let shared = Arc::new(Shared {
             name,
+            id,
             grants: granted.unbind(),
             modules: facades.unbind(),
             root,
@@ -530,7 +537,7 @@ impl Compartment {
     fn view<'py>(&self, globals: &Bound<'py, PyDict>) -> PyResult<Bound<'py, PyAny>> {
         let members = loader::public_members(&self.shared, globals)?
             .into_iter()
-            .map(|(name, member)| Ok((name, into_host(&member, Crossing::Result)?)))
+            .map(|(name, member)| Ok((name, into_host(&member, Crossing::Result, self.shared.id)?)))
             .collect::<PyResult<_>>()?;
         crate::seal::namespace(globals.py(), members)
     }
@@ -628,12 +635,13 @@ fn grant_name(key: &Bound<'_, PyAny>) -> PyResult<String> {
     Ok(text.to_owned())
 }
 
-/// What crosses the boundary for a grant or an explicit module facade: sealed, unless
-/// sealing is off or the host wrapped it in `ocapy.raw`. A module is refused.
+/// What crosses the boundary for a grant or an explicit module facade: sealed for the
+/// compartment `sealing` names, unless sealing is off (`None`) or the host wrapped it in
+/// `ocapy.raw`. A module is refused.
 fn boundary_value<'py>(
     key: &str,
     value: Bound<'py, PyAny>,
-    seal_grants: bool,
+    sealing: Option<CompartmentId>,
     host: &Host,
     what: &str,
 ) -> PyResult<Bound<'py, PyAny>> {
@@ -648,10 +656,9 @@ fn boundary_value<'py>(
              over as it is"
         )));
     }
-    if seal_grants {
-        crate::seal::seal(&value, Depth::ToPlugin)
-    } else {
-        Ok(value)
+    match sealing {
+        Some(compartment) => crate::seal::seal(&value, Depth::ToPlugin(compartment)),
+        None => Ok(value),
     }
 }
 

@@ -30,8 +30,8 @@ pub(super) fn sanitize(wrapper: &Bound<'_, Sealed>, err: PyErr) -> PyErr {
     let exc = err.into_value(py).into_bound(py).into_any();
     let safe = match wrapper.get().depth {
         Depth::Deep => rebuild(&exc, Holder::Plugin, &|value| seal(value, Depth::Deep)),
-        Depth::ToPlugin => membrane::exception_into_plugin(&exc),
-        Depth::ToHost => membrane::exception_into_host(&exc),
+        Depth::ToPlugin(compartment) => membrane::exception_into_plugin(&exc, compartment),
+        Depth::ToHost(compartment) => membrane::exception_into_host(&exc, compartment),
         Depth::Shallow => strip(wrapper, &exc).map(|()| exc.clone()),
     };
     match safe {

@@ -15,6 +15,7 @@ mod slots;
 mod wrapper;
 
 use crate::arguments;
+use crate::membrane::CompartmentId;
 use pyo3::ffi;
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyTuple, PyType};
@@ -33,17 +34,17 @@ pub(crate) enum Depth {
     /// `harden(obj)`: everything handed out is sealed deep; deep wrappers handed back in
     /// are unwrapped.
     Deep,
-    /// A host object held by compartment code: the membrane's host-to-plugin side, where
-    /// `crate::membrane` decides what goes out and what comes in.
-    ToPlugin,
-    /// A plugin object held by the host: the membrane's plugin-to-host side.
-    ToHost,
+    /// A host object held by the code of one compartment: the membrane's host-to-plugin
+    /// side, where `crate::membrane` decides what goes out and what comes in.
+    ToPlugin(CompartmentId),
+    /// An object of one compartment held by the host: the membrane's plugin-to-host side.
+    ToHost(CompartmentId),
 }
 
 impl Depth {
     /// Whether this is a side of the compartment membrane.
     pub(crate) fn is_membrane(self) -> bool {
-        matches!(self, Depth::ToPlugin | Depth::ToHost)
+        matches!(self, Depth::ToPlugin(_) | Depth::ToHost(_))
     }
 }
 

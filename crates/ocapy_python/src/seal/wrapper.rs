@@ -128,8 +128,10 @@ impl Sealed {
         value: &Bound<'py, PyAny>,
     ) -> PyResult<Bound<'py, PyAny>> {
         match slf.get().depth {
-            Depth::ToPlugin => return membrane::into_host(value, Crossing::Argument),
-            Depth::ToHost => return membrane::into_plugin(value),
+            Depth::ToPlugin(compartment) => {
+                return membrane::into_host(value, Crossing::Argument, compartment);
+            }
+            Depth::ToHost(compartment) => return membrane::into_plugin(value, compartment),
             Depth::Shallow | Depth::Deep => {}
         }
         let Ok(wrapper) = value.cast::<Sealed>() else {
@@ -231,8 +233,10 @@ impl Sealed {
             }
         }
         match sealed.depth {
-            Depth::ToPlugin => return membrane::into_plugin(&value),
-            Depth::ToHost => return membrane::into_host(&value, Crossing::Result),
+            Depth::ToPlugin(compartment) => return membrane::into_plugin(&value, compartment),
+            Depth::ToHost(compartment) => {
+                return membrane::into_host(&value, Crossing::Result, compartment);
+            }
             Depth::Shallow | Depth::Deep => {}
         }
         if needs_no_seal(&value, sealed.depth) {
@@ -383,7 +387,9 @@ impl Sealed {
         args: &[Bound<'py, PyAny>],
     ) -> PyResult<Bound<'py, PyAny>> {
         let py = slf.py();
-        if slf.get().depth == Depth::ToHost && !args.iter().all(|arg| is_primitive(arg.as_ptr())) {
+        if matches!(slf.get().depth, Depth::ToHost(_))
+            && !args.iter().all(|arg| is_primitive(arg.as_ptr()))
+        {
             return Ok(py.NotImplemented().into_bound(py));
         }
         match Self::protocol(slf, name, args)? {
@@ -466,8 +472,9 @@ impl Sealed {
     ) -> Vec<Bound<'py, PyAny>> {
         let py = slf.py();
         let crossed = match slf.get().depth {
-            Depth::ToPlugin => membrane::exception_into_host(exc),
-            _ => membrane::exception_into_plugin(exc),
+            Depth::ToPlugin(compartment) => membrane::exception_into_host(exc, compartment),
+            Depth::ToHost(compartment) => membrane::exception_into_plugin(exc, compartment),
+            Depth::Shallow | Depth::Deep => Ok(exc.clone()),
         }
         .unwrap_or_else(|_| {
             errors::unsafe_to_pass_on(exc)
@@ -650,7 +657,7 @@ impl Sealed {
     /// compares with host objects (see `binary`).
     fn __hash__(slf: &Bound<'_, Self>) -> PyResult<isize> {
         let inner = slf.get().inner.bind(slf.py());
-        if slf.get().depth == Depth::ToHost {
+        if matches!(slf.get().depth, Depth::ToHost(_)) {
             // SAFETY: `object.__hash__` of a live object only reads its address.
             return Ok(unsafe {
                 let hash = ffi::PyBaseObject_Type.tp_hash.expect("object has tp_hash");
