@@ -338,14 +338,20 @@ def mutate():
     ],
     ids=["seal", "harden", "namespace"],
 )
-def test_granted_seals_and_namespaces_still_cross_the_membrane(wrap: Callable[[Any], Any]) -> None:
-    # A shallow seal or a namespace hands values out as they are; granted, it was the
-    # membrane's whole job skipped (red team: the host's list mutated, its `_balance` handed
-    # to a plugin's `__gt__`).
+@pytest.mark.parametrize("route", ["granted", "returned by a grant"])
+def test_granted_seals_and_namespaces_still_cross_the_membrane(
+    wrap: Callable[[Any], Any], route: str
+) -> None:
+    # A shallow seal or a namespace hands values out as they are; granted, or returned by a
+    # grant, it was the membrane's whole job skipped (red team: the host's list mutated, its
+    # `_balance` handed to a plugin's `__gt__`).
     account = Account()
     account.withdraw(5)
     granted = wrap(account)
-    plugin = run(GRANTED_WRAPPERS, account=granted)
+    if route == "granted":
+        plugin = run(GRANTED_WRAPPERS, account=granted)
+    else:
+        plugin = run("account = open_account()\n" + GRANTED_WRAPPERS, open_account=lambda: granted)
     assert plugin.mutate() == 2
     # A hardened list is the host's own list, sealed: its public `append` is the host's
     # choice to grant. A shallow seal's or a namespace's crosses as a copy.
@@ -664,3 +670,113 @@ def test_a_plugin_callable_reaches_another_compartment_sealed() -> None:
     assert owner.bind(owner.accept) == 1
     # Each side works with what the other hands it, sealed both ways.
     assert user.hand(owner.probe) == ("ping/pong", "pong")
+
+
+class LogFull(Exception):
+    def __init__(self, message: str, lines: list[str]) -> None:
+        super().__init__(message)
+        self.lines = lines
+
+
+def test_what_the_print_sink_raises_crosses_the_membrane() -> None:
+    # The compartment called the host's sink directly, and its exception reached the
+    # plugin raw, carrying the host's own log (red team).
+    log = ["login admin"]
+
+    def sink(line: str) -> None:
+        raise LogFull("the log is full", log)
+
+    plugin = _native._run_unverified(
+        Compartment(name="printer", print=sink),
+        "def shout():\n"
+        "    try:\n"
+        "        print('hello')\n"
+        "    except Exception as error:\n"
+        "        error.lines.append('forged')\n"
+        "        return str(error), list(error.lines)\n",
+        filename="printer.py",
+    )
+    assert plugin.shout() == ("the log is full", ["login admin", "forged"])
+    assert log == ["login admin"]
+
+
+class ApiError(ValueError):
+    """A host exception class whose methods and class state are the host's."""
+
+    endpoints = {"billing": SECRET}
+
+    def settings(self) -> dict[str, str]:
+        return self.endpoints
+
+
+HOST_ERRORS = """
+def catch():
+    try:
+        call()
+    except ValueError as error:
+        return repr(error), hasattr(error, "settings")
+
+class Transaction:
+    def __enter__(self):
+        return self
+    def __exit__(self, kind, error, traceback):
+        seen.append((kind.__name__, hasattr(kind, "endpoints")))
+        return True
+seen = []
+def transaction():
+    return Transaction()
+def report():
+    return seen
+"""
+
+
+def test_host_exceptions_reach_the_plugin_as_classes_it_may_catch() -> None:
+    # Rebuilt as their own class, host exceptions handed the plugin their methods, which
+    # returned host state raw, and `__exit__` the class itself to rewrite (red team).
+    def call() -> None:
+        raise ApiError("refused")
+
+    plugin = run(HOST_ERRORS, call=call)
+    assert plugin.catch() == ("ValueError('refused')", False)
+    with plugin.transaction():
+        raise ApiError("rolled back")
+    assert plugin.report() == [("ValueError", False)]
+    # A class the host hands over as it is stays the class the plugin catches by.
+    granted = Compartment(grants={"call": call, "ApiError": ocapy.raw(ApiError)}, name="raw")
+    plugin = _native._run_unverified(
+        granted,
+        "def catch():\n    try:\n        call()\n    except ApiError as error:\n"
+        "        return error.args\n",
+        filename="raw.py",
+    )
+    assert plugin.catch() == ("refused",)
+
+
+ENUM_ERROR = """
+from enum import Enum
+seen = []
+def spy(self, other):
+    seen.append(other)
+    return False
+def missing(value):
+    return Failure.BOOM
+Failure = Enum("Failure", {"BOOM": 1, "__eq__": spy, "_missing_": missing}, type=Exception)
+def work():
+    raise Failure.BOOM
+def report():
+    return seen
+"""
+
+
+def test_a_plugin_exception_a_facade_built_reaches_the_host_as_a_builtin() -> None:
+    # A class enum's functional API built for the plugin counted as a host class, so the
+    # plugin's own exception, with its `__eq__`, reached the host raw (red team).
+    import enum
+
+    compartment = Compartment(modules={"enum": enum}, name="enums")
+    plugin = _native._run_unverified(compartment, ENUM_ERROR, filename="enums.py")
+    with pytest.raises(Exception) as raised:
+        plugin.work()
+    assert type(raised.value) is Exception
+    assert raised.value not in [SECRET]
+    assert plugin.report() == []

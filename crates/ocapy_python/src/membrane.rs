@@ -25,8 +25,9 @@
 //! cross both ways rebuilt ([`exception_into_plugin`], [`exception_into_host`]).
 
 use std::cell::RefCell;
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Mutex, PoisonError};
 
 use pyo3::ffi;
 use pyo3::prelude::*;
@@ -34,12 +35,14 @@ use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyDict, PyFrozenSet, PyInt, PyList, PySet, PyTuple, PyType};
 
 use crate::compartment::{CapabilityError, is_compartment_view};
-use crate::seal::{Depth, Holder, Sealed, is_primitive, rebuild_exception, seal};
+use crate::seal::{
+    Depth, Holder, Sealed, is_primitive, rebuild_exception, seal, unsafe_to_pass_on,
+};
 
 /// Which compartment a side of the membrane belongs to: a plugin object sealed for the host
 /// is unwrapped only into the compartment that made it, and reaches any other sealed as a
 /// host object.
-#[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)]
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Debug)]
 pub(crate) struct CompartmentId(u64);
 
 impl CompartmentId {
@@ -47,6 +50,34 @@ impl CompartmentId {
         static NEXT: AtomicU64 = AtomicU64::new(0);
         CompartmentId(NEXT.fetch_add(1, Ordering::Relaxed))
     }
+}
+
+/// The exception classes the host handed each compartment as they are (granted raw, or
+/// exported by a facade): what its code catches by class, so what exceptions crossing to or
+/// from it may be rebuilt as, besides the interpreter's own.
+static CATCHABLE: Mutex<BTreeMap<CompartmentId, Vec<Py<PyType>>>> = Mutex::new(BTreeMap::new());
+
+/// Records that `class`, an exception class, reaches the code of `compartment` as it is.
+pub(crate) fn hand_over_exception_class(compartment: CompartmentId, class: &Bound<'_, PyType>) {
+    let mut catchable = CATCHABLE.lock().unwrap_or_else(PoisonError::into_inner);
+    catchable
+        .entry(compartment)
+        .or_default()
+        .push(class.clone().unbind());
+}
+
+/// Forgets what was handed to a compartment that is gone.
+pub(crate) fn forget(compartment: CompartmentId) {
+    let mut catchable = CATCHABLE.lock().unwrap_or_else(PoisonError::into_inner);
+    catchable.remove(&compartment);
+}
+
+fn catchable(py: Python<'_>, compartment: CompartmentId) -> Vec<Bound<'_, PyType>> {
+    let catchable = CATCHABLE.lock().unwrap_or_else(PoisonError::into_inner);
+    catchable
+        .get(&compartment)
+        .map(|classes| classes.iter().map(|class| class.bind(py).clone()).collect())
+        .unwrap_or_default()
 }
 
 /// What a value crossing from plugin to host is for.
@@ -130,14 +161,28 @@ impl<'py> Copies<'py> {
 }
 
 /// The exception `exc`, raised by host code, as the code of `compartment` may catch it: a new
-/// one of the same class, its values crossed into the plugin, with no frame of the host.
+/// one of its nearest class the compartment may catch by (see [`rebuild_exception`]), its
+/// values crossed into the plugin, with no frame of the host.
 pub(crate) fn exception_into_plugin<'py>(
     exc: &Bound<'py, PyAny>,
     compartment: CompartmentId,
 ) -> PyResult<Bound<'py, PyAny>> {
-    rebuild_exception(exc, Holder::Plugin, &|value| {
-        into_plugin(value, compartment)
-    })
+    let catchable = catchable(exc.py(), compartment);
+    let holder = Holder::Plugin {
+        catchable: &catchable,
+    };
+    rebuild_exception(exc, holder, &|value| into_plugin(value, compartment))
+}
+
+/// `err`, raised by host code that the code of `compartment` called without a seal between
+/// them (the host's `print` sink), as that code may catch it: rebuilt, or the `RuntimeError`
+/// that says it could not be.
+pub(crate) fn error_into_plugin(py: Python<'_>, err: PyErr, compartment: CompartmentId) -> PyErr {
+    let exc = err.into_value(py).into_bound(py).into_any();
+    match exception_into_plugin(&exc, compartment) {
+        Ok(safe) => PyErr::from_value(safe),
+        Err(_) => unsafe_to_pass_on(&exc),
+    }
 }
 
 /// The exception `exc`, raised by the code of `compartment`, as the host receives it: a new
@@ -147,7 +192,11 @@ pub(crate) fn exception_into_host<'py>(
     exc: &Bound<'py, PyAny>,
     compartment: CompartmentId,
 ) -> PyResult<Bound<'py, PyAny>> {
-    rebuild_exception(exc, Holder::Host, &|value| {
+    let catchable = catchable(exc.py(), compartment);
+    let holder = Holder::Host {
+        catchable: &catchable,
+    };
+    rebuild_exception(exc, holder, &|value| {
         into_host(value, Crossing::Result, compartment)
     })
 }

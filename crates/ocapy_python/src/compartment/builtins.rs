@@ -13,6 +13,7 @@ use pyo3::{PyTraverseError, PyVisit};
 
 use super::classes::{CheckedMethod, build_class, is_instance_by_type};
 use super::{CapabilityError, check_public, host, is_public_name};
+use crate::membrane::{self, CompartmentId};
 use crate::seal::exact_str;
 
 /// The builtins of a new compartment, with `print` and `__import__` given.
@@ -254,11 +255,13 @@ fn is_staticmethod(raw: &Bound<'_, PyAny>) -> bool {
 #[pyclass(frozen, module = "ocapy", name = "print")]
 pub(crate) struct TamedPrint {
     sink: Option<Py<PyAny>>,
+    /// Whose code prints: what the sink raises crosses the membrane into it.
+    compartment: CompartmentId,
 }
 
 impl TamedPrint {
-    pub(crate) fn new(sink: Option<Py<PyAny>>) -> Self {
-        TamedPrint { sink }
+    pub(crate) fn new(sink: Option<Py<PyAny>>, compartment: CompartmentId) -> Self {
+        TamedPrint { sink, compartment }
     }
 }
 
@@ -306,7 +309,8 @@ impl TamedPrint {
         if end != "\n" {
             line.push_str(&end);
         }
-        sink.call1((line,))?;
+        sink.call1((line,))
+            .map_err(|err| membrane::error_into_plugin(py, err, self.compartment))?;
         Ok(())
     }
 }

@@ -1082,16 +1082,3 @@ pub(crate) fn is_class_view(value: &Bound<'_, PyAny>) -> bool {
         || value.is_exact_instance_of::<CheckedMethod>()
         || value.is_exact_instance_of::<PropertyView>()
 }
-
-/// Whether `value` is a class a compartment built, or an instance of one: a plugin's own
-/// object, whatever its bases.
-pub(crate) fn is_compartment_built(value: &Bound<'_, PyAny>) -> PyResult<bool> {
-    let py = value.py();
-    let ours = compartment_class(py)?.as_type_ptr();
-    let class = match value.cast::<PyType>() {
-        Ok(class) => class.clone(),
-        Err(_) => value.get_type(),
-    };
-    // SAFETY: live type objects; `PyType_IsSubtype` only reads the MRO.
-    Ok(unsafe { ffi::PyType_IsSubtype(ffi::Py_TYPE(class.as_ptr()), ours) != 0 })
-}

@@ -6,19 +6,24 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use ocapy_verifier::tables::modules::facade;
-use pyo3::exceptions::{PyAttributeError, PyImportError, PyModuleNotFoundError, PyValueError};
+use pyo3::exceptions::{
+    PyAttributeError, PyBaseException, PyImportError, PyModuleNotFoundError, PyValueError,
+};
 use pyo3::prelude::*;
 use pyo3::types::{PyModule, PyString, PyType};
 use pyo3::{PyTraverseError, PyVisit};
 
 use super::classes::{ClassView, needs_view};
 use super::{Shared, host};
+use crate::membrane::{self, CompartmentId};
 
-/// The object a compartment sees as `module`, from the facade table: the names it exports
-/// that the running interpreter has, classes with public Python methods as [`ClassView`]s.
+/// The object the code of `compartment` sees as `module`, from the facade table: the names
+/// it exports that the running interpreter has, classes with public Python methods as
+/// [`ClassView`]s, exception classes as they are (for `except`).
 pub(crate) fn table_facade<'py>(
     key: &str,
     module: &Bound<'py, PyModule>,
+    compartment: CompartmentId,
 ) -> PyResult<Bound<'py, PyAny>> {
     let py = module.py();
     let module_name = module.name()?;
@@ -46,7 +51,13 @@ pub(crate) fn table_facade<'py>(
             Ok(class) if needs_view(class)? => {
                 Bound::new(py, ClassView::new(class.clone()))?.into_any()
             }
-            _ => value,
+            Ok(class) => {
+                if class.is_subclass_of::<PyBaseException>()? {
+                    membrane::hand_over_exception_class(compartment, class);
+                }
+                value
+            }
+            Err(_) => value,
         };
         members.push((export.name.to_owned(), value));
     }

@@ -18,16 +18,18 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
 
 use ocapy_verifier::tables::attributes::refusal;
-use pyo3::exceptions::{PyException, PyModuleNotFoundError, PyOSError, PyValueError};
+use pyo3::exceptions::{
+    PyBaseException, PyException, PyModuleNotFoundError, PyOSError, PyValueError,
+};
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
-use pyo3::types::{PyDict, PyMapping, PyModule, PyString};
+use pyo3::types::{PyDict, PyMapping, PyModule, PyString, PyType};
 use pyo3::{PyTraverseError, PyVisit};
 
 use loader::ModuleSource;
 
 use crate::arguments;
-use crate::membrane::{CompartmentId, Crossing, into_host};
+use crate::membrane::{self, CompartmentId, Crossing, into_host};
 use crate::seal::Depth;
 
 pyo3::create_exception!(
@@ -183,6 +185,12 @@ pub(crate) struct Shared {
     /// Modules of the root loaded (or loading) so far, by dotted name: their globals.
     loaded: Py<PyDict>,
     builtins: OnceLock<Py<PyDict>>,
+}
+
+impl Drop for Shared {
+    fn drop(&mut self) {
+        membrane::forget(self.id);
+    }
 }
 
 impl Shared {
@@ -406,7 +414,7 @@ impl Compartment {
         let granted = PyDict::new(py);
         for (key, value) in entries("grants", grants)? {
             let key = grant_name(&key)?;
-            let value = boundary_value(&key, value, seal_grants.then_some(id), host, "grant")?;
+            let value = boundary_value(&key, value, id, seal_grants, host, "grant")?;
             granted.set_item(key, value)?;
         }
         let facades = PyDict::new(py);
@@ -415,11 +423,8 @@ impl Compartment {
                 .extract()
                 .map_err(|_| PyValueError::new_err("module names in `modules` must be strings"))?;
             let facade = match value.cast::<PyModule>() {
-                Ok(module) => imports::table_facade(&key, module)?,
-                Err(_) => {
-                    let sealing = seal_grants.then_some(id);
-                    boundary_value(&key, value, sealing, host, "module facade")?
-                }
+                Ok(module) => imports::table_facade(&key, module, id)?,
+                Err(_) => boundary_value(&key, value, id, seal_grants, host, "module facade")?,
             };
             facades.set_item(key, facade)?;
         }
@@ -448,7 +453,7 @@ impl Compartment {
             loaded: PyDict::new(py).unbind(),
             builtins: OnceLock::new(),
         });
-        let print = Bound::new(py, builtins::TamedPrint::new(print))?.into_any();
+        let print = Bound::new(py, builtins::TamedPrint::new(print, id))?.into_any();
         let gate = Bound::new(py, imports::ImportGate::new(Arc::clone(&shared)))?;
         let compartment_builtins =
             builtins::compartment_builtins(py, print, gate.clone().into_any())?;
@@ -603,15 +608,12 @@ fn entries<'py>(
 }
 
 /// Whether `value` is one of the read-only views a compartment hands its code (module
-/// facades, class views, checked methods, property views) or a namespace: objects that show
-/// only what they were made to show, and cross the membrane as they are.
+/// facades, class views, checked methods, property views): objects that show only what they
+/// were made to show, and cross the membrane as they are. A host's `namespace` is not one:
+/// its members are shallow seals, which hand out what they return as it is.
 pub(crate) fn is_compartment_view(value: &Bound<'_, PyAny>) -> bool {
-    value.is_exact_instance_of::<imports::Facade>()
-        || value.is_exact_instance_of::<crate::seal::Namespace>()
-        || classes::is_class_view(value)
+    value.is_exact_instance_of::<imports::Facade>() || classes::is_class_view(value)
 }
-
-pub(crate) use classes::is_compartment_built;
 
 /// A grant's name: a public identifier.
 fn grant_name(key: &Bound<'_, PyAny>) -> PyResult<String> {
@@ -635,19 +637,26 @@ fn grant_name(key: &Bound<'_, PyAny>) -> PyResult<String> {
     Ok(text.to_owned())
 }
 
-/// What crosses the boundary for a grant or an explicit module facade: sealed for the
-/// compartment `sealing` names, unless sealing is off (`None`) or the host wrapped it in
-/// `ocapy.raw`. A module is refused.
+/// What crosses into `compartment` for a grant or an explicit module facade: sealed, unless
+/// sealing is off or the host wrapped it in `ocapy.raw` (an exception class so handed over
+/// is one the compartment catches by). A module is refused.
 fn boundary_value<'py>(
     key: &str,
     value: Bound<'py, PyAny>,
-    sealing: Option<CompartmentId>,
+    compartment: CompartmentId,
+    seal_grants: bool,
     host: &Host,
     what: &str,
 ) -> PyResult<Bound<'py, PyAny>> {
     let py = value.py();
     if let Ok(raw) = value.cast::<Raw>() {
-        return Ok(raw.get().value.bind(py).clone());
+        let value = raw.get().value.bind(py).clone();
+        if let Ok(class) = value.cast::<PyType>()
+            && class.is_subclass_of::<PyBaseException>()?
+        {
+            membrane::hand_over_exception_class(compartment, class);
+        }
+        return Ok(value);
     }
     if value.is_instance(host.module_type.bind(py))? {
         return Err(PyValueError::new_err(format!(
@@ -656,9 +665,10 @@ fn boundary_value<'py>(
              over as it is"
         )));
     }
-    match sealing {
-        Some(compartment) => crate::seal::seal(&value, Depth::ToPlugin(compartment)),
-        None => Ok(value),
+    if seal_grants {
+        crate::seal::seal(&value, Depth::ToPlugin(compartment))
+    } else {
+        Ok(value)
     }
 }
 

@@ -9,9 +9,11 @@
 //! - deep, and across the compartment membrane in either direction ([`rebuild`]): a new
 //!   exception built from the arguments as the wrapper hands values out and with the public
 //!   instance attributes handed out likewise, so nothing of the inside reaches the holder
-//!   raw. The host gets, for a plugin's own exception class, its nearest base the plugin
-//!   did not build (its methods would run on what host code compares it with), and the
-//!   plugin's frames, which it may see.
+//!   raw. Across the membrane the exception is rebuilt as its nearest class that the
+//!   interpreter or ocapy defines, or that the host handed the compartment itself (granted
+//!   raw, or exported by a facade): the other side's methods would run on what its holder
+//!   compares it with, and return what they like. The host also gets the plugin's frames,
+//!   which it may see.
 
 use pyo3::exceptions::{PyAttributeError, PyRuntimeError, PyStopIteration};
 use pyo3::ffi;
@@ -20,8 +22,10 @@ use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList, PyString, PyTuple, PyType};
 
 use super::{Depth, Sealed, names, seal};
-use crate::compartment::is_compartment_built;
+use crate::access::AccessViolation;
+use crate::compartment::CapabilityError;
 use crate::membrane::{self, Copies, NESTING_LIMIT};
+use crate::paths::SearchIncomplete;
 
 /// `err`, raised inside the object `wrapper` seals, as the wrapper's holder may see it. An
 /// exception that cannot be made safe is replaced by a `RuntimeError` that says so.
@@ -29,7 +33,7 @@ pub(super) fn sanitize(wrapper: &Bound<'_, Sealed>, err: PyErr) -> PyErr {
     let py = wrapper.py();
     let exc = err.into_value(py).into_bound(py).into_any();
     let safe = match wrapper.get().depth {
-        Depth::Deep => rebuild(&exc, Holder::Plugin, &|value| seal(value, Depth::Deep)),
+        Depth::Deep => rebuild(&exc, Holder::DeepSeal, &|value| seal(value, Depth::Deep)),
         Depth::ToPlugin(compartment) => membrane::exception_into_plugin(&exc, compartment),
         Depth::ToHost(compartment) => membrane::exception_into_host(&exc, compartment),
         Depth::Shallow => strip(wrapper, &exc).map(|()| exc.clone()),
@@ -137,19 +141,22 @@ fn class_name(exc: &Bound<'_, PyAny>) -> String {
 }
 
 /// Who receives a rebuilt exception.
-#[derive(Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Holder {
-    /// Code that may see neither the frames nor the classes of the side that raised.
-    Plugin,
+#[derive(Clone, Copy)]
+pub(crate) enum Holder<'a, 'py> {
+    /// The holder of a deep seal: the exception keeps its class, and loses its frames.
+    DeepSeal,
+    /// Compartment code, which may see neither the frames nor the classes of the host, but
+    /// the exception classes in `catchable`, which the host handed it.
+    Plugin { catchable: &'a [Bound<'py, PyType>] },
     /// Host code, which may see the plugin's frames but not run its methods unasked.
-    Host,
+    Host { catchable: &'a [Bound<'py, PyType>] },
 }
 
 /// A new exception standing for `exc`, with what `holder` may see of it: its values passed
 /// through `hand_out`, as the wrapper or the membrane hands values out.
 pub(crate) fn rebuild<'py>(
     exc: &Bound<'py, PyAny>,
-    holder: Holder,
+    holder: Holder<'_, 'py>,
     hand_out: &dyn Fn(&Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>>,
 ) -> PyResult<Bound<'py, PyAny>> {
     rebuild_once(exc, holder, hand_out, 0, &Copies::default())
@@ -158,7 +165,7 @@ pub(crate) fn rebuild<'py>(
 /// A new exception standing for `exc` (or the one already made for it in this rebuild).
 fn rebuild_once<'py>(
     exc: &Bound<'py, PyAny>,
-    holder: Holder,
+    holder: Holder<'_, 'py>,
     hand_out: &dyn Fn(&Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>>,
     level: usize,
     done: &Copies<'py>,
@@ -173,8 +180,10 @@ fn rebuild_once<'py>(
         return Err(PyRuntimeError::new_err("exceptions nested too deep"));
     }
     let class = match holder {
-        Holder::Plugin => exc.get_type(),
-        Holder::Host => nearest_host_class(&exc.get_type())?,
+        Holder::DeepSeal => exc.get_type(),
+        Holder::Plugin { catchable } | Holder::Host { catchable } => {
+            nearest_known_class(&exc.get_type(), catchable)?
+        }
     };
     let args = exc.getattr("args")?.cast_into::<PyTuple>()?;
     let args = if is_exception_group(exc)? {
@@ -214,8 +223,8 @@ fn rebuild_once<'py>(
         rebuilt.setattr("name", hand_out(&exc.getattr("name")?)?)?;
         rebuilt.setattr("obj", hand_out(&exc.getattr("obj")?)?)?;
     }
-    if holder == Holder::Host {
-        keep_history(exc, &rebuilt, hand_out, level, done)?;
+    if let Holder::Host { .. } = holder {
+        keep_history(exc, &rebuilt, holder, hand_out, level, done)?;
         let raised = exc.get_type();
         // Python 3.10 has no notes: there the traceback alone shows where it came from.
         if !raised.is(&class) && rebuilt.hasattr("add_note")? {
@@ -233,6 +242,7 @@ fn rebuild_once<'py>(
 fn keep_history<'py>(
     exc: &Bound<'py, PyAny>,
     rebuilt: &Bound<'py, PyAny>,
+    holder: Holder<'_, 'py>,
     hand_out: &dyn Fn(&Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>>,
     level: usize,
     done: &Copies<'py>,
@@ -243,7 +253,7 @@ fn keep_history<'py>(
         if earlier.is_none() {
             return None;
         }
-        let rebuilt = rebuild_once(&earlier, Holder::Host, hand_out, level + 1, done);
+        let rebuilt = rebuild_once(&earlier, holder, hand_out, level + 1, done);
         Some(rebuilt.unwrap_or_else(|_| {
             unsafe_to_pass_on(&earlier)
                 .into_value(py)
@@ -276,15 +286,36 @@ fn keep_history<'py>(
     rebuilt.setattr("__suppress_context__", suppress)
 }
 
-/// The first class in `class`'s MRO that no compartment built: a plugin's `class
-/// Overdrawn(ValueError)` reaches the host as the `ValueError` it is.
-fn nearest_host_class<'py>(class: &Bound<'py, PyType>) -> PyResult<Bound<'py, PyType>> {
+/// The first class in `class`'s MRO that the interpreter or ocapy defines (a static type,
+/// `ExceptionGroup`, `CapabilityError`...), or one of `catchable`: its methods are theirs or
+/// the host's own choice, so neither side runs the other's code through the rebuilt
+/// exception. A host's `class ApiError(ValueError)` reaches a plugin as the `ValueError` it
+/// is, and a plugin's exception class, or one a facade built for it (enum's functional API),
+/// reaches the host the same way.
+fn nearest_known_class<'py>(
+    class: &Bound<'py, PyType>,
+    catchable: &[Bound<'py, PyType>],
+) -> PyResult<Bound<'py, PyType>> {
+    let py = class.py();
+    let builtins = PyModule::import(py, intern!(py, "builtins"))?;
+    let mut defined_at_run_time = vec![
+        py.get_type::<CapabilityError>(),
+        py.get_type::<AccessViolation>(),
+        py.get_type::<SearchIncomplete>(),
+    ];
+    if let Some(group) = builtins.getattr_opt(intern!(py, "ExceptionGroup"))? {
+        defined_at_run_time.push(group.cast_into::<PyType>()?);
+    }
     for base in class.mro().iter() {
-        if !is_compartment_built(&base)? {
+        // SAFETY: reads the flags of a live type object.
+        let is_static =
+            unsafe { ffi::PyType_GetFlags(base.as_ptr().cast()) & ffi::Py_TPFLAGS_HEAPTYPE == 0 };
+        let known = |classes: &[Bound<'py, PyType>]| classes.iter().any(|known| known.is(&base));
+        if is_static || known(&defined_at_run_time) || known(catchable) {
             return Ok(base.cast_into::<PyType>()?);
         }
     }
     Err(PyRuntimeError::new_err(
-        "an exception class with no base outside the compartment",
+        "an exception class with no base the interpreter defines",
     ))
 }
