@@ -132,3 +132,34 @@ def test_plugin_code_that_names_the_frame_getter_is_still_refused():
     )
     with pytest.raises(CapabilityError, match='"sys._getframe" is refused'):
         plugin.frame()
+
+
+class Scheduler:
+    """Host code that calls back what the plugin hands it, from a frame of its own."""
+
+    def __init__(self) -> None:
+        self._token = "host-private"
+
+    def run(self, task):
+        admin_password = "hunter2"  # noqa: F841 - a local the plugin must not learn of
+        return task()
+
+    def repeat(self, task):
+        return super().__repr__() and task()
+
+
+@pytest.mark.parametrize("builtin", ["dir", "super"])
+def test_frame_reading_builtins_called_back_by_host_code_are_refused(builtin: str) -> None:
+    # The tamed dir() and super() without arguments read the innermost frame: handed to a
+    # grant that calls them back, they read the host's (red team: the host's local names).
+    plugin = _native._run_unverified(
+        Compartment(grants={"scheduler": Scheduler()}),
+        f"def schedule():\n    return scheduler.run({builtin})\n"
+        f"def again():\n    return scheduler.repeat({builtin})\n"
+        "def own():\n    visible = 1\n    return dir()\n",
+        filename="scheduler.py",
+    )
+    for call in (plugin.schedule, plugin.again):
+        with pytest.raises(CapabilityError, match=f"{builtin}\\(\\) without arguments reads"):
+            call()
+    assert plugin.own() == ["visible"]

@@ -104,9 +104,7 @@ def class_namespace_reads(table: symtable.SymbolTable) -> set[str]:
 
 def augmented_targets(source: str, table: symtable.SymbolTable) -> set[str]:
     """The names a class body's augmented assignments target: a read of the class namespace
-    that ``symtable`` before 3.11 does not mark as a use."""
-    if sys.version_info >= (3, 11):
-        return set()
+    that ``symtable`` does not mark as a use."""
     targets = set()
     pending: list[ast.AST] = list(body_of(source, table))
     while pending:

@@ -7,11 +7,13 @@
 use ocapy_verifier::tables::builtins::{BUILTINS, Policy};
 use pyo3::exceptions::PyTypeError;
 use pyo3::ffi;
+use pyo3::intern;
 use pyo3::prelude::*;
 use pyo3::types::{PyCFunction, PyDict, PyList, PyString, PySuper, PyTuple, PyType};
 use pyo3::{PyTraverseError, PyVisit};
 
 use super::classes::{CheckedMethod, build_class, is_instance_by_type};
+use super::imports::ImportGate;
 use super::{CapabilityError, check_public, host, is_public_name};
 use crate::membrane::{self, CompartmentId};
 use crate::seal::exact_str;
@@ -132,6 +134,9 @@ fn tamed_dir<'py>(py: Python<'py>, object: &Bound<'py, PyTuple>) -> PyResult<Bou
     }
     // Without an argument the real `dir` lists the innermost Python frame's names: the
     // caller's, since this function has no frame.
+    if object.is_empty() {
+        refuse_a_host_caller(py, "dir", "pass dir() the object whose names to list")?;
+    }
     let names = real_builtin(py, "dir")?.call1(object)?;
     let public = PyList::empty(py);
     for name in names.try_iter()? {
@@ -146,6 +151,35 @@ fn tamed_dir<'py>(py: Python<'py>, object: &Bound<'py, PyTuple>) -> PyResult<Bou
     Ok(public)
 }
 
+/// Refuses the argument-free call of `builtin` unless compartment code makes it: the real
+/// one reads the innermost Python frame, which is the host's when the compartment hands the
+/// builtin itself to host code that calls it back (a grant's `task()`): its local names, for
+/// `dir`, or its `self`, for `super`.
+fn refuse_a_host_caller(py: Python<'_>, builtin: &str, instead: &str) -> PyResult<()> {
+    // SAFETY: GIL held; the running thread's frame is borrowed and made a strong reference
+    // before use.
+    let frame = unsafe { ffi::PyEval_GetFrame() };
+    let compartment_code = !frame.is_null() && {
+        // SAFETY: `frame` is a live frame object (non-null, checked above).
+        let frame = unsafe { Bound::from_borrowed_ptr(py, frame.cast()) };
+        // Compartment code runs with its compartment's builtins, whose `__import__` is the
+        // compartment's import gate.
+        frame
+            .getattr(intern!(py, "f_builtins"))?
+            .cast::<PyDict>()
+            .ok()
+            .and_then(|builtins| builtins.get_item("__import__").ok().flatten())
+            .is_some_and(|import| import.is_exact_instance_of::<ImportGate>())
+    };
+    if compartment_code {
+        return Ok(());
+    }
+    Err(CapabilityError::new_err(format!(
+        "{builtin}() without arguments reads its caller's frame, and here host code called it \
+         back: {instead}"
+    )))
+}
+
 /// `super()`: the zero-argument form, and `super(C, self)` with `self` a C, as the
 /// interpreter passes them (3.12+ hands `super().f` the class and the first argument). When
 /// the bound object is a class (a classmethod, `__new__`), the result hands out checked
@@ -155,7 +189,10 @@ fn tamed_super<'py>(py: Python<'py>, args: &Bound<'py, PyTuple>) -> PyResult<Bou
     let real = py.get_type::<PySuper>();
     let bound = match args.len() {
         // The real super() reads the innermost Python frame: the caller's.
-        0 => real.call0()?,
+        0 => {
+            refuse_a_host_caller(py, "super", "call super() in the method that needs it")?;
+            real.call0()?
+        }
         2 => {
             let (class, object) = (args.get_item(0)?, args.get_item(1)?);
             let class = class

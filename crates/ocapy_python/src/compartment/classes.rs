@@ -41,7 +41,9 @@ use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyDict, PyString, PyTuple, PyType, PyWeakrefReference};
 use pyo3::{PyTraverseError, PyVisit};
 
-use super::{AddressMap, CapabilityError, ObjectCache, audit, host, is_public_name, refused_name};
+use super::{
+    AddressMap, CapabilityError, ObjectCache, audit, host, is_public_name, refused_name, type_forms,
+};
 use crate::capi::{_PyType_Lookup, bind_method, slot_call};
 use crate::metaclass::native_metaclass;
 use crate::seal::{Depth, Sealed};
@@ -765,6 +767,12 @@ impl ClassView {
             class: class.unbind(),
         }
     }
+
+    /// The class behind `value`, if it is a class view.
+    pub(crate) fn inner<'py>(value: &Bound<'py, PyAny>) -> Option<Bound<'py, PyAny>> {
+        let view = value.cast_exact::<ClassView>().ok()?;
+        Some(view.get().class.bind(value.py()).clone().into_any())
+    }
 }
 
 #[pymethods]
@@ -825,12 +833,19 @@ impl ClassView {
         PyTuple::new(py, [self.class.bind(py)])
     }
 
+    /// A type form (`Counter[str]`), seen through a view as the facade's own are.
     fn __getitem__<'py>(
         &self,
         py: Python<'py>,
         item: &Bound<'py, PyAny>,
     ) -> PyResult<Bound<'py, PyAny>> {
-        self.class.bind(py).as_any().get_item(item)
+        type_forms::seen(
+            &self
+                .class
+                .bind(py)
+                .as_any()
+                .get_item(type_forms::given(item)?)?,
+        )
     }
 
     fn __or__<'py>(
@@ -838,7 +853,13 @@ impl ClassView {
         py: Python<'py>,
         other: &Bound<'py, PyAny>,
     ) -> PyResult<Bound<'py, PyAny>> {
-        self.class.bind(py).as_any().bitor(other)
+        type_forms::seen(
+            &self
+                .class
+                .bind(py)
+                .as_any()
+                .bitor(type_forms::given(other)?)?,
+        )
     }
 
     fn __ror__<'py>(
@@ -846,7 +867,7 @@ impl ClassView {
         py: Python<'py>,
         other: &Bound<'py, PyAny>,
     ) -> PyResult<Bound<'py, PyAny>> {
-        other.bitor(self.class.bind(py))
+        type_forms::seen(&type_forms::given(other)?.bitor(self.class.bind(py))?)
     }
 
     fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
@@ -1079,6 +1100,7 @@ fn combined<'py>(
 /// classes hand out in place of raw classes, functions and properties.
 pub(crate) fn is_class_view(value: &Bound<'_, PyAny>) -> bool {
     value.is_exact_instance_of::<ClassView>()
+        || value.is_exact_instance_of::<type_forms::TypeForm>()
         || value.is_exact_instance_of::<CheckedMethod>()
         || value.is_exact_instance_of::<PropertyView>()
 }

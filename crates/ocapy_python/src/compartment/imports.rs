@@ -14,6 +14,7 @@ use pyo3::types::{PyModule, PyString, PyType};
 use pyo3::{PyTraverseError, PyVisit};
 
 use super::classes::{ClassView, needs_view};
+use super::type_forms;
 use super::{Shared, host};
 use crate::membrane::{self, CompartmentId};
 
@@ -57,7 +58,7 @@ pub(crate) fn table_facade<'py>(
                 }
                 value
             }
-            Err(_) => value,
+            Err(_) => type_forms::seen(&value)?,
         };
         members.push((export.name.to_owned(), value));
     }

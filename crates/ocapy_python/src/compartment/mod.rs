@@ -11,6 +11,7 @@ mod builtins;
 mod classes;
 mod imports;
 mod loader;
+mod type_forms;
 
 use std::collections::{BTreeSet, HashMap};
 use std::hash::{BuildHasherDefault, Hash, Hasher};
