@@ -549,3 +549,41 @@ def test_reading_a_compartment_class_namespace_in_a_fresh_process_does_not_abort
     )
     assert ran.returncode == 0, ran.stderr
     assert ran.stdout.startswith("survived"), ran.stdout
+
+
+SUBCLASS_BINDS_A_METHOD = """
+class Account:
+    def __init__(self):
+        self._balance = 100
+
+class Base:
+    _data = None
+    _defaults = {"limit": 5}
+
+    @classmethod
+    def limit(cls):
+        return cls._defaults["limit"]
+
+    @classmethod
+    def leak(cls, victim):
+        return cls._data(victim)
+
+class Spy(Base):
+    def _data(self):
+        return self._balance
+
+def attack():
+    return Spy.leak(Account())
+
+def ordinary():
+    return Spy.limit()
+"""
+
+
+def test_a_private_method_read_through_a_class_is_checked() -> None:
+    # The verifier lets a classmethod read `cls._data`, which Base binds as data; `cls` was a
+    # subclass that binds a method there, and the raw function ran on any object (red team).
+    plugin = run_unverified(Compartment(), SUBCLASS_BINDS_A_METHOD)
+    with pytest.raises(TypeError, match=r"Spy\._data\(\) read from its class needs an instance"):
+        plugin.attack()
+    assert plugin.ordinary() == 5

@@ -477,10 +477,10 @@ fn is_being_built_by(class: &Bound<'_, PyType>, writer: &Arc<str>) -> PyResult<b
 
 /// What reading `name` on `class` gives untrusted code, `value` being what `type` gives: a
 /// plain function becomes a checked unbound method, a property a view without raw
-/// accessors. Single-underscore names and `__new__` are left alone: untrusted code cannot
-/// read them (the verifier and the tamed `getattr` see to that), and library code reads them
-/// through the class and calls them without an instance (`Enum`'s `__new__` and
-/// `_generate_next_value_`).
+/// accessors. Private names are checked too: a classmethod's `cls._data` reads whatever the
+/// class it runs on binds, and a subclass may bind a method there. `__new__` and enum's
+/// `_sunder_` names are left alone: library code reads them through the class and calls
+/// them without an instance (`Enum`'s `__new__` and `_generate_next_value_`).
 fn checked_attribute<'py>(
     class: &Bound<'py, PyType>,
     name: &Bound<'py, PyAny>,
@@ -526,11 +526,15 @@ fn checked_attribute<'py>(
     .into_any())
 }
 
-/// Whether a method of this name is checked when read from its class: public names and
-/// dunders, but not `__new__` (a static method by definition, called with the class).
+/// Whether a method of this name is checked when read from its class: all but `__new__` (a
+/// static method by definition, called with the class) and enum's `_sunder_` protocol.
 fn is_checked_name(name: &str) -> bool {
-    let dunder = name.len() > 4 && name.starts_with("__") && name.ends_with("__");
-    (dunder && name != "__new__") || !name.starts_with('_')
+    let sunder = name.len() > 2
+        && name.starts_with('_')
+        && name.ends_with('_')
+        && !name.starts_with("__")
+        && !name.ends_with("__");
+    name != "__new__" && !sunder
 }
 
 /// Checked methods handed out, by class and function: one per pair, shared (they are
