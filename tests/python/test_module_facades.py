@@ -296,3 +296,34 @@ def test_refusals_are_documented_and_exclusive() -> None:
 @pytest.mark.parametrize("module", sorted(REFUSED))
 def test_refused_module_exists(module: str) -> None:
     assert importlib.util.find_spec(module) is not None, f"{module}: no such module (a typo?)"
+
+
+SHARED_FUNCTION = """
+import json, statistics, typing
+def write():
+    json.dumps.note = "from one compartment"
+def read():
+    return statistics.mean([1, 2, 3]), json.dumps({"a": 1})
+class Movie(typing.TypedDict):
+    title: str
+def movie():
+    return Movie(title="Brazil")
+"""
+
+
+def test_a_facade_function_is_no_channel_between_compartments() -> None:
+    # A Python function's `__dict__` is writable and shared by every compartment and the host
+    # (`json.dumps.note = ...`): the facade hands such functions out sealed (red team).
+    import statistics
+
+    from ocapy import Compartment
+
+    plugin = Compartment(modules={"json": json, "statistics": statistics, "typing": typing}).run(
+        SHARED_FUNCTION
+    )
+    with pytest.raises(AttributeError, match="a sealed object is read-only"):
+        plugin.write()
+    assert not hasattr(json.dumps, "note")
+    assert plugin.read() == (2, '{"a": 1}')
+    # A function that stands for a base is still one.
+    assert plugin.movie() == {"title": "Brazil"}

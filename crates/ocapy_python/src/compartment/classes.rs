@@ -919,6 +919,8 @@ pub(crate) fn build_class<'py>(
             ))
         })?),
     };
+    let bases = PyTuple::new(py, bases.iter().map(|base| base_behind_a_seal(&base)))?;
+    let bases = &bases;
     let metaclass = derive_metaclass(name, explicit, &resolve_bases(bases)?)?;
     let factory = ClassFactory {
         metaclass: metaclass.unbind(),
@@ -1014,6 +1016,29 @@ fn namespace_entry<'py>(
             true => Ok(Some(namespace.get_item(key)?)),
             false => Ok(None),
         },
+    }
+}
+
+/// A facade's function that stands for a base (`typing.TypedDict`), which the facade hands
+/// out shallowly sealed, as the function itself: its `__mro_entries__` gives the real base.
+/// Any other base is itself.
+fn base_behind_a_seal<'py>(base: &Bound<'py, PyAny>) -> Bound<'py, PyAny> {
+    let py = base.py();
+    let Ok(sealed) = base.cast_exact::<Sealed>() else {
+        return base.clone();
+    };
+    let inner = sealed.get().unwrap(py);
+    // SAFETY: a type check on a live object.
+    let is_function = unsafe { ffi::PyFunction_Check(inner.as_ptr()) != 0 };
+    if sealed.get().depth == Depth::Shallow
+        && is_function
+        && inner
+            .hasattr(intern!(py, "__mro_entries__"))
+            .unwrap_or(false)
+    {
+        inner
+    } else {
+        base.clone()
     }
 }
 

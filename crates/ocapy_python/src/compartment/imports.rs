@@ -17,10 +17,12 @@ use super::classes::{ClassView, needs_view};
 use super::type_forms;
 use super::{Shared, host};
 use crate::membrane::{self, CompartmentId};
+use crate::seal::{Depth, seal};
 
 /// The object the code of `compartment` sees as `module`, from the facade table: the names
 /// it exports that the running interpreter has, classes with public Python methods as
-/// [`ClassView`]s, exception classes as they are (for `except`).
+/// [`ClassView`]s, exception classes as they are (for `except`), Python functions sealed,
+/// typing's aliases and special forms as type forms.
 pub(crate) fn table_facade<'py>(
     key: &str,
     module: &Bound<'py, PyModule>,
@@ -58,11 +60,19 @@ pub(crate) fn table_facade<'py>(
                 }
                 value
             }
+            // A Python function has a writable `__dict__` every compartment and the host
+            // share (`json.dumps.note = ...`): it is handed out sealed, which calls through.
+            Err(_) if is_python_function(&value) => seal(&value, Depth::Shallow)?,
             Err(_) => type_forms::seen(&value)?,
         };
         members.push((export.name.to_owned(), value));
     }
     Facade::create(py, key, members)
+}
+
+fn is_python_function(value: &Bound<'_, PyAny>) -> bool {
+    // SAFETY: a type check on a live object.
+    unsafe { pyo3::ffi::PyFunction_Check(value.as_ptr()) != 0 }
 }
 
 /// A compartment's `__import__`.
