@@ -6,8 +6,10 @@ alone; each has a passing side beside it, which ordinary plugins rely on.
 
 from __future__ import annotations
 
+import abc
 import datetime
 import fractions
+import functools
 import sys
 from typing import Any, Callable
 
@@ -780,3 +782,52 @@ def test_a_plugin_exception_a_facade_built_reaches_the_host_as_a_builtin() -> No
     assert type(raised.value) is Exception
     assert raised.value not in [SECRET]
     assert plugin.report() == []
+
+
+class Shape:
+    """A host class with an attribute named like an edge of other classes."""
+
+    def __init__(self) -> None:
+        self.args = ("circle", 2)
+
+
+class Registry(abc.ABC):  # noqa: B024 - only its metaclass matters here
+    pass
+
+
+EDGES_OF_SOME_CLASSES = """
+def partial_arguments():
+    return bound.args
+def partial_by_name():
+    return getattr(bound, "keywords")
+def ordinary():
+    try:
+        fail()
+    except ValueError as error:
+        caught = error.args[0]
+    return shape.args, getattr(shape, "args"), caught
+def register():
+    return catalogue.register
+"""
+
+
+def test_an_edge_of_some_classes_is_refused_on_them_alone() -> None:
+    # `args`, `register` and the like are hidden edges of a few classes only: the verifier
+    # lets them through, and the runtime refuses them by the object's real type.
+    def fail() -> None:
+        raise ValueError("expected")
+
+    plugin = run(
+        EDGES_OF_SOME_CLASSES,
+        bound=functools.partial(print, SECRET, sep=SECRET),
+        shape=Shape(),
+        fail=fail,
+        catalogue=Registry,
+    )
+    with pytest.raises(AttributeError, match="'args' is a hidden edge"):
+        plugin.partial_arguments()
+    with pytest.raises(AttributeError, match="'keywords' is a hidden edge"):
+        plugin.partial_by_name()
+    with pytest.raises(AttributeError, match="'register' is a hidden edge"):
+        plugin.register()
+    assert plugin.ordinary() == (("circle", 2), ("circle", 2), "expected")

@@ -79,7 +79,7 @@ fn tamed_getattr<'py>(
     name: &Bound<'py, PyAny>,
     default: &Bound<'py, PyTuple>,
 ) -> PyResult<Bound<'py, PyAny>> {
-    let name = attribute_name("getattr", name)?;
+    let name = attribute_name("getattr", object, name)?;
     match default.len() {
         0 => object.getattr(name),
         1 => Ok(object.getattr_opt(name)?.unwrap_or(default.get_item(0)?)),
@@ -93,7 +93,7 @@ fn tamed_getattr<'py>(
 /// `hasattr(object, name)` for public names only.
 #[pyfunction(name = "hasattr")]
 fn tamed_hasattr(object: &Bound<'_, PyAny>, name: &Bound<'_, PyAny>) -> PyResult<bool> {
-    object.hasattr(attribute_name("hasattr", name)?)
+    object.hasattr(attribute_name("hasattr", object, name)?)
 }
 
 /// `setattr(object, name, value)` for public names only.
@@ -103,23 +103,27 @@ fn tamed_setattr(
     name: &Bound<'_, PyAny>,
     value: &Bound<'_, PyAny>,
 ) -> PyResult<()> {
-    object.setattr(attribute_name("setattr", name)?, value)
+    object.setattr(attribute_name("setattr", object, name)?, value)
 }
 
 /// `delattr(object, name)` for public names only.
 #[pyfunction(name = "delattr")]
 fn tamed_delattr(object: &Bound<'_, PyAny>, name: &Bound<'_, PyAny>) -> PyResult<()> {
-    object.delattr(attribute_name("delattr", name)?)
+    object.delattr(attribute_name("delattr", object, name)?)
 }
 
 /// `name` as an exact `str` that names a public attribute. A `str` subclass is copied
 /// first: its own `__hash__` and `__eq__` would otherwise decide which attribute the lookup
 /// finds, whatever characters were checked.
-fn attribute_name<'py>(function: &str, name: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyString>> {
+fn attribute_name<'py>(
+    function: &str,
+    object: &Bound<'py, PyAny>,
+    name: &Bound<'py, PyAny>,
+) -> PyResult<Bound<'py, PyString>> {
     let name = exact_str(name).map_err(|_| {
         PyTypeError::new_err(format!("{function}(): attribute name must be string"))
     })?;
-    check_public(name.to_str()?, function)?;
+    check_public(name.to_str()?, object, function)?;
     Ok(name)
 }
 

@@ -42,7 +42,8 @@ use pyo3::types::{PyDict, PyString, PyTuple, PyType, PyWeakrefReference};
 use pyo3::{PyTraverseError, PyVisit};
 
 use super::{
-    AddressMap, CapabilityError, ObjectCache, audit, host, is_public_name, refused_name, type_forms,
+    AddressMap, CapabilityError, ObjectCache, audit, host, is_public_name, refused_name,
+    refused_name_on, type_forms,
 };
 use crate::capi::{_PyType_Lookup, bind_method, slot_call};
 use crate::metaclass::native_metaclass;
@@ -801,7 +802,7 @@ impl ClassView {
         name: &Bound<'py, PyString>,
     ) -> PyResult<Bound<'py, PyAny>> {
         let class = self.class.bind(py);
-        if let Some(why) = refused_name(name.to_str()?) {
+        if let Some(why) = refused_name_on(name.to_str()?, class) {
             return Err(CapabilityError::new_err(format!(
                 "{}.{name} is refused in a compartment: {why}",
                 class.name()?

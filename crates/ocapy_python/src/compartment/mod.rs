@@ -113,9 +113,17 @@ pub(crate) fn refused_name(name: &str) -> Option<String> {
     refusal(name).map(|refusal| format!("{name:?} {refusal}"))
 }
 
-/// Refuses a private or hidden-edge attribute name passed to `function`, saying why.
-pub(crate) fn check_public(name: &str, function: &str) -> PyResult<()> {
-    match refused_name(name) {
+/// Why compartment code may not use attribute `name` of `subject`, or `None`: as
+/// [`refused_name`], but a name that is a hidden edge of some classes only is refused on
+/// their instances alone.
+pub(crate) fn refused_name_on(name: &str, subject: &Bound<'_, PyAny>) -> Option<String> {
+    crate::seal::why_hidden_on(name, subject).map(|why| format!("{name:?} {why}"))
+}
+
+/// Refuses a private or hidden-edge attribute name of `subject` passed to `function`,
+/// saying why.
+pub(crate) fn check_public(name: &str, subject: &Bound<'_, PyAny>, function: &str) -> PyResult<()> {
+    match refused_name_on(name, subject) {
         Some(why) => Err(CapabilityError::new_err(format!(
             "{function}(..., {name:?}) is refused in a compartment: {why}"
         ))),

@@ -22,7 +22,7 @@ use pyo3::types::{PyDict, PyList, PyString, PyTuple, PyType};
 use pyo3::{PyTraverseError, PyVisit};
 
 use super::classes::ClassView;
-use super::{CapabilityError, refused_name};
+use super::{CapabilityError, refused_name_on};
 use crate::seal::is_primitive;
 
 /// A typing alias or special form, seen by compartment code.
@@ -137,7 +137,7 @@ impl TypeForm {
     ) -> PyResult<Bound<'py, PyAny>> {
         let text = name.to_str()?;
         if !DESCRIBING.contains(&text) {
-            let why = refused_name(text).unwrap_or_else(|| {
+            let why = refused_name_on(text, self.form.bind(py)).unwrap_or_else(|| {
                 format!(
                     "a type form reads only what describes it ({}); its other attributes are \
                      its origin class's, which the class itself hands out checked",

@@ -214,7 +214,7 @@ fn rebuild_once<'py>(
         && let Ok(dict) = dict.cast::<PyDict>()
     {
         for (key, value) in dict {
-            if names::is_public(&key) {
+            if names::is_public(&key, None) {
                 rebuilt.setattr(key.cast::<PyString>()?, hand_out(&value)?)?;
             }
         }

@@ -21,7 +21,7 @@ use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyTuple, PyType};
 
 pub(crate) use errors::{Holder, rebuild as rebuild_exception, unsafe_to_pass_on};
-pub(crate) use names::exact_str;
+pub(crate) use names::{exact_str, why_hidden_on};
 pub(crate) use namespace::Namespace;
 pub(crate) use wrapper::Sealed;
 

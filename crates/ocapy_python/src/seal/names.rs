@@ -3,32 +3,40 @@
 
 use std::sync::atomic::{AtomicPtr, Ordering};
 
-use ocapy_verifier::tables::attributes::refusal;
+use ocapy_verifier::tables::attributes::{refusal, refusal_on};
 use pyo3::exceptions::{PyAttributeError, PyTypeError};
 use pyo3::ffi;
 use pyo3::prelude::*;
-use pyo3::types::PyString;
+use pyo3::types::{PyDict, PyString, PyType};
 
-/// `name` as an exact `str` the holder may read, or the `AttributeError` that refuses it.
+/// `name` as an exact `str` the holder may read on `subject` (any object, if `None`), or the
+/// `AttributeError` that refuses it.
 ///
 /// A `str` subclass is copied to a plain `str` first: its own `__eq__`, `__hash__` or
 /// `startswith` would otherwise decide the check, and the inner object's lookup would then
 /// see a different name than the one checked.
 #[inline]
-pub(super) fn public_name<'py>(name: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyString>> {
+pub(super) fn public_name<'py>(
+    name: &Bound<'py, PyAny>,
+    subject: Option<&Bound<'py, PyAny>>,
+) -> PyResult<Bound<'py, PyString>> {
     let name = exact_str(name)?;
     if ALLOWED.contains(&name) {
         return Ok(name);
     }
-    check(&name)?;
-    ALLOWED.remember(&name);
+    check(&name, subject)?;
+    // Only a name public on every object is remembered: the cache knows no types.
+    if name.to_str().is_ok_and(|text| refusal(text).is_none()) {
+        ALLOWED.remember(&name);
+    }
     Ok(name)
 }
 
-/// Whether `name` is a public attribute name: what `dir()` of a sealed object lists.
-pub(super) fn is_public(name: &Bound<'_, PyAny>) -> bool {
+/// Whether `name` is a public attribute name of `subject` (of any object, if `None`): what
+/// `dir()` of a sealed object lists.
+pub(super) fn is_public(name: &Bound<'_, PyAny>, subject: Option<&Bound<'_, PyAny>>) -> bool {
     name.cast::<PyString>()
-        .is_ok_and(|name| name.is_exact_instance_of::<PyString>() && check(name).is_ok())
+        .is_ok_and(|name| name.is_exact_instance_of::<PyString>() && check(name, subject).is_ok())
 }
 
 /// `name` as an exact `str`: itself, or a copy of a `str` subclass (no method of the subclass
@@ -55,10 +63,11 @@ pub(crate) fn exact_str<'py>(name: &Bound<'py, PyAny>) -> PyResult<Bound<'py, Py
     )))
 }
 
-fn check(name: &Bound<'_, PyString>) -> PyResult<()> {
-    let why = match name.to_str() {
-        Ok(text) => why_hidden(text),
-        Err(_) => Some("is not valid text".to_owned()),
+fn check(name: &Bound<'_, PyString>, subject: Option<&Bound<'_, PyAny>>) -> PyResult<()> {
+    let why = match (name.to_str(), subject) {
+        (Ok(text), Some(subject)) => why_hidden_on(text, subject),
+        (Ok(text), None) => why_hidden(text),
+        (Err(_), _) => Some("is not valid text".to_owned()),
     };
     match why {
         Some(why) => Err(PyAttributeError::new_err(format!(
@@ -70,8 +79,48 @@ fn check(name: &Bound<'_, PyString>) -> PyResult<()> {
 }
 
 /// Why the attribute `name` is never exposed (private, or a hidden edge), or None.
-pub(super) fn why_hidden(name: &str) -> Option<String> {
+pub(crate) fn why_hidden(name: &str) -> Option<String> {
     refusal(name).map(|refusal| refusal.to_string())
+}
+
+/// Why the attribute `name` of `subject` is not exposed, or None: a name that is a hidden
+/// edge only on some classes is refused on their instances (by the real type) alone.
+pub(crate) fn why_hidden_on(name: &str, subject: &Bound<'_, PyAny>) -> Option<String> {
+    refusal_on(name, |classes| is_instance_of_any(subject, classes))
+        .map(|refusal| refusal.to_string())
+}
+
+/// Whether the real type of `subject` is one of `classes` (`(module, qualified name)`) or a
+/// subclass of one. A module nobody imported has no instances; a class that cannot be found
+/// where the table says counts as a match, so the name is refused.
+fn is_instance_of_any(subject: &Bound<'_, PyAny>, classes: &[(&str, &str)]) -> bool {
+    let py = subject.py();
+    // SAFETY: GIL held; `PyImport_GetModuleDict` returns the interpreter's borrowed
+    // `sys.modules`, made a strong reference at once. It runs no import machinery (the
+    // compartment's `__import__` would refuse `sys`).
+    let modules = unsafe { Bound::from_borrowed_ptr(py, ffi::PyImport_GetModuleDict()) };
+    let Ok(modules) = modules.cast_into::<PyDict>() else {
+        return true;
+    };
+    classes.iter().any(|&(module, qualified)| {
+        let module = match modules.get_item(module) {
+            Ok(Some(module)) => module,
+            Ok(None) => return false,
+            Err(_) => return true,
+        };
+        let mut class = module;
+        for part in qualified.split('.') {
+            match class.getattr(part) {
+                Ok(next) => class = next,
+                Err(_) => return true,
+            }
+        }
+        let Ok(class) = class.cast::<PyType>() else {
+            return true;
+        };
+        // SAFETY: live objects; `PyType_IsSubtype` only reads the MRO of the real type.
+        unsafe { ffi::PyType_IsSubtype(ffi::Py_TYPE(subject.as_ptr()), class.as_type_ptr()) != 0 }
+    })
 }
 
 /// `repr` of a name for messages, without failing on odd text.

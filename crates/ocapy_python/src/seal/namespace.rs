@@ -59,7 +59,7 @@ impl slots::Getattribute for Namespace {
         name: &Bound<'py, PyAny>,
     ) -> PyResult<Bound<'py, PyAny>> {
         let namespace = slf.get();
-        let name = names::public_name(name)?;
+        let name = names::public_name(name, None)?;
         match namespace.members.get(name.to_str()?) {
             Some(member) => Ok(member.bind(slf.py()).clone()),
             None => Err(PyAttributeError::new_err(format!(

@@ -516,7 +516,7 @@ impl slots::Getattribute for Sealed {
             }
             Lookup::Generic | Lookup::Unknown => {}
         }
-        let checked = names::public_name(name)?;
+        let checked = names::public_name(name, Some(inner))?;
         if let View::Class = sealed.view {
             return Self::class_attribute(slf, &checked);
         }
@@ -585,7 +585,10 @@ impl Sealed {
     fn __dir__<'py>(slf: &Bound<'py, Self>) -> PyResult<Vec<Bound<'py, PyAny>>> {
         let inner = slf.get().inner.bind(slf.py());
         let names = inner.dir().map_err(|err| Self::error(slf, err))?;
-        Ok(names.iter().filter(names::is_public).collect())
+        Ok(names
+            .iter()
+            .filter(|name| names::is_public(name, Some(inner)))
+            .collect())
     }
 
     #[pyo3(signature = (*args, **kwargs))]

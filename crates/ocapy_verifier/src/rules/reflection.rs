@@ -136,7 +136,8 @@ fn check_attribute_builtin(checker: &mut Checker<'_>, builtin: &str, call: &ast:
             format!("`{builtin}` names private attribute `{name}`"),
             call.range(),
         );
-    } else if let Some(edge) = hidden_edge(name) {
+    } else if let Some(edge) = hidden_edge(name).filter(|edge| edge.is_static()) {
+        // An edge of some classes only is the tamed `getattr`'s to refuse, by the object.
         checker.report(
             Rule::HiddenEdgeAttribute,
             format!(
@@ -168,7 +169,7 @@ fn check_template(checker: &mut Checker<'_>, template: &str, range: ruff_text_si
             for attribute in attributes {
                 let why = if is_private(&attribute) {
                     "a private attribute".to_string()
-                } else if let Some(edge) = hidden_edge(&attribute) {
+                } else if let Some(edge) = hidden_edge(&attribute).filter(|edge| edge.is_static()) {
                     format!("a hidden edge that leads to {}", edge.reaches)
                 } else {
                     continue;

@@ -2,9 +2,12 @@
 //! a frame, code, closure cells, a module's globals, the builtins, another object's private
 //! state, or attribute access by a run-time string.
 //!
-//! The verifier rejects reading these names on every receiver, `self` included, so a name is
-//! listed only when some object verified code can be handed exposes an edge through it; the
-//! `reason` of each entry says which. Ordinary private names (`_x`) and `__dict__`/`__class__`
+//! The verifier rejects reading most of these names on every receiver, `self` included, so a
+//! name is listed only when some object verified code can be handed exposes an edge through
+//! it; the `reason` of each entry says which. A name that is an edge only on types whose
+//! objects plugin code never holds raw (a `functools.partial`'s `args`: the plugin's own are
+//! made of its own values, the host's reach it sealed) says so in `on`: the verifier lets it
+//! through, and the runtime refuses it on objects of those types (`e.args[0]` is ordinary). Ordinary private names (`_x`) and `__dict__`/`__class__`
 //! are the private-attribute rule's business (allowed through `self`, rejected elsewhere) and
 //! are not listed.
 //!
@@ -32,7 +35,7 @@
 //!   constructing, and which `super()` calls legitimately.
 
 /// An attribute name that leads to a frame, code, cells, globals, builtins, another object's
-/// private state or reflection by string, whatever object it is read from.
+/// private state or reflection by string.
 #[derive(Debug, PartialEq, Eq)]
 pub struct HiddenEdge {
     /// The attribute name, or for a prefix entry the prefix (e.g. "co_").
@@ -41,6 +44,27 @@ pub struct HiddenEdge {
     pub reaches: &'static str,
     /// Why it is in the table: the types on which it is an edge and what they expose.
     pub reason: &'static str,
+    /// On which objects it is an edge, which decides who refuses it.
+    pub on: EdgeOn,
+}
+
+/// The objects a hidden edge leads out of.
+#[derive(Debug, PartialEq, Eq)]
+pub enum EdgeOn {
+    /// Objects plugin code can hold raw (its own functions, generators, frames it reaches...):
+    /// refused statically on every receiver.
+    Every,
+    /// Instances of these classes, `(module, qualified name)`, and of their subclasses, which
+    /// plugin code holds only sealed or made of its own values: refused at run time on them.
+    Only(&'static [(&'static str, &'static str)]),
+}
+
+impl HiddenEdge {
+    /// Whether the verifier refuses the name on every receiver.
+    #[must_use]
+    pub fn is_static(&self) -> bool {
+        self.on == EdgeOn::Every
+    }
 }
 
 const fn edge(name: &'static str, reaches: &'static str, reason: &'static str) -> HiddenEdge {
@@ -48,8 +72,35 @@ const fn edge(name: &'static str, reaches: &'static str, reason: &'static str) -
         name,
         reaches,
         reason,
+        on: EdgeOn::Every,
     }
 }
+
+const fn edge_on(
+    name: &'static str,
+    reaches: &'static str,
+    reason: &'static str,
+    on: &'static [(&'static str, &'static str)],
+) -> HiddenEdge {
+    HiddenEdge {
+        name,
+        reaches,
+        reason,
+        on: EdgeOn::Only(on),
+    }
+}
+
+const PARTIALS: &[(&str, &str)] = &[
+    ("functools", "partial"),
+    ("functools", "partialmethod"),
+    ("contextlib", "_GeneratorContextManagerBase"),
+];
+const GENERATOR_CONTEXT_MANAGERS: &[(&str, &str)] =
+    &[("contextlib", "_GeneratorContextManagerBase")];
+const DISPATCHERS: &[(&str, &str)] = &[
+    ("types", "FunctionType"),
+    ("functools", "singledispatchmethod"),
+];
 
 const FRAME: &str = "frame: execution state of a running, suspended or finished call; the \
     `f_*` names are listed together so one rule covers the whole frame";
@@ -327,18 +378,21 @@ pub static HIDDEN_EDGES: &[HiddenEdge] = &[
     ),
     edge("ag_running", "generator state", GENERATOR_STATE),
     edge("ag_suspended", "generator state", GENERATOR_STATE),
-    edge(
+    edge_on(
         "args",
         "bound arguments",
         "functools.partial and partialmethod, contextmanager-made context managers: the \
          positional arguments bound in, the usual way a host binds a capability into a \
-         callback; exceptions lose `args` too (use `str(exc)`)",
+         callback (an exception's `args` are what it was raised with, rebuilt when it \
+         crosses the membrane)",
+        PARTIALS,
     ),
-    edge(
+    edge_on(
         "buffer",
         "an underlying binary stream",
         "io.TextIOWrapper: the binary stream under a text file, and through it `raw` and the \
          OS file beneath the object a host granted",
+        &[("_io", "TextIOWrapper"), ("_pyio", "TextIOWrapper")],
     ),
     edge(
         "cell_contents",
@@ -376,17 +430,19 @@ pub static HIDDEN_EDGES: &[HiddenEdge] = &[
         "io buffered and text streams: unhooks and returns the stream underneath, breaking \
          the host's; weakref.finalize: unregisters it and returns (obj, func, args, kwargs)",
     ),
-    edge(
+    edge_on(
         "dispatch",
         "a registered implementation",
         "functools.singledispatch functions: `dispatch(cls)` returns the implementation \
          registered for cls, raw, to call on objects of any type",
+        DISPATCHERS,
     ),
-    edge(
+    edge_on(
         "dispatcher",
         "a single-dispatch function",
         "functools.singledispatchmethod: the generic function, with `register`, `registry` \
          and `dispatch`",
+        &[("functools", "singledispatchmethod")],
     ),
     edge(
         "exc_info",
@@ -462,11 +518,12 @@ pub static HIDDEN_EDGES: &[HiddenEdge] = &[
         "functools.partial, partialmethod, cached_property and singledispatchmethod, \
          contextmanager-made context managers: the function they wrap, raw",
     ),
-    edge(
+    edge_on(
         "gen",
         "a generator",
         "context managers made by contextlib.contextmanager and asynccontextmanager: the \
          (async) generator under them, with its frame",
+        GENERATOR_CONTEXT_MANAGERS,
     ),
     edge(
         "get_context",
@@ -516,22 +573,25 @@ pub static HIDDEN_EDGES: &[HiddenEdge] = &[
         "generator and types.coroutine wrappers: the iterator it delegates to with `yield \
          from`, to drive from outside",
     ),
-    edge(
+    edge_on(
         "keywords",
         "bound keyword arguments",
         "functools.partial and partialmethod: the keyword arguments bound in (see `args`)",
+        &[("functools", "partial"), ("functools", "partialmethod")],
     ),
-    edge(
+    edge_on(
         "kwds",
         "bound keyword arguments",
         "contextmanager-made context managers: the keyword arguments of the generator \
          function call (see `args`)",
+        GENERATOR_CONTEXT_MANAGERS,
     ),
-    edge(
+    edge_on(
         "loader",
         "a module loader",
         "importlib's ModuleSpec (`module.__spec__.loader`): the loader, whose get_data(path) \
          reads any file and which executes modules",
+        &[("_frozen_importlib", "ModuleSpec")],
     ),
     edge(
         "mapping",
@@ -552,29 +612,37 @@ pub static HIDDEN_EDGES: &[HiddenEdge] = &[
          read-only slice; AttributeError (3.10+): the object whose lookup failed, perhaps \
          deep in the host's code",
     ),
-    edge(
+    edge_on(
         "peek",
         "a finalizer's referent",
         "weakref.finalize: `peek()` returns (obj, func, args, kwargs), the object watched \
          and the callback with its arguments",
+        &[("weakref", "finalize")],
     ),
-    edge(
+    edge_on(
         "raw",
         "an OS file",
         "io buffered streams: the unbuffered FileIO underneath (see `buffer`)",
+        &[("_io", "_BufferedIOBase"), ("_pyio", "BufferedIOBase")],
     ),
-    edge(
+    edge_on(
         "register",
         "registration in a shared table",
         "functools.singledispatch functions and singledispatchmethod: installs an \
          implementation every caller then runs; abc.ABCMeta: changes isinstance() for all \
          code",
+        &[
+            ("types", "FunctionType"),
+            ("functools", "singledispatchmethod"),
+            ("abc", "ABCMeta"),
+        ],
     ),
-    edge(
+    edge_on(
         "registry",
         "registered implementations",
         "functools.singledispatch functions: the mapping from class to implementation (see \
          `dispatch`)",
+        DISPATCHERS,
     ),
     edge("setter", "a property's accessors", PROPERTY_COPY),
     edge(
@@ -658,6 +726,22 @@ pub fn refusal(name: &str) -> Option<Refusal> {
         return Some(Refusal::Private);
     }
     hidden_edge(name).map(Refusal::HiddenEdge)
+}
+
+/// Why untrusted code may not use attribute `name` on one object: as [`refusal`], but a name
+/// that is an edge only on some classes (see [`EdgeOn::Only`]) is refused only where
+/// `is_instance_of_any` says the object is an instance of one of them.
+pub fn refusal_on(
+    name: &str,
+    is_instance_of_any: impl FnOnce(&[(&str, &str)]) -> bool,
+) -> Option<Refusal> {
+    match refusal(name)? {
+        Refusal::HiddenEdge(HiddenEdge {
+            on: EdgeOn::Only(classes),
+            ..
+        }) if !is_instance_of_any(classes) => None,
+        refused => Some(refused),
+    }
 }
 
 /// A name untrusted code may use as an attribute: not private, not a hidden edge.
