@@ -23,7 +23,8 @@ def python_decodes(source: bytes) -> str | None:
     """The value of `x` when CPython compiles and runs `source`, or None if it refuses."""
     try:
         code = compile(source, "<encoding>", "exec")
-    except (SyntaxError, UnicodeDecodeError, LookupError):
+    # ValueError: 3.10 refuses a null byte in source with it, later versions with SyntaxError.
+    except (SyntaxError, ValueError, UnicodeDecodeError, LookupError):
         return None
     namespace: dict[str, object] = {}
     exec(code, namespace)
