@@ -62,6 +62,27 @@ const ALLOWED_DUNDERS: &[&str] = &[
     "__slots__",
 ];
 
+/// Module metadata by convention, which the interpreter never reads and the standard library
+/// only shows (`pydoc`): a module may bind and read them as any global.
+const METADATA_DUNDERS: &[&str] = &[
+    "__author__",
+    "__contact__",
+    "__copyright__",
+    "__credits__",
+    "__date__",
+    "__docformat__",
+    "__email__",
+    "__license__",
+    "__maintainer__",
+    "__status__",
+    "__version__",
+];
+
+/// Whether any code may use the dunder name `id` as a name.
+fn is_allowed_dunder(id: &str) -> bool {
+    ALLOWED_DUNDERS.contains(&id) || METADATA_DUNDERS.contains(&id)
+}
+
 /// Dunder names a class body may not bind: they would replace the machinery of the object.
 const CLASS_BODY_FORBIDDEN_DUNDERS: &[&str] = &[
     "__builtins__",
@@ -79,7 +100,7 @@ pub fn check_name(checker: &mut Checker<'_>, name: &ast::ExprName, usage: Usage)
         return;
     }
     if is_dunder(id) {
-        if !ALLOWED_DUNDERS.contains(&id) {
+        if !is_allowed_dunder(id) {
             report_dunder(checker, id, name.range);
         }
         return;
@@ -132,7 +153,7 @@ fn check_builtin_use(checker: &mut Checker<'_>, id: &str, range: TextRange, usag
 /// Checks a name being bound: only allowed dunders, or dunder methods and attributes
 /// defined in a class body.
 pub fn check_binding(checker: &mut Checker<'_>, id: &str, range: TextRange) {
-    if !is_dunder(id) || ALLOWED_DUNDERS.contains(&id) {
+    if !is_dunder(id) || is_allowed_dunder(id) {
         return;
     }
     let in_class_body = checker.model.scope(checker.scope).kind == ScopeKind::Class;
@@ -384,6 +405,7 @@ mod tests {
             assert_eq!(codes(&format!("x = {name}\n")), ["OC402"], "{name}");
         }
         assert_clean("__all__ = [\"f\"]\nx = __name__\n");
+        assert_clean("__version__ = \"1.0\"\n__author__ = \"A. Author\"\nv = __version__\n");
         assert_clean(
             "class C:\n    __slots__ = (\"a\",)\n    __hash__ = None\n\n    def __init__(self):\n        self.a = 1\n\n    def __eq__(self, other):\n        return self is other\n",
         );
