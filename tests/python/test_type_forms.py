@@ -102,3 +102,8 @@ def summary(values: typing.Optional[typing.List[int]] = None) -> typing.Tuple[in
 
 def test_ordinary_typing_keeps_working() -> None:
     assert run(ORDINARY).summary([1, 2]) == (6, True)
+
+
+def test_a_type_form_refuses_arguments_that_hold_themselves() -> None:
+    with pytest.raises(CapabilityError, match="nested more than 64 levels deep"):
+        run("import typing\nloop = []\nloop.append(loop)\nalias = typing.Callable[loop, int]\n")

@@ -23,6 +23,7 @@ use pyo3::{PyTraverseError, PyVisit};
 
 use super::classes::ClassView;
 use super::{CapabilityError, refused_name_on};
+use crate::membrane::NESTING_LIMIT;
 use crate::seal::is_primitive;
 
 /// A typing alias or special form, seen by compartment code.
@@ -80,13 +81,12 @@ impl TypeForm {
         args: &Bound<'py, PyTuple>,
         kwargs: Option<&Bound<'py, PyDict>>,
     ) -> PyResult<Bound<'py, PyAny>> {
-        let args = PyTuple::new(
-            py,
-            args.iter()
-                .map(|arg| given(&arg))
-                .collect::<PyResult<Vec<_>>>()?,
-        )?;
-        seen(&self.form.bind(py).call(args, kwargs)?)
+        let args = given(args.as_any())?.cast_into::<PyTuple>()?;
+        let given_kwargs = PyDict::new(py);
+        for (name, value) in kwargs.into_iter().flatten() {
+            given_kwargs.set_item(name, given(&value)?)?;
+        }
+        seen(&self.form.bind(py).call(args, Some(&given_kwargs))?)
     }
 
     /// The real bases, so that `class C(Mapping[str, int])` is built on the real classes,
@@ -186,6 +186,10 @@ impl TypeForm {
 /// own (which cannot be written to) or an exception class (which `except` needs real) in a
 /// class view; tuples and lists item by item; anything else as it is.
 pub(crate) fn seen<'py>(value: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
+    seen_within(value, 0)
+}
+
+fn seen_within<'py>(value: &Bound<'py, PyAny>, level: usize) -> PyResult<Bound<'py, PyAny>> {
     let py = value.py();
     if let Ok(class) = value.cast::<PyType>() {
         // SAFETY: reads the flags of a live type object.
@@ -203,21 +207,36 @@ pub(crate) fn seen<'py>(value: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>
         };
         return Ok(Bound::new(py, form)?.into_any());
     }
-    if let Ok(items) = value.cast_exact::<PyTuple>() {
-        let items: Vec<_> = items
-            .iter()
-            .map(|item| seen(&item))
-            .collect::<PyResult<_>>()?;
-        return Ok(PyTuple::new(py, items)?.into_any());
+    Ok(item_by_item(value, level, seen_within)?.unwrap_or_else(|| value.clone()))
+}
+
+/// An exact tuple or list with `each` applied to its items (one level deeper), or `None` for
+/// anything else. One nested past the membrane's limit, or holding itself, is refused.
+fn item_by_item<'py>(
+    value: &Bound<'py, PyAny>,
+    level: usize,
+    each: fn(&Bound<'py, PyAny>, usize) -> PyResult<Bound<'py, PyAny>>,
+) -> PyResult<Option<Bound<'py, PyAny>>> {
+    let py = value.py();
+    let is_tuple = value.is_exact_instance_of::<PyTuple>();
+    if !is_tuple && !value.is_exact_instance_of::<PyList>() {
+        return Ok(None);
     }
-    if let Ok(items) = value.cast_exact::<PyList>() {
-        let items: Vec<_> = items
-            .iter()
-            .map(|item| seen(&item))
-            .collect::<PyResult<_>>()?;
-        return Ok(PyList::new(py, items)?.into_any());
+    if level == NESTING_LIMIT {
+        return Err(CapabilityError::new_err(format!(
+            "a type form's arguments are nested more than {NESTING_LIMIT} levels deep, or \
+             contain themselves"
+        )));
     }
-    Ok(value.clone())
+    let items = value
+        .try_iter()?
+        .map(|item| each(&item?, level + 1))
+        .collect::<PyResult<Vec<_>>>()?;
+    Ok(Some(if is_tuple {
+        PyTuple::new(py, items)?.into_any()
+    } else {
+        PyList::new(py, items)?.into_any()
+    }))
 }
 
 /// Whether `value` is an alias or special form of `typing`, or a generic alias such as
@@ -261,24 +280,16 @@ fn is_of_kind(value: &Bound<'_, PyAny>, kinds: &[Py<PyType>]) -> bool {
 /// and lists item by item; types, type forms and plain data as they are. Any other object is
 /// refused: typing's caches would hash it and compare it with the keys the host made.
 pub(crate) fn given<'py>(value: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
-    let py = value.py();
+    given_within(value, 0)
+}
+
+fn given_within<'py>(value: &Bound<'py, PyAny>, level: usize) -> PyResult<Bound<'py, PyAny>> {
     let inner = inner_or_itself(value);
     if is_primitive(inner.as_ptr()) || inner.is_instance_of::<PyType>() || is_type_form(&inner)? {
         return Ok(inner);
     }
-    if let Ok(items) = inner.cast_exact::<PyTuple>() {
-        let items: Vec<_> = items
-            .iter()
-            .map(|item| given(&item))
-            .collect::<PyResult<_>>()?;
-        return Ok(PyTuple::new(py, items)?.into_any());
-    }
-    if let Ok(items) = inner.cast_exact::<PyList>() {
-        let items: Vec<_> = items
-            .iter()
-            .map(|item| given(&item))
-            .collect::<PyResult<_>>()?;
-        return Ok(PyList::new(py, items)?.into_any());
+    if let Some(items) = item_by_item(&inner, level, given_within)? {
+        return Ok(items);
     }
     if is_type_variable(&inner)? {
         return Ok(inner);
