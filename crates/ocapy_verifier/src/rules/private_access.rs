@@ -43,8 +43,9 @@ pub const DEMOTED_METHOD: RuleDoc = RuleDoc {
         (the annotations of a generic method, `def g[T](self, x: log(f))`, a type \
         parameter's bound or default, a generic class's bases, a `type` alias's value), or \
         decorating it with anything but `property` (and the `.setter`, \
-        `.getter`, `.deleter` of a property of the same class), `staticmethod` or \
-        `classmethod` hands the raw function to code that may call it with any first \
+        `.getter`, `.deleter` of a property an unconditional `@property def` earlier in \
+        the class body defined: before it runs, the name is the enclosing scope's), \
+        `staticmethod` or `classmethod` hands the raw function to code that may call it with any first \
         argument (CapPython's rule). The message points at the read or the decorator.",
     bad: "class Account:\n    @log_calls\n    def balance(self):\n        return self._balance\n",
     good: "class Account:\n    @property\n    def balance(self):\n        return self._balance\n",
@@ -359,9 +360,12 @@ fn method_privilege(checker: &Checker<'_>, scope: ScopeId) -> Privilege {
                 };
             }
             DecoratorVerdict::Exposes => {
+                let unproven_accessor = accessor_decorator_base(&decorator.expression)
+                    .map(|base| format!(" (`{base}` is the class's property there only after an unconditional `@property def {base}` earlier in the class body, with no other binding of `{base}`)", base = base.id))
+                    .unwrap_or_default();
                 return Privilege::Demoted {
                     cause: format!(
-                        "`{name}` is decorated with `@{}` on line {}, which receives the raw function",
+                        "`{name}` is decorated with `@{}` on line {}, which receives the raw function{unproven_accessor}",
                         checker.text(decorator.expression.range()),
                         checker.line_of(decorator.range)
                     ),
@@ -560,18 +564,20 @@ fn decorator_verdict(checker: &Checker<'_>, class: ScopeId, decorator: &Expr) ->
         return DecoratorVerdict::Exposes;
     }
     match accessor_decorator_base(decorator) {
-        Some(base) if is_property_of(checker, class, base.id.as_str()) => DecoratorVerdict::Keeps,
+        Some(base) if is_property_of(checker, class, base) => DecoratorVerdict::Keeps,
         _ => DecoratorVerdict::Exposes,
     }
 }
 
-/// Whether every binding of `name` in the class body is a `def` decorated only with the
-/// builtin `property` or an accessor of `name`, at least one with `property` itself: then
-/// `@name.setter` hands the new function to a real property and nothing else.
-fn is_property_of(checker: &Checker<'_>, class: ScopeId, name: &str) -> bool {
+/// Whether `@p.setter` (or `.getter`, `.deleter`), with `base` its `p`, extends a real
+/// property of the class: every binding of `p` in the class body is a `def` decorated only
+/// with the builtin `property` or an accessor of `p`, and one decorated with `property` is an
+/// unconditional statement of the body before the accessor. The body runs in order: until
+/// that `def` has run, `p` is whatever the enclosing scopes hold.
+fn is_property_of(checker: &Checker<'_>, class: ScopeId, base: &ast::ExprName) -> bool {
     let scope = checker.model.scope(class);
     let body = scope.class.as_ref().expect("a class scope");
-    let name = scope.mangle(name);
+    let name = scope.mangle(base.id.as_str());
     let name = name.as_ref();
     let (Some(bindings), Some(methods)) = (scope.bindings.get(name), body.methods.get(name)) else {
         return false;
@@ -582,7 +588,7 @@ fn is_property_of(checker: &Checker<'_>, class: ScopeId, name: &str) -> bool {
     {
         return false;
     }
-    let mut has_property = false;
+    let mut defined_before = false;
     for &method in methods {
         let def = checker
             .model
@@ -599,14 +605,18 @@ fn is_property_of(checker: &Checker<'_>, class: ScopeId, name: &str) -> bool {
                 if decorator.id.as_str() == "property"
                     && names::certainly_builtin_in(checker, class, "property") =>
             {
-                has_property = true;
+                let unconditional = bindings
+                    .iter()
+                    .any(|binding| binding.range == def.name.range && binding.statement.is_some());
+                defined_before |= unconditional && def.name.range.end() <= base.range.start();
             }
             other
-                if accessor_decorator_base(other).is_some_and(|base| base.id.as_str() == name) => {}
+                if accessor_decorator_base(other)
+                    .is_some_and(|other| scope.mangle(other.id.as_str()) == name) => {}
             _ => return false,
         }
     }
-    has_property
+    defined_before
 }
 
 #[cfg(test)]
@@ -638,6 +648,38 @@ mod tests {
     fn properties_with_setters() {
         assert_clean(
             "class C:\n    @property\n    def x(self):\n        return self._x\n\n    @x.setter\n    def x(self, value):\n        self._x = value\n\n    @x.deleter\n    def x(self):\n        del self._x\n",
+        );
+    }
+
+    #[test]
+    fn accessors_extend_only_a_property_defined_before_them() {
+        let setter = "    @p.setter\n    def p(self, value):\n        self._x = value\n";
+        let getter = "    @property\n    def p(self):\n        return self._x\n";
+        let conditional_getter =
+            "    if flag:\n        @property\n        def p(self):\n            return self._x\n";
+        for body in [
+            // Until the class's own `p` is defined, `p` is the module's.
+            format!("{setter}\n{getter}"),
+            format!("{conditional_getter}\n{setter}"),
+            // An accessor of an accessor the property may not have run before.
+            format!(
+                "{conditional_getter}\n{setter}\n    @p.deleter\n    def p(self):\n        del self._x\n"
+            ),
+        ] {
+            let source = format!("p = make()\n\nclass C:\n{body}");
+            let found = crate::test_support::check(&source);
+            assert!(
+                found.iter().any(|d| d.rule == crate::Rule::DemotedMethod
+                    && d.message.contains("earlier in the class body")),
+                "{source}: {found:?}"
+            );
+        }
+        assert_clean(&format!(
+            "class C:\n{getter}\n{setter}\n    for _ in range(2):\n        @p.deleter\n        def p(self):\n            del self._x\n"
+        ));
+        // The accessor's base is mangled like the `def` it extends.
+        assert_clean(
+            "class C:\n    @property\n    def __p(self):\n        return self._x\n\n    @__p.setter\n    def __p(self, value):\n        self._x = value\n",
         );
     }
 
