@@ -25,8 +25,9 @@ pub const PRIVATE_ATTRIBUTE: RuleDoc = RuleDoc {
         privilege only when they are certainly the builtin (bound nowhere in the module, or \
         only after a module-level read), and `__new__` has no receiver. Through the `cls` \
         of a classmethod (or `__init_subclass__`, `__class_getitem__`) a method is its raw \
-        function: only names the class body binds as data (or as a classmethod or \
-        staticmethod), and `__name__`-like data dunders, may be read through it. \
+        function: only names an unconditional statement of the class body binds as data (or \
+        as a classmethod or staticmethod), with no `del` of them, and `__name__`-like data \
+        dunders, may be read through it. \
         The `encapsulation` profile, for a team's own code, also accepts another instance \
         the method has proven to be of its class, through a name bound once in the method: \
         inside `if isinstance(other, C):` or `if type(other) is C:`, after `if not \
@@ -196,10 +197,17 @@ fn attribute_privilege(checker: &Checker<'_>, attribute: &ast::ExprAttribute) ->
     }
     let mangled = checker.model.mangled(checker.scope, name);
     let class_scope = checker.model.scope(class);
-    if !class_scope.binds(mangled.as_ref()) {
+    let bindings = class_scope.bindings.get(mangled.as_ref());
+    // What a class body binds conditionally, or deletes, may be left to a base.
+    if !bindings.is_some_and(|bindings| names::certainly_bound_before(bindings, usize::MAX)) {
+        let bound = if bindings.is_some() {
+            "bound in the class body only conditionally, or deleted there"
+        } else {
+            "not bound in the class body"
+        };
         return Privilege::Stranger {
             note: Some(format!(
-                "`{name}` is not bound in the class body, so through `{receiver}` it may be a raw method function, which runs on any object: bind it in the class body as data, or use an instance's method"
+                "`{name}` is {bound}, so through `{receiver}` it may be a raw method function, which runs on any object: bind it as data by an unconditional statement of the class body, or use an instance's method"
             )),
         };
     }
@@ -1057,6 +1065,31 @@ mod tests {
         // Data, classmethods and the class's name stay readable through `cls`.
         assert_clean(
             "class Config:\n    _defaults = {\"a\": 1}\n\n    @classmethod\n    def _build(cls, d):\n        return cls(d)\n\n    def __init__(self, d):\n        self._d = d\n\n    @classmethod\n    def from_dict(cls, d):\n        return cls._build({**cls._defaults, **d}), cls.__name__\n\nconfig = Config.from_dict({})\n",
+        );
+    }
+
+    #[test]
+    fn cls_reads_only_what_the_class_body_certainly_binds() {
+        // Each leaves `_helper` to a base, where it may be a method.
+        for binding in [
+            "if False:\n        _helper = None",
+            "_helper = None\n    del _helper",
+            "_helper: int",
+            "for _helper in ():\n        pass",
+            "try:\n        pass\n    except Exception as _helper:\n        pass",
+        ] {
+            let source = format!(
+                "class C(Base):\n    {binding}\n\n    @classmethod\n    def leak(cls, victim):\n        return cls._helper(victim)\n"
+            );
+            let found = crate::test_support::check(&source);
+            assert!(
+                found.iter().any(|d| d.rule == crate::Rule::PrivateAttribute
+                    && d.message.contains("only conditionally")),
+                "{binding}: {found:?}"
+            );
+        }
+        assert_clean(
+            "class C:\n    _helper = None\n    if True:\n        _other = 1\n    _helper = 2\n\n    @classmethod\n    def read(cls):\n        return cls._helper\n",
         );
     }
 
