@@ -27,7 +27,7 @@ pub const PRIVATE_ATTRIBUTE: RuleDoc = RuleDoc {
         of a classmethod (or `__init_subclass__`, `__class_getitem__`) a method is its raw \
         function: only names an unconditional statement of the class body binds as data (or \
         as a classmethod or staticmethod), with no `del` of them, and `__name__`-like data \
-        dunders, may be read through it. \
+        dunders the class body does not bind, may be read through it. \
         The `encapsulation` profile, for a team's own code, also accepts another instance \
         the method has proven to be of its class, through a name bound once in the method: \
         inside `if isinstance(other, C):` or `if type(other) is C:`, after `if not \
@@ -148,7 +148,8 @@ pub fn receiver_privilege(checker: &Checker<'_>, value: &Expr) -> Privilege {
     }
 }
 
-/// Dunder attributes of a class that are data, or bound by the class when read through it.
+/// Dunder attributes of a class that are data, or bound by the class when read through it,
+/// unless the class body binds them: then they are judged like any other name.
 const CLASS_ATTRIBUTES_SAFE_THROUGH_THE_CLASS: &[&str] = &[
     "__class_getitem__",
     "__doc__",
@@ -165,10 +166,7 @@ const CLASS_ATTRIBUTES_SAFE_THROUGH_THE_CLASS: &[&str] = &[
 fn attribute_privilege(checker: &Checker<'_>, attribute: &ast::ExprAttribute) -> Privilege {
     let privilege = receiver_privilege(checker, &attribute.value);
     let name = attribute.attr.as_str();
-    if !matches!(privilege, Privilege::Owner)
-        || attribute.ctx == ExprContext::Del
-        || CLASS_ATTRIBUTES_SAFE_THROUGH_THE_CLASS.contains(&name)
-    {
+    if !matches!(privilege, Privilege::Owner) || attribute.ctx == ExprContext::Del {
         return privilege;
     }
     let Some(method) = checker.model.enclosing_method(checker.scope) else {
@@ -188,7 +186,12 @@ fn attribute_privilege(checker: &Checker<'_>, attribute: &ast::ExprAttribute) ->
     }
     let class = definition.class;
     let receiver = checker.text(attribute.value.range());
+    let safe_unless_bound = CLASS_ATTRIBUTES_SAFE_THROUGH_THE_CLASS.contains(&name);
     if attribute.value.is_call_expr() {
+        // `super()` skips this class body: what it binds under these names is not read.
+        if safe_unless_bound {
+            return privilege;
+        }
         return Privilege::Stranger {
             note: Some(format!(
                 "in a method that receives the class, `super()` is bound to the class, so `{receiver}.{name}` may be a base's raw method function"
@@ -198,6 +201,9 @@ fn attribute_privilege(checker: &Checker<'_>, attribute: &ast::ExprAttribute) ->
     let mangled = checker.model.mangled(checker.scope, name);
     let class_scope = checker.model.scope(class);
     let bindings = class_scope.bindings.get(mangled.as_ref());
+    if bindings.is_none() && safe_unless_bound {
+        return privilege;
+    }
     // What a class body binds conditionally, or deletes, may be left to a base.
     if !bindings.is_some_and(|bindings| names::certainly_bound_before(bindings, usize::MAX)) {
         let bound = if bindings.is_some() {
@@ -1090,6 +1096,24 @@ mod tests {
         }
         assert_clean(
             "class C:\n    _helper = None\n    if True:\n        _other = 1\n    _helper = 2\n\n    @classmethod\n    def read(cls):\n        return cls._helper\n",
+        );
+    }
+
+    #[test]
+    fn data_dunders_through_cls_are_judged_by_what_the_class_binds() {
+        for name in ["__module__", "__doc__", "__name__"] {
+            let source = format!(
+                "class C:\n    def {name}(self):\n        return self._x\n\n    @classmethod\n    def leak(cls, victim):\n        return cls.{name}(victim)\n"
+            );
+            let found = crate::test_support::check(&source);
+            assert!(
+                found.iter().any(|d| d.rule == crate::Rule::PrivateAttribute
+                    && d.message.contains("raw function of the method on line 2")),
+                "{name}: {found:?}"
+            );
+        }
+        assert_clean(
+            "class C:\n    __doc__ = \"text\"\n\n    def __new__(cls):\n        return super().__new__(cls)\n\n    @classmethod\n    def describe(cls):\n        return cls.__doc__, cls.__module__, cls.__qualname__, cls.__new__\n",
         );
     }
 
