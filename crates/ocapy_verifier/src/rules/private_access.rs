@@ -1,13 +1,15 @@
 //! Private attributes: only the `self` of a class's own methods may touch them.
 
+use ruff_python_ast::visitor::{self, Visitor};
 use ruff_python_ast::{self as ast, Expr, ExprContext};
-use ruff_text_size::Ranged;
+use ruff_text_size::{Ranged, TextRange};
 
 use crate::checker::{Checker, Trust};
 use crate::rule::{Rule, RuleDoc};
 use crate::rules::{is_dunder, names};
 use crate::semantic::{
     BindingKind, ImplicitDecorator, Method, NameKind, ReadKind, ScopeId, accessor_decorator_base,
+    is_mangled_private,
 };
 use crate::settings::Profile;
 
@@ -23,7 +25,11 @@ pub const PRIVATE_ATTRIBUTE: RuleDoc = RuleDoc {
         searches its own namespace first (so a receiver read there is not the method's), \
         `super`, `classmethod`, `staticmethod`, `property`, `isinstance` and `type` grant \
         privilege only when they are certainly the builtin (bound nowhere in the module, or \
-        only after a module-level read), and `__new__` has no receiver. Through the `cls` \
+        only after a module-level read), and `__new__` has no receiver. Where CPython \
+        releases compile a name differently, it is refused: a private name (`__x`) in a \
+        generic class's bases, keywords or type-parameter bounds and defaults (lambdas and \
+        comprehensions there included) is mangled with the class's name by 3.12.0-3.12.3 \
+        and left alone by later releases. Through the `cls` \
         of a classmethod (or `__init_subclass__`, `__class_getitem__`) a method is its raw \
         function: only names an unconditional statement of the class body binds as data (or \
         as a classmethod or staticmethod), with no `del` of them, and `__name__`-like data \
@@ -75,6 +81,67 @@ pub const PRIVATE_IMPORT: RuleDoc = RuleDoc {
     bad: "from json import _default_decoder\n",
     good: "from json import loads\n",
 };
+
+/// Refuses the private names (`__x`) a generic class's type-parameter scope uses, other than
+/// its type parameters: in its bases, keywords, type-parameter bounds and defaults, and the
+/// lambdas and comprehensions in them. CPython 3.12.0-3.12.3 mangle them there with the
+/// class's name, later releases do not (3.13 not even in a nested lambda), and the verifier
+/// cannot know which release will run the code.
+pub fn check_generic_class_private_names(checker: &mut Checker<'_>, class: &ast::StmtClassDef) {
+    let Some(type_params) = &class.type_params else {
+        return;
+    };
+    let mut found = PrivateNames::default();
+    found.visit_type_params(type_params);
+    if let Some(arguments) = &class.arguments {
+        found.visit_arguments(arguments);
+    }
+    for (name, range) in found.0 {
+        if type_params
+            .iter()
+            .any(|param| param.name().as_str() == name)
+        {
+            continue;
+        }
+        checker.report(
+            Rule::PrivateAttribute,
+            format!(
+                "`{name}` is a private name in the bases, keywords or type-parameter bounds and defaults of generic class `{class}`, which CPython 3.12.0-3.12.3 mangle with the class's name and later releases do not: what it names depends on the exact release, so bind the value to a public name before the class statement",
+                class = class.name
+            ),
+            range,
+        );
+    }
+}
+
+/// The private names an expression uses, each where it is written: names, attributes and
+/// lambda parameters, which CPython mangles (a call's keyword names it does not).
+#[derive(Default)]
+struct PrivateNames<'a>(Vec<(&'a str, TextRange)>);
+
+impl<'a> PrivateNames<'a> {
+    fn note(&mut self, name: &'a str, range: TextRange) {
+        if is_mangled_private(name) {
+            self.0.push((name, range));
+        }
+    }
+}
+
+impl<'a> Visitor<'a> for PrivateNames<'a> {
+    fn visit_expr(&mut self, expr: &'a Expr) {
+        match expr {
+            Expr::Name(name) => self.note(name.id.as_str(), name.range),
+            Expr::Attribute(attribute) => self.note(attribute.attr.as_str(), attribute.attr.range),
+            _ => {}
+        }
+        visitor::walk_expr(self, expr);
+    }
+
+    fn visit_parameter(&mut self, parameter: &'a ast::Parameter) {
+        self.note(parameter.name.as_str(), parameter.name.range);
+        visitor::walk_parameter(self, parameter);
+    }
+}
 
 /// What the object an attribute is read from may do with its private attributes.
 pub enum Privilege {
@@ -1115,6 +1182,45 @@ mod tests {
         assert_clean(
             "class C:\n    __doc__ = \"text\"\n\n    def __new__(cls):\n        return super().__new__(cls)\n\n    @classmethod\n    def describe(cls):\n        return cls.__doc__, cls.__module__, cls.__qualname__, cls.__new__\n",
         );
+    }
+
+    #[test]
+    fn private_names_in_a_generic_class_type_parameter_scope_are_refused() {
+        let settings = crate::Settings {
+            target_version: ruff_python_ast::PythonVersion::PY313,
+            ..crate::Settings::default()
+        };
+        let prelude = "__s = 0\nBase = list\n\ndef run(*values, **keywords):\n    return Base\n\n";
+        for header in [
+            "Inner[T](run(__s))",
+            "Inner[T](run(lambda: __s))",
+            "Inner[T](run(lambda __s: 0))",
+            "Inner[T](run(value for value in __s))",
+            "Inner[T](run(__s for _ in ()))",
+            "Inner[T](run(Base.__s))",
+            "Inner[T](run(flag=__s))",
+            "Inner[T](Base, flag=__s)",
+            "Inner[T: __s]",
+            "Inner[T = __s]",
+        ] {
+            let source = format!("{prelude}class {header}:\n    pass\n");
+            let found = crate::test_support::check_with(&source, &settings);
+            assert!(
+                found.iter().any(|d| d.rule == crate::Rule::PrivateAttribute
+                    && d.message.contains("generic class `Inner`")),
+                "{header}: {found:?}"
+            );
+        }
+        // The type parameters' own names mangle alike everywhere; a call's keyword names and
+        // a plain class's bases are not mangled by release.
+        for header in [
+            "Box[__T](Base[__T], run(lambda: __T, __flag=1))",
+            "Plain(run(__s))",
+        ] {
+            let source = format!("{prelude}class {header}:\n    pass\n");
+            let found = crate::test_support::check_with(&source, &settings);
+            assert!(found.is_empty(), "{header}: {found:?}");
+        }
     }
 
     #[test]
