@@ -3,8 +3,13 @@
 # Expect: OC101
 # Requires: 3.12
 
-_Inner__s = victim
-__s = victim
+
+class Victim:
+    def __init__(self):
+        self._secret = "the victim's"
+
+
+_Inner__s = __s = Victim()
 
 
 class Base:

@@ -3,9 +3,14 @@
 # Expect: OC102
 
 
+class Victim:
+    def __init__(self):
+        self._secret = "the victim's"
+
+
 class Grabber:
     def setter(self, function):
-        function(victim, None)
+        function(Victim(), None)
         return function
 
 
