@@ -93,8 +93,9 @@ pub enum ImplicitDecorator {
 }
 
 impl ImplicitDecorator {
-    pub fn of(def: &ast::StmtFunctionDef) -> Option<Self> {
-        match def.name.as_str() {
+    /// What `type` makes of a function a class body binds under `name`.
+    pub fn of(name: &str) -> Option<Self> {
+        match name {
             "__new__" => Some(ImplicitDecorator::StaticMethod),
             "__init_subclass__" | "__class_getitem__" => Some(ImplicitDecorator::ClassMethod),
             _ => None,
@@ -683,7 +684,7 @@ impl<'a> Collector<'a> {
         let scope = self.push_scope(ScopeKind::Function, def, name, def.name.range);
         self.scopes[scope].is_async = def.is_async;
         if let Some(class) = class {
-            let receiver = match ImplicitDecorator::of(def) {
+            let receiver = match ImplicitDecorator::of(name) {
                 Some(ImplicitDecorator::StaticMethod) => None,
                 _ => def
                     .parameters

@@ -33,7 +33,9 @@ pub const PRIVATE_ATTRIBUTE: RuleDoc = RuleDoc {
         of a classmethod (or `__init_subclass__`, `__class_getitem__`) a method is its raw \
         function: only names an unconditional statement of the class body binds as data (or \
         as a classmethod or staticmethod), with no `del` of them, and `__name__`-like data \
-        dunders the class body does not bind, may be read through it. \
+        dunders the class body does not bind, may be read through it; through `super()` \
+        there, which reads a base's bindings, only `__new__`, `__init_subclass__` and \
+        `__class_getitem__` (functions `type` always wraps). \
         The `encapsulation` profile, for a team's own code, also accepts another instance \
         the method has proven to be of its class, through a name bound once in the method: \
         inside `if isinstance(other, C):` or `if type(other) is C:`, after `if not \
@@ -200,7 +202,7 @@ pub fn receiver_privilege(checker: &Checker<'_>, value: &Expr) -> Privilege {
                     ..
                 }) => name_privilege(checker, receiver.name.as_str()),
                 // In `__new__`, `super()` is bound to a subclass of the class.
-                Some(method) if ImplicitDecorator::of(method.def).is_some() => {
+                Some(method) if ImplicitDecorator::of(method.def.name.as_str()).is_some() => {
                     method_privilege(checker, checker.scope)
                 }
                 Some(_) => Privilege::Stranger {
@@ -215,17 +217,9 @@ pub fn receiver_privilege(checker: &Checker<'_>, value: &Expr) -> Privilege {
     }
 }
 
-/// Dunder attributes of a class that are data, or bound by the class when read through it,
-/// unless the class body binds them: then they are judged like any other name.
-const CLASS_ATTRIBUTES_SAFE_THROUGH_THE_CLASS: &[&str] = &[
-    "__class_getitem__",
-    "__doc__",
-    "__init_subclass__",
-    "__module__",
-    "__name__",
-    "__new__",
-    "__qualname__",
-];
+/// Dunder attributes every class holds as data, unless its body binds them: then they are
+/// judged like any other name.
+const CLASS_DATA_DUNDERS: &[&str] = &["__doc__", "__module__", "__name__", "__qualname__"];
 
 /// The privilege of `receiver.name`, a private attribute: the receiver's, unless the
 /// receiver is a class (the `cls` of a classmethod, or `super()` in one), where a method
@@ -253,10 +247,10 @@ fn attribute_privilege(checker: &Checker<'_>, attribute: &ast::ExprAttribute) ->
     }
     let class = definition.class;
     let receiver = checker.text(attribute.value.range());
-    let safe_unless_bound = CLASS_ATTRIBUTES_SAFE_THROUGH_THE_CLASS.contains(&name);
     if attribute.value.is_call_expr() {
-        // `super()` skips this class body: what it binds under these names is not read.
-        if safe_unless_bound {
+        // `super()` reads what a base binds, which may be a `def` even under a data dunder's
+        // name: only a function bound under these names `type` always wraps.
+        if ImplicitDecorator::of(name).is_some() {
             return privilege;
         }
         return Privilege::Stranger {
@@ -268,6 +262,8 @@ fn attribute_privilege(checker: &Checker<'_>, attribute: &ast::ExprAttribute) ->
     let mangled = checker.model.mangled(checker.scope, name);
     let class_scope = checker.model.scope(class);
     let bindings = class_scope.bindings.get(mangled.as_ref());
+    let safe_unless_bound =
+        CLASS_DATA_DUNDERS.contains(&name) || ImplicitDecorator::of(name).is_some();
     if bindings.is_none() && safe_unless_bound {
         return privilege;
     }
@@ -318,7 +314,7 @@ fn receives_class(checker: &Checker<'_>, scope: ScopeId) -> bool {
     let Some(method) = &checker.model.scope(scope).method else {
         return false;
     };
-    ImplicitDecorator::of(method.def).is_some()
+    ImplicitDecorator::of(method.def.name.as_str()).is_some()
         || method.def.decorator_list.iter().any(|decorator| {
             decorator
                 .expression
@@ -340,7 +336,7 @@ fn is_bound_by_its_class(checker: &Checker<'_>, scope: ScopeId) -> bool {
         .method
         .as_ref()
         .expect("a method scope");
-    if ImplicitDecorator::of(method.def).is_some() {
+    if ImplicitDecorator::of(method.def.name.as_str()).is_some() {
         return true;
     }
     matches!(
@@ -1129,11 +1125,15 @@ mod tests {
             let inherited = format!("class C:\n    {method}\n        return cls._helper(victim)\n");
             assert_eq!(codes(&inherited), ["OC101"], "{method}");
         }
-        assert_eq!(
-            codes(
-                "class C:\n    @classmethod\n    def make(cls):\n        return super()._helper\n"
-            ),
-            ["OC101"]
+        for name in ["_helper", "__doc__", "__module__", "__name__"] {
+            let source = format!(
+                "class C:\n    @classmethod\n    def make(cls):\n        return super().{name}\n"
+            );
+            assert_eq!(codes(&source), ["OC101"], "{name}");
+        }
+        // `type` makes a classmethod of any function a base binds under this name.
+        assert_clean(
+            "class C:\n    def __init_subclass__(cls, **keywords):\n        super().__init_subclass__(**keywords)\n",
         );
         // Data, classmethods and the class's name stay readable through `cls`.
         assert_clean(
