@@ -130,13 +130,48 @@ def bound_here(names: dict[str, Entry]) -> dict[str, Entry]:
     }
 
 
+# CPython 3.12.0-3.12.3 mangle every private name in a generic class's type-parameter scope
+# with the class's name; later releases (and the verifier) only the type parameters.
+MANGLES_ALL_OF_A_GENERIC_CLASS = (3, 12) <= sys.version_info < (3, 12, 4)
+
+
+def mangled_by_release(source: str) -> bool:
+    """Whether a generic class's bases, keywords or type-parameter bounds and defaults use a
+    private name other than its type parameters: one CPython releases mangle differently,
+    which the verifier refuses (OC101)."""
+    for node in ast.walk(ast.parse(source)):
+        if not isinstance(node, ast.ClassDef) or not getattr(node, "type_params", None):
+            continue
+        own = {param.name for param in node.type_params}
+        for part in [*node.bases, *node.keywords, *node.type_params]:
+            for name in mangled_identifiers(part):
+                if name.startswith("__") and not name.endswith("__") and name not in own:
+                    return True
+    return False
+
+
+def mangled_identifiers(tree: ast.AST):
+    """The identifiers under ``tree`` that CPython's compiler may mangle: names, attribute
+    names and parameters (not a call's keyword names)."""
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Name):
+            yield node.id
+        elif isinstance(node, ast.Attribute):
+            yield node.attr
+        elif isinstance(node, ast.arg):
+            yield node.arg
+
+
 def differences(source: str, filename: str, claims: list | None = None) -> list[str] | None:
-    """Where the verifier and ``symtable`` disagree; ``None`` if either refuses the source.
+    """Where the verifier and ``symtable`` disagree; ``None`` if either refuses the source,
+    or if this interpreter's release mangles it unlike the one the verifier models.
     ``claims``, if given, stands in for the names the verifier's rules trusted."""
     try:
         top = symtable.symtable(source, filename, "exec")
     except (SyntaxError, ValueError, SystemError):
         # SystemError: 3.12.1's symtable fails on some programs its compiler also refuses.
+        return None
+    if MANGLES_ALL_OF_A_GENERIC_CLASS and mangled_by_release(source):
         return None
     model = _native._scope_model(source)
     if model is None:
@@ -512,7 +547,7 @@ class Generator:
                 self.lines.append(f"{pad}class {self.random.choice(['C', '_D', '__E'])}:")
                 self.block(indent + 4, depth + 1, "class")
             else:
-                self.generic(pad, indent, depth, choice)
+                self.generic(pad, indent, depth, choice, kind)
             if self.random.random() < (0.3 if kind == "module" else 0.1):
                 self.lines.append(f"{pad}import {name}")
 
@@ -532,7 +567,17 @@ class Generator:
             params.append(name)
         return ", ".join(params)
 
-    def generic(self, pad: str, indent: int, depth: int, choice: int) -> None:
+    def base(self, depth: int, kind: str) -> str:
+        """A generic class's base: sometimes a lambda or generator expression, whose scope
+        nests in the type-parameter scope (3.13 mangles only the type parameters there too).
+        3.12 refuses them in an annotation scope in a class."""
+        if (kind != "class" or sys.version_info >= (3, 13)) and self.random.random() < 0.5:
+            if self.random.random() < 0.5:
+                return f"(lambda {self.name()}: {self.expr(depth + 1)})"
+            return f"({self.expr(depth + 1)} for {self.name()} in {self.expr(depth + 1)})"
+        return self.annotation()
+
+    def generic(self, pad: str, indent: int, depth: int, choice: int, kind: str) -> None:
         """PEP 695 definitions (3.12+), whose annotation scopes may see a class's names."""
         if choice == 8:
             name = self.random.choice(["f", "__g", "m"])
@@ -543,15 +588,15 @@ class Generator:
             self.block(indent + 4, depth + 1, "function")
         elif choice == 9:
             name = self.random.choice(["C", "_D", "__E"])
-            self.lines.append(f"{pad}class {name}[{self.type_params()}]({self.annotation()}):")
+            bases = self.base(depth, kind)
+            self.lines.append(f"{pad}class {name}[{self.type_params()}]({bases}):")
             self.block(indent + 4, depth + 1, "class")
         else:
             self.lines.append(f"{pad}type A[{self.type_params()}] = {self.annotation()}")
 
     @property
     def kinds(self) -> int:
-        # 3.12 before 3.12.4 mangles every private name in a generic class's type-parameter
-        # scope, later releases (and the verifier) only its type parameters.
+        # Generic definitions where the interpreter mangles them as the verifier models.
         return 11 if sys.version_info >= (3, 12, 4) else 8
 
     def program(self) -> str:

@@ -454,6 +454,7 @@ impl<'a> Checker<'a> {
         sealed::check_sealed_class(self, class);
         let outer = self.scope;
         if let Some(type_params) = &class.type_params {
+            private_access::check_generic_class_private_names(self, class);
             self.scope = self.model.scope_of(&**type_params);
             self.visit_type_params(type_params);
         }

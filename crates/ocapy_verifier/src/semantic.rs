@@ -93,8 +93,9 @@ pub enum ImplicitDecorator {
 }
 
 impl ImplicitDecorator {
-    pub fn of(def: &ast::StmtFunctionDef) -> Option<Self> {
-        match def.name.as_str() {
+    /// What `type` makes of a function a class body binds under `name`.
+    pub fn of(name: &str) -> Option<Self> {
+        match name {
             "__new__" => Some(ImplicitDecorator::StaticMethod),
             "__init_subclass__" | "__class_getitem__" => Some(ImplicitDecorator::ClassMethod),
             _ => None,
@@ -176,8 +177,10 @@ pub struct Scope<'a> {
     /// The innermost class around the scope (itself, for a class), whose name CPython
     /// mangles the private names used in the scope with.
     private_class: Option<&'a str>,
-    /// The type parameters of a class: in their scope, and the scopes of their bounds and
-    /// defaults, CPython mangles only their names.
+    /// The type parameters of a class: in their scope, and every scope nested in it but the
+    /// class body (bounds, defaults, the lambdas and comprehensions of the bases), CPython
+    /// 3.13 mangles only their names. CPython 3.12.0-3.12.3 mangle every private name
+    /// there; the private-attribute rule refuses the private names such scopes use.
     class_type_params: Option<Vec<&'a str>>,
     /// Every map below is keyed by mangled names.
     pub bindings: HashMap<Mangled<'a>, Vec<Binding>>,
@@ -239,14 +242,19 @@ impl<'a> Scope<'a> {
     }
 }
 
-/// CPython's private-name mangling: `__x` in class `_C` is `_C__x`; dunders, dotted names
-/// and names in classes named only with underscores are left alone.
+/// CPython's private-name mangling: `__x` in class `_C` is `_C__x`; names in classes named
+/// only with underscores are left alone.
 pub fn mangle<'n>(class: &str, name: &'n str) -> Mangled<'n> {
     let class = class.trim_start_matches('_');
-    if class.is_empty() || !name.starts_with("__") || name.ends_with("__") || name.contains('.') {
+    if class.is_empty() || !is_mangled_private(name) {
         return Cow::Borrowed(name);
     }
     Cow::Owned(format!("_{class}{name}"))
+}
+
+/// Whether CPython mangles `name` in a class: `__x`, but not a dunder or a dotted name.
+pub fn is_mangled_private(name: &str) -> bool {
+    name.starts_with("__") && !name.ends_with("__") && !name.contains('.')
 }
 
 /// Every scope of a module, and which syntax node opened each.
@@ -516,8 +524,8 @@ impl<'a> Collector<'a> {
         let id = self.scopes.len();
         let mut scope = Scope::new(kind, Some(self.current), label, origin);
         scope.private_class = self.scopes[self.current].private_class;
-        if kind == ScopeKind::Annotation {
-            // A class type parameter's bound or default mangles as its type-parameter scope.
+        if kind != ScopeKind::Class {
+            // What nests in a class's type-parameter scope mangles as it does; its body not.
             scope
                 .class_type_params
                 .clone_from(&self.scopes[self.current].class_type_params);
@@ -676,7 +684,7 @@ impl<'a> Collector<'a> {
         let scope = self.push_scope(ScopeKind::Function, def, name, def.name.range);
         self.scopes[scope].is_async = def.is_async;
         if let Some(class) = class {
-            let receiver = match ImplicitDecorator::of(def) {
+            let receiver = match ImplicitDecorator::of(name) {
                 Some(ImplicitDecorator::StaticMethod) => None,
                 _ => def
                     .parameters

@@ -289,9 +289,15 @@ pub fn possibly_builtin(checker: &Checker<'_>, name: &str) -> bool {
 }
 
 fn bound_before(checker: &Checker<'_>, scope: ScopeId, bindings: &[Binding]) -> bool {
-    let Some(position) = checker.position_in(scope) else {
-        return false;
-    };
+    checker
+        .position_in(scope)
+        .is_some_and(|position| certainly_bound_before(bindings, position))
+}
+
+/// Whether a name with `bindings` in a module or class body certainly holds a value when
+/// the body's statement `position` runs (`usize::MAX`: once the body has finished): an
+/// unconditional statement before it binds the name, and no deletion anywhere can undo it.
+pub fn certainly_bound_before(bindings: &[Binding], position: usize) -> bool {
     let deleted = bindings
         .iter()
         .any(|binding| binding.kind == BindingKind::Deletion);

@@ -1,13 +1,15 @@
 //! Private attributes: only the `self` of a class's own methods may touch them.
 
+use ruff_python_ast::visitor::{self, Visitor};
 use ruff_python_ast::{self as ast, Expr, ExprContext};
-use ruff_text_size::Ranged;
+use ruff_text_size::{Ranged, TextRange};
 
 use crate::checker::{Checker, Trust};
 use crate::rule::{Rule, RuleDoc};
 use crate::rules::{is_dunder, names};
 use crate::semantic::{
     BindingKind, ImplicitDecorator, Method, NameKind, ReadKind, ScopeId, accessor_decorator_base,
+    is_mangled_private,
 };
 use crate::settings::Profile;
 
@@ -23,10 +25,17 @@ pub const PRIVATE_ATTRIBUTE: RuleDoc = RuleDoc {
         searches its own namespace first (so a receiver read there is not the method's), \
         `super`, `classmethod`, `staticmethod`, `property`, `isinstance` and `type` grant \
         privilege only when they are certainly the builtin (bound nowhere in the module, or \
-        only after a module-level read), and `__new__` has no receiver. Through the `cls` \
+        only after a module-level read), and `__new__` has no receiver. Where CPython \
+        releases compile a name differently, it is refused: a private name (`__x`) in a \
+        generic class's bases, keywords or type-parameter bounds and defaults (lambdas and \
+        comprehensions there included) is mangled with the class's name by 3.12.0-3.12.3 \
+        and left alone by later releases. Through the `cls` \
         of a classmethod (or `__init_subclass__`, `__class_getitem__`) a method is its raw \
-        function: only names the class body binds as data (or as a classmethod or \
-        staticmethod), and `__name__`-like data dunders, may be read through it. \
+        function: only names an unconditional statement of the class body binds as data (or \
+        as a classmethod or staticmethod), with no `del` of them, and `__name__`-like data \
+        dunders the class body does not bind, may be read through it; through `super()` \
+        there, which reads a base's bindings, only `__new__`, `__init_subclass__` and \
+        `__class_getitem__` (functions `type` always wraps). \
         The `encapsulation` profile, for a team's own code, also accepts another instance \
         the method has proven to be of its class, through a name bound once in the method: \
         inside `if isinstance(other, C):` or `if type(other) is C:`, after `if not \
@@ -43,8 +52,9 @@ pub const DEMOTED_METHOD: RuleDoc = RuleDoc {
         (the annotations of a generic method, `def g[T](self, x: log(f))`, a type \
         parameter's bound or default, a generic class's bases, a `type` alias's value), or \
         decorating it with anything but `property` (and the `.setter`, \
-        `.getter`, `.deleter` of a property of the same class), `staticmethod` or \
-        `classmethod` hands the raw function to code that may call it with any first \
+        `.getter`, `.deleter` of a property an unconditional `@property def` earlier in \
+        the class body defined: before it runs, the name is the enclosing scope's), \
+        `staticmethod` or `classmethod` hands the raw function to code that may call it with any first \
         argument (CapPython's rule). The message points at the read or the decorator.",
     bad: "class Account:\n    @log_calls\n    def balance(self):\n        return self._balance\n",
     good: "class Account:\n    @property\n    def balance(self):\n        return self._balance\n",
@@ -73,6 +83,67 @@ pub const PRIVATE_IMPORT: RuleDoc = RuleDoc {
     bad: "from json import _default_decoder\n",
     good: "from json import loads\n",
 };
+
+/// Refuses the private names (`__x`) a generic class's type-parameter scope uses, other than
+/// its type parameters: in its bases, keywords, type-parameter bounds and defaults, and the
+/// lambdas and comprehensions in them. CPython 3.12.0-3.12.3 mangle them there with the
+/// class's name, later releases do not (3.13 not even in a nested lambda), and the verifier
+/// cannot know which release will run the code.
+pub fn check_generic_class_private_names(checker: &mut Checker<'_>, class: &ast::StmtClassDef) {
+    let Some(type_params) = &class.type_params else {
+        return;
+    };
+    let mut found = PrivateNames::default();
+    found.visit_type_params(type_params);
+    if let Some(arguments) = &class.arguments {
+        found.visit_arguments(arguments);
+    }
+    for (name, range) in found.0 {
+        if type_params
+            .iter()
+            .any(|param| param.name().as_str() == name)
+        {
+            continue;
+        }
+        checker.report(
+            Rule::PrivateAttribute,
+            format!(
+                "`{name}` is a private name in the bases, keywords or type-parameter bounds and defaults of generic class `{class}`, which CPython 3.12.0-3.12.3 mangle with the class's name and later releases do not: what it names depends on the exact release, so bind the value to a public name before the class statement",
+                class = class.name
+            ),
+            range,
+        );
+    }
+}
+
+/// The private names an expression uses, each where it is written: names, attributes and
+/// lambda parameters, which CPython mangles (a call's keyword names it does not).
+#[derive(Default)]
+struct PrivateNames<'a>(Vec<(&'a str, TextRange)>);
+
+impl<'a> PrivateNames<'a> {
+    fn note(&mut self, name: &'a str, range: TextRange) {
+        if is_mangled_private(name) {
+            self.0.push((name, range));
+        }
+    }
+}
+
+impl<'a> Visitor<'a> for PrivateNames<'a> {
+    fn visit_expr(&mut self, expr: &'a Expr) {
+        match expr {
+            Expr::Name(name) => self.note(name.id.as_str(), name.range),
+            Expr::Attribute(attribute) => self.note(attribute.attr.as_str(), attribute.attr.range),
+            _ => {}
+        }
+        visitor::walk_expr(self, expr);
+    }
+
+    fn visit_parameter(&mut self, parameter: &'a ast::Parameter) {
+        self.note(parameter.name.as_str(), parameter.name.range);
+        visitor::walk_parameter(self, parameter);
+    }
+}
 
 /// What the object an attribute is read from may do with its private attributes.
 pub enum Privilege {
@@ -131,7 +202,7 @@ pub fn receiver_privilege(checker: &Checker<'_>, value: &Expr) -> Privilege {
                     ..
                 }) => name_privilege(checker, receiver.name.as_str()),
                 // In `__new__`, `super()` is bound to a subclass of the class.
-                Some(method) if ImplicitDecorator::of(method.def).is_some() => {
+                Some(method) if ImplicitDecorator::of(method.def.name.as_str()).is_some() => {
                     method_privilege(checker, checker.scope)
                 }
                 Some(_) => Privilege::Stranger {
@@ -146,16 +217,9 @@ pub fn receiver_privilege(checker: &Checker<'_>, value: &Expr) -> Privilege {
     }
 }
 
-/// Dunder attributes of a class that are data, or bound by the class when read through it.
-const CLASS_ATTRIBUTES_SAFE_THROUGH_THE_CLASS: &[&str] = &[
-    "__class_getitem__",
-    "__doc__",
-    "__init_subclass__",
-    "__module__",
-    "__name__",
-    "__new__",
-    "__qualname__",
-];
+/// Dunder attributes every class holds as data, unless its body binds them: then they are
+/// judged like any other name.
+const CLASS_DATA_DUNDERS: &[&str] = &["__doc__", "__module__", "__name__", "__qualname__"];
 
 /// The privilege of `receiver.name`, a private attribute: the receiver's, unless the
 /// receiver is a class (the `cls` of a classmethod, or `super()` in one), where a method
@@ -163,10 +227,7 @@ const CLASS_ATTRIBUTES_SAFE_THROUGH_THE_CLASS: &[&str] = &[
 fn attribute_privilege(checker: &Checker<'_>, attribute: &ast::ExprAttribute) -> Privilege {
     let privilege = receiver_privilege(checker, &attribute.value);
     let name = attribute.attr.as_str();
-    if !matches!(privilege, Privilege::Owner)
-        || attribute.ctx == ExprContext::Del
-        || CLASS_ATTRIBUTES_SAFE_THROUGH_THE_CLASS.contains(&name)
-    {
+    if !matches!(privilege, Privilege::Owner) || attribute.ctx == ExprContext::Del {
         return privilege;
     }
     let Some(method) = checker.model.enclosing_method(checker.scope) else {
@@ -187,6 +248,11 @@ fn attribute_privilege(checker: &Checker<'_>, attribute: &ast::ExprAttribute) ->
     let class = definition.class;
     let receiver = checker.text(attribute.value.range());
     if attribute.value.is_call_expr() {
+        // `super()` reads what a base binds, which may be a `def` even under a data dunder's
+        // name: only a function bound under these names `type` always wraps.
+        if ImplicitDecorator::of(name).is_some() {
+            return privilege;
+        }
         return Privilege::Stranger {
             note: Some(format!(
                 "in a method that receives the class, `super()` is bound to the class, so `{receiver}.{name}` may be a base's raw method function"
@@ -195,10 +261,22 @@ fn attribute_privilege(checker: &Checker<'_>, attribute: &ast::ExprAttribute) ->
     }
     let mangled = checker.model.mangled(checker.scope, name);
     let class_scope = checker.model.scope(class);
-    if !class_scope.binds(mangled.as_ref()) {
+    let bindings = class_scope.bindings.get(mangled.as_ref());
+    let safe_unless_bound =
+        CLASS_DATA_DUNDERS.contains(&name) || ImplicitDecorator::of(name).is_some();
+    if bindings.is_none() && safe_unless_bound {
+        return privilege;
+    }
+    // What a class body binds conditionally, or deletes, may be left to a base.
+    if !bindings.is_some_and(|bindings| names::certainly_bound_before(bindings, usize::MAX)) {
+        let bound = if bindings.is_some() {
+            "bound in the class body only conditionally, or deleted there"
+        } else {
+            "not bound in the class body"
+        };
         return Privilege::Stranger {
             note: Some(format!(
-                "`{name}` is not bound in the class body, so through `{receiver}` it may be a raw method function, which runs on any object: bind it in the class body as data, or use an instance's method"
+                "`{name}` is {bound}, so through `{receiver}` it may be a raw method function, which runs on any object: bind it as data by an unconditional statement of the class body, or use an instance's method"
             )),
         };
     }
@@ -236,7 +314,7 @@ fn receives_class(checker: &Checker<'_>, scope: ScopeId) -> bool {
     let Some(method) = &checker.model.scope(scope).method else {
         return false;
     };
-    ImplicitDecorator::of(method.def).is_some()
+    ImplicitDecorator::of(method.def.name.as_str()).is_some()
         || method.def.decorator_list.iter().any(|decorator| {
             decorator
                 .expression
@@ -258,7 +336,7 @@ fn is_bound_by_its_class(checker: &Checker<'_>, scope: ScopeId) -> bool {
         .method
         .as_ref()
         .expect("a method scope");
-    if ImplicitDecorator::of(method.def).is_some() {
+    if ImplicitDecorator::of(method.def.name.as_str()).is_some() {
         return true;
     }
     matches!(
@@ -359,9 +437,12 @@ fn method_privilege(checker: &Checker<'_>, scope: ScopeId) -> Privilege {
                 };
             }
             DecoratorVerdict::Exposes => {
+                let unproven_accessor = accessor_decorator_base(&decorator.expression)
+                    .map(|base| format!(" (`{base}` is the class's property there only after an unconditional `@property def {base}` earlier in the class body, with no other binding of `{base}`)", base = base.id))
+                    .unwrap_or_default();
                 return Privilege::Demoted {
                     cause: format!(
-                        "`{name}` is decorated with `@{}` on line {}, which receives the raw function",
+                        "`{name}` is decorated with `@{}` on line {}, which receives the raw function{unproven_accessor}",
                         checker.text(decorator.expression.range()),
                         checker.line_of(decorator.range)
                     ),
@@ -560,18 +641,20 @@ fn decorator_verdict(checker: &Checker<'_>, class: ScopeId, decorator: &Expr) ->
         return DecoratorVerdict::Exposes;
     }
     match accessor_decorator_base(decorator) {
-        Some(base) if is_property_of(checker, class, base.id.as_str()) => DecoratorVerdict::Keeps,
+        Some(base) if is_property_of(checker, class, base) => DecoratorVerdict::Keeps,
         _ => DecoratorVerdict::Exposes,
     }
 }
 
-/// Whether every binding of `name` in the class body is a `def` decorated only with the
-/// builtin `property` or an accessor of `name`, at least one with `property` itself: then
-/// `@name.setter` hands the new function to a real property and nothing else.
-fn is_property_of(checker: &Checker<'_>, class: ScopeId, name: &str) -> bool {
+/// Whether `@p.setter` (or `.getter`, `.deleter`), with `base` its `p`, extends a real
+/// property of the class: every binding of `p` in the class body is a `def` decorated only
+/// with the builtin `property` or an accessor of `p`, and one decorated with `property` is an
+/// unconditional statement of the body before the accessor. The body runs in order: until
+/// that `def` has run, `p` is whatever the enclosing scopes hold.
+fn is_property_of(checker: &Checker<'_>, class: ScopeId, base: &ast::ExprName) -> bool {
     let scope = checker.model.scope(class);
     let body = scope.class.as_ref().expect("a class scope");
-    let name = scope.mangle(name);
+    let name = scope.mangle(base.id.as_str());
     let name = name.as_ref();
     let (Some(bindings), Some(methods)) = (scope.bindings.get(name), body.methods.get(name)) else {
         return false;
@@ -582,7 +665,7 @@ fn is_property_of(checker: &Checker<'_>, class: ScopeId, name: &str) -> bool {
     {
         return false;
     }
-    let mut has_property = false;
+    let mut defined_before = false;
     for &method in methods {
         let def = checker
             .model
@@ -599,14 +682,18 @@ fn is_property_of(checker: &Checker<'_>, class: ScopeId, name: &str) -> bool {
                 if decorator.id.as_str() == "property"
                     && names::certainly_builtin_in(checker, class, "property") =>
             {
-                has_property = true;
+                let unconditional = bindings
+                    .iter()
+                    .any(|binding| binding.range == def.name.range && binding.statement.is_some());
+                defined_before |= unconditional && def.name.range.end() <= base.range.start();
             }
             other
-                if accessor_decorator_base(other).is_some_and(|base| base.id.as_str() == name) => {}
+                if accessor_decorator_base(other)
+                    .is_some_and(|other| scope.mangle(other.id.as_str()) == name) => {}
             _ => return false,
         }
     }
-    has_property
+    defined_before
 }
 
 #[cfg(test)]
@@ -638,6 +725,38 @@ mod tests {
     fn properties_with_setters() {
         assert_clean(
             "class C:\n    @property\n    def x(self):\n        return self._x\n\n    @x.setter\n    def x(self, value):\n        self._x = value\n\n    @x.deleter\n    def x(self):\n        del self._x\n",
+        );
+    }
+
+    #[test]
+    fn accessors_extend_only_a_property_defined_before_them() {
+        let setter = "    @p.setter\n    def p(self, value):\n        self._x = value\n";
+        let getter = "    @property\n    def p(self):\n        return self._x\n";
+        let conditional_getter =
+            "    if flag:\n        @property\n        def p(self):\n            return self._x\n";
+        for body in [
+            // Until the class's own `p` is defined, `p` is the module's.
+            format!("{setter}\n{getter}"),
+            format!("{conditional_getter}\n{setter}"),
+            // An accessor of an accessor the property may not have run before.
+            format!(
+                "{conditional_getter}\n{setter}\n    @p.deleter\n    def p(self):\n        del self._x\n"
+            ),
+        ] {
+            let source = format!("p = make()\n\nclass C:\n{body}");
+            let found = crate::test_support::check(&source);
+            assert!(
+                found.iter().any(|d| d.rule == crate::Rule::DemotedMethod
+                    && d.message.contains("earlier in the class body")),
+                "{source}: {found:?}"
+            );
+        }
+        assert_clean(&format!(
+            "class C:\n{getter}\n{setter}\n    for _ in range(2):\n        @p.deleter\n        def p(self):\n            del self._x\n"
+        ));
+        // The accessor's base is mangled like the `def` it extends.
+        assert_clean(
+            "class C:\n    @property\n    def __p(self):\n        return self._x\n\n    @__p.setter\n    def __p(self, value):\n        self._x = value\n",
         );
     }
 
@@ -1006,16 +1125,102 @@ mod tests {
             let inherited = format!("class C:\n    {method}\n        return cls._helper(victim)\n");
             assert_eq!(codes(&inherited), ["OC101"], "{method}");
         }
-        assert_eq!(
-            codes(
-                "class C:\n    @classmethod\n    def make(cls):\n        return super()._helper\n"
-            ),
-            ["OC101"]
+        for name in ["_helper", "__doc__", "__module__", "__name__"] {
+            let source = format!(
+                "class C:\n    @classmethod\n    def make(cls):\n        return super().{name}\n"
+            );
+            assert_eq!(codes(&source), ["OC101"], "{name}");
+        }
+        // `type` makes a classmethod of any function a base binds under this name.
+        assert_clean(
+            "class C:\n    def __init_subclass__(cls, **keywords):\n        super().__init_subclass__(**keywords)\n",
         );
         // Data, classmethods and the class's name stay readable through `cls`.
         assert_clean(
             "class Config:\n    _defaults = {\"a\": 1}\n\n    @classmethod\n    def _build(cls, d):\n        return cls(d)\n\n    def __init__(self, d):\n        self._d = d\n\n    @classmethod\n    def from_dict(cls, d):\n        return cls._build({**cls._defaults, **d}), cls.__name__\n\nconfig = Config.from_dict({})\n",
         );
+    }
+
+    #[test]
+    fn cls_reads_only_what_the_class_body_certainly_binds() {
+        // Each leaves `_helper` to a base, where it may be a method.
+        for binding in [
+            "if False:\n        _helper = None",
+            "_helper = None\n    del _helper",
+            "_helper: int",
+            "for _helper in ():\n        pass",
+            "try:\n        pass\n    except Exception as _helper:\n        pass",
+        ] {
+            let source = format!(
+                "class C(Base):\n    {binding}\n\n    @classmethod\n    def leak(cls, victim):\n        return cls._helper(victim)\n"
+            );
+            let found = crate::test_support::check(&source);
+            assert!(
+                found.iter().any(|d| d.rule == crate::Rule::PrivateAttribute
+                    && d.message.contains("only conditionally")),
+                "{binding}: {found:?}"
+            );
+        }
+        assert_clean(
+            "class C:\n    _helper = None\n    if True:\n        _other = 1\n    _helper = 2\n\n    @classmethod\n    def read(cls):\n        return cls._helper\n",
+        );
+    }
+
+    #[test]
+    fn data_dunders_through_cls_are_judged_by_what_the_class_binds() {
+        for name in ["__module__", "__doc__", "__name__"] {
+            let source = format!(
+                "class C:\n    def {name}(self):\n        return self._x\n\n    @classmethod\n    def leak(cls, victim):\n        return cls.{name}(victim)\n"
+            );
+            let found = crate::test_support::check(&source);
+            assert!(
+                found.iter().any(|d| d.rule == crate::Rule::PrivateAttribute
+                    && d.message.contains("raw function of the method on line 2")),
+                "{name}: {found:?}"
+            );
+        }
+        assert_clean(
+            "class C:\n    __doc__ = \"text\"\n\n    def __new__(cls):\n        return super().__new__(cls)\n\n    @classmethod\n    def describe(cls):\n        return cls.__doc__, cls.__module__, cls.__qualname__, cls.__new__\n",
+        );
+    }
+
+    #[test]
+    fn private_names_in_a_generic_class_type_parameter_scope_are_refused() {
+        let settings = crate::Settings {
+            target_version: ruff_python_ast::PythonVersion::PY313,
+            ..crate::Settings::default()
+        };
+        let prelude = "__s = 0\nBase = list\n\ndef run(*values, **keywords):\n    return Base\n\n";
+        for header in [
+            "Inner[T](run(__s))",
+            "Inner[T](run(lambda: __s))",
+            "Inner[T](run(lambda __s: 0))",
+            "Inner[T](run(value for value in __s))",
+            "Inner[T](run(__s for _ in ()))",
+            "Inner[T](run(Base.__s))",
+            "Inner[T](run(flag=__s))",
+            "Inner[T](Base, flag=__s)",
+            "Inner[T: __s]",
+            "Inner[T = __s]",
+        ] {
+            let source = format!("{prelude}class {header}:\n    pass\n");
+            let found = crate::test_support::check_with(&source, &settings);
+            assert!(
+                found.iter().any(|d| d.rule == crate::Rule::PrivateAttribute
+                    && d.message.contains("generic class `Inner`")),
+                "{header}: {found:?}"
+            );
+        }
+        // The type parameters' own names mangle alike everywhere; a call's keyword names and
+        // a plain class's bases are not mangled by release.
+        for header in [
+            "Box[__T](Base[__T], run(lambda: __T, __flag=1))",
+            "Plain(run(__s))",
+        ] {
+            let source = format!("{prelude}class {header}:\n    pass\n");
+            let found = crate::test_support::check_with(&source, &settings);
+            assert!(found.is_empty(), "{header}: {found:?}");
+        }
     }
 
     #[test]
