@@ -413,19 +413,33 @@ def test_tamed_reflection_refuses_private_and_hidden_names(source: str) -> None:
 
 
 def test_tamed_reflection_checks_the_characters_a_str_subclass_looks_up() -> None:
-    # A name whose __hash__ and __eq__ pose as "_secret" while its characters are public.
-    source = """
+    # A name whose __hash__ and __eq__ posed as "_secret" while its characters were public:
+    # such a class is refused outright now, and a name's own methods decide nothing.
+    posing = """
 class Name(str):
     def __hash__(self):
         return hash("_secret")
     def __eq__(self, other):
         return True
-stolen = getattr(store, Name("items"), "refused")
-plain = getattr(store, Name("items")) is getattr(store, "items")
 """
-    plugin = run_unverified(Compartment(grants={"store": ocapy.raw(Store())}), source)
-    assert plugin.stolen != "hunter2"
+    store = Compartment(grants={"store": ocapy.raw(Store())})
+    with pytest.raises(CapabilityError, match="derives from str and defines __eq__"):
+        run_unverified(store, posing)
+    source = """
+class Name(str):
+    def startswith(self, prefix):
+        return False
+    def isidentifier(self):
+        return True
+plain = getattr(store, Name("items")) is getattr(store, "items")
+try:
+    getattr(store, Name("_secret"))
+except Exception as error:
+    refused = str(error)
+"""
+    plugin = run_unverified(store, source)
     assert plugin.plain
+    assert "refused in a compartment" in plugin.refused
 
 
 def test_tamed_reflection_keeps_working_on_public_names() -> None:

@@ -50,6 +50,15 @@ def test_host_generators_the_plugin_drives_run_on_its_behalf(secret: Path):
         plugin.drive(str(secret))
 
 
+def test_a_facade_function_lends_no_authority(secret: Path):
+    # Handed out as shallow seals, facade functions counted as calls into the host, so
+    # heapq.nsmallest (a plain function, unlike merge) ran `open` with the host's authority
+    # (red team).
+    plugin = compartment().run(DRIVE_OPEN.replace("heapq.merge(", "heapq.nsmallest(1, "))
+    with pytest.raises(CapabilityError, match='"open" is refused'):
+        plugin.drive(str(secret))
+
+
 def test_a_plugin_callback_the_host_calls_later_still_runs_on_its_behalf(secret: Path):
     callbacks = []
     plugin = compartment(subscribe=callbacks.append).run(

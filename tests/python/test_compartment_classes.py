@@ -587,3 +587,33 @@ def test_a_private_method_read_through_a_class_is_checked() -> None:
     with pytest.raises(TypeError, match=r"Spy\._data\(\) read from its class needs an instance"):
         plugin.attack()
     assert plugin.ordinary() == 5
+
+
+@pytest.mark.parametrize(
+    ("source", "refusal"),
+    [
+        ("import typing\nclass Meta(typing.Type):\n    pass\n", "derives from type"),
+        (
+            "class Key(str):\n    def __hash__(self):\n        return 0\n",
+            "derives from str and defines __hash__",
+        ),
+        (
+            "class Flags(int):\n    def __eq__(self, other):\n        return True\n",
+            "derives from int and defines __eq__",
+        ),
+    ],
+)
+def test_classes_that_would_poison_shared_caches_are_refused(source: str, refusal: str) -> None:
+    # A plugin metaclass (through typing.Type) or a str or int that equals every key filed
+    # its own entries under the host's in typing's, re's and strptime's caches (red team).
+    with pytest.raises(CapabilityError, match=refusal):
+        run_unverified(facades(), source)
+
+
+def test_value_subclasses_that_keep_their_equality_still_work() -> None:
+    plugin = run_unverified(
+        facades(),
+        "class Name(str):\n    def shout(self):\n        return self.upper()\n"
+        "def greet():\n    return Name('ada').shout(), {Name('ada'): 1}['ada']\n",
+    )
+    assert plugin.greet() == ("ADA", 1)

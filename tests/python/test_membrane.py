@@ -123,30 +123,17 @@ class Sneaky(int):
     def __rsub__(self, other):
         seen.append(other)
         return 0
-    def __hash__(self):
-        seen.append("hash")
-        return 0
 
 class Template(str):
     def format(self, *args, **kwargs):
         seen.append(kwargs)
         return "forged"
 
-class Name(str):
-    def __eq__(self, other):
-        seen.append(other)
-        return True
-    def __hash__(self):
-        return hash("alice")
-
 def withdraw():
     return account.withdraw(Sneaky(30))
 
 def label():
     return account.label(Template("{balance} left"))
-
-def knows():
-    return account.knows(Name("mallory"))
 
 def leaked():
     return list(seen)
@@ -158,7 +145,6 @@ def test_plain_subclasses_reach_the_host_as_exact_values() -> None:
     plugin = run(INT_SUBCLASS, account=account)
     assert plugin.withdraw() == 70
     assert plugin.label() == "70 left"
-    assert plugin.knows() is False
     assert plugin.leaked() == []
     assert type(account._history[0]) is int
 
@@ -534,11 +520,12 @@ NAMES = """
 seen = []
 
 class Name(str):
-    def __eq__(self, other):
-        seen.append(other)
-        return True
-    def __hash__(self):
-        return hash(str(self))
+    def __format__(self, spec):
+        seen.append(spec)
+        return "forged"
+    def startswith(self, prefix):
+        seen.append(prefix)
+        return False
 
 def keyword():
     return account.store(value=1, **{Name("x"): 2})

@@ -313,7 +313,7 @@ def movie():
 
 def test_a_facade_function_is_no_channel_between_compartments() -> None:
     # A Python function's `__dict__` is writable and shared by every compartment and the host
-    # (`json.dumps.note = ...`): the facade hands such functions out sealed (red team).
+    # (`json.dumps.note = ...`): the facade hands such functions out read-only (red team).
     import statistics
 
     from ocapy import Compartment
@@ -321,9 +321,30 @@ def test_a_facade_function_is_no_channel_between_compartments() -> None:
     plugin = Compartment(modules={"json": json, "statistics": statistics, "typing": typing}).run(
         SHARED_FUNCTION
     )
-    with pytest.raises(AttributeError, match="a sealed object is read-only"):
+    with pytest.raises(AttributeError, match="writing <function dumps .*>.note is refused"):
         plugin.write()
     assert not hasattr(json.dumps, "note")
     assert plugin.read() == (2, '{"a": 1}')
     # A function that stands for a base is still one.
     assert plugin.movie() == {"title": "Brazil"}
+
+
+def test_a_facade_constant_is_no_channel_either() -> None:
+    # Flags are enum members with a writable `__dict__`, and `typing.AnyStr` a writable type
+    # variable, shared like the functions (red team): a flag is its exact value, a type
+    # variable a type form.
+    from ocapy import Compartment
+
+    plugin = Compartment(modules={"re": re, "typing": typing}).run(
+        "import re, typing\n"
+        "def flags():\n    return re.IGNORECASE | re.MULTILINE, re.compile('a', re.I).match('A') is not None\n"
+        "def note():\n    typing.AnyStr.note = 1\n"
+        "def generic():\n"
+        "    class Box(typing.Generic[typing.AnyStr]):\n        pass\n"
+        "    return Box[str] is not None\n"
+    )
+    assert plugin.flags() == (re.IGNORECASE | re.MULTILINE, True)
+    with pytest.raises(AttributeError, match="writing ~AnyStr.note is refused"):
+        plugin.note()
+    assert not hasattr(typing.AnyStr, "note")
+    assert plugin.generic()

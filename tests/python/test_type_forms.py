@@ -107,3 +107,23 @@ def test_ordinary_typing_keeps_working() -> None:
 def test_a_type_form_refuses_arguments_that_hold_themselves() -> None:
     with pytest.raises(CapabilityError, match="nested more than 64 levels deep"):
         run("import typing\nloop = []\nloop.append(loop)\nalias = typing.Callable[loop, int]\n")
+
+
+def test_a_type_form_compares_without_handing_itself_out() -> None:
+    # Compared with a plugin object, the real alias answered NotImplemented and Python asked
+    # the plugin's `__eq__` with the raw alias, which then wrote through (red team).
+    plugin = run(
+        "import typing\n"
+        "seen = []\n"
+        "class Grab:\n"
+        "    def __eq__(self, other):\n"
+        "        seen.append(other)\n"
+        "        return False\n"
+        "def compare():\n"
+        "    return typing.Mapping == Grab(), typing.Optional[int] == typing.Union[int, None]\n"
+        "def write():\n"
+        "    seen[0].get = None\n"
+    )
+    assert plugin.compare() == (False, True)
+    with pytest.raises(AttributeError, match="writing typing.Mapping.get is refused"):
+        plugin.write()

@@ -350,7 +350,7 @@ fn is_plain_value(value: &Bound<'_, PyAny>) -> PyResult<bool> {
 /// An exact `int`, `str`, `float`, `bytes` or `complex` with the value of `value`, an
 /// instance of a subclass of one of them; None for anything else. Reads the value as the base
 /// type stores it: no method of the subclass runs.
-fn exact_copy<'py>(value: &Bound<'py, PyAny>) -> PyResult<Option<Bound<'py, PyAny>>> {
+pub(crate) fn exact_copy<'py>(value: &Bound<'py, PyAny>) -> PyResult<Option<Bound<'py, PyAny>>> {
     let py = value.py();
     let object = value.as_ptr();
     // SAFETY: each branch checks the (live) object's type first, then reads it with the base

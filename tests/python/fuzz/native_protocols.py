@@ -9,13 +9,16 @@ interpreter dying, which faulthandler then reports with the operation that did i
 from __future__ import annotations
 
 import asyncio
+import collections
 import copy
 import faulthandler
 import gc
+import json
 import operator
 import pickle
 import random
 import sys
+import typing
 import weakref
 
 import ocapy
@@ -162,13 +165,28 @@ class Audited(Account):
         return super()._hook()
 
 
+# What facades hand out in place of the module's own objects: type forms, class views and
+# sealed functions, driven through the seal the host holds them by.
+FACADES = """
+import collections, json, typing
+T = typing.TypeVar("T")
+def forms():
+    return [typing.Mapping, typing.Optional[int], typing.Counter[str], collections.Counter,
+            collections.Counter[T], typing.Callable[[int], str], json.dumps, typing.Any]
+"""
+
+
 def specimens():
     host = Host()
     compartment = ocapy.Compartment(grants={"log": print}, name="fuzz")
     plugin = compartment.run(PLUGIN, filename="fuzz.py")
     counter = plugin.make(3)
     found = list(ocapy.paths(host, host.items, limit=2))
+    facades = ocapy.Compartment(
+        modules={"typing": typing, "collections": collections, "json": json}, name="facades"
+    ).run(FACADES, filename="facades.py")
     objects = [
+        *facades.forms(),
         ocapy.seal(host),
         ocapy.harden(host),
         ocapy.seal([1, host]),

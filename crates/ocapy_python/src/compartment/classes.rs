@@ -38,7 +38,10 @@ use pyo3::ffi;
 use pyo3::intern;
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
-use pyo3::types::{PyDict, PyString, PyTuple, PyType, PyWeakrefReference};
+use pyo3::types::{
+    PyBytes, PyComplex, PyDict, PyFloat, PyFrozenSet, PyInt, PyIterator, PyString, PyTuple, PyType,
+    PyWeakrefReference,
+};
 use pyo3::{PyTraverseError, PyVisit};
 
 use super::{
@@ -186,6 +189,59 @@ unsafe fn checked_class_attribute<'py>(
 /// about, raw, from whichever code asks: a compartment class may not define them.
 const INSTANCE_CHECK_HOOKS: &[&str] =
     &["__instancecheck__", "__subclasscheck__", "__subclasshook__"];
+
+/// Refuses what a compartment class may not derive from, or redefine there:
+/// - `type` (through `typing.Type`, say): a metaclass of the plugin's would build classes
+///   without the compartment's builder, and hash and compare them as it likes;
+/// - `__eq__` or `__hash__` over a value type (`str`, `int`, `tuple`...): the standard
+///   library's caches (`re`'s, `strptime`'s, typing's) key on such values, and a plugin's
+///   `"x"` equal to every key would file its own entries under the host's.
+fn check_bases(
+    name: &Bound<'_, PyAny>,
+    bases: &Bound<'_, PyAny>,
+    namespace: &Bound<'_, PyAny>,
+) -> PyResult<()> {
+    let py = name.py();
+    let value_types = [
+        py.get_type::<PyInt>(),
+        py.get_type::<PyFloat>(),
+        py.get_type::<PyComplex>(),
+        py.get_type::<PyString>(),
+        py.get_type::<PyBytes>(),
+        py.get_type::<PyTuple>(),
+        py.get_type::<PyFrozenSet>(),
+    ];
+    for base in bases.try_iter()? {
+        let Ok(base) = base?.cast_into::<PyType>() else {
+            continue;
+        };
+        if base.is_subclass_of::<PyType>()? {
+            return Err(CapabilityError::new_err(format!(
+                "class {name} derives from type, which is refused in a compartment: a \
+                 metaclass builds classes past the compartment's class statement"
+            )));
+        }
+        let Some(value_type) = value_types
+            .iter()
+            .find(|value_type| base.is_subclass(value_type).unwrap_or(true))
+        else {
+            continue;
+        };
+        for method in ["__eq__", "__hash__"] {
+            if namespace_entry(namespace, method)?.is_some() {
+                return Err(CapabilityError::new_err(format!(
+                    "class {name} derives from {} and defines {method}, which is refused in a \
+                     compartment: the standard library's caches key on such values and would \
+                     file the class's entries under the host's; keep {}'s own, or wrap the \
+                     value in a class of your own",
+                    value_type.name()?,
+                    value_type.name()?,
+                )));
+            }
+        }
+    }
+    Ok(())
+}
 
 fn is_named(name: &Bound<'_, PyAny>, expected: &str) -> bool {
     name.cast::<PyString>()
@@ -838,6 +894,12 @@ impl ClassView {
         PyTuple::new(py, [self.class.bind(py)])
     }
 
+    /// As the class iterates (an enum's members), or the `TypeError` a class gives: without
+    /// it, `__getitem__` would make the view an endless sequence of `Counter[0]`, `Counter[1]`...
+    fn __iter__<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyIterator>> {
+        self.class.bind(py).as_any().try_iter()
+    }
+
     /// A type form (`Counter[str]`), seen through a view as the facade's own are.
     fn __getitem__<'py>(
         &self,
@@ -920,8 +982,6 @@ pub(crate) fn build_class<'py>(
             ))
         })?),
     };
-    let bases = PyTuple::new(py, bases.iter().map(|base| base_behind_a_seal(&base)))?;
-    let bases = &bases;
     let metaclass = derive_metaclass(name, explicit, &resolve_bases(bases)?)?;
     let factory = ClassFactory {
         metaclass: metaclass.unbind(),
@@ -986,6 +1046,7 @@ impl ClassFactory {
         if let Some(match_args) = namespace_entry(namespace, "__match_args__")? {
             check_match_args(name, &match_args)?;
         }
+        check_bases(name, bases, namespace)?;
         let build = || metaclass.call((name, bases, namespace), keywords);
         let Some(compartment) = &self.compartment else {
             return build();
@@ -1017,29 +1078,6 @@ fn namespace_entry<'py>(
             true => Ok(Some(namespace.get_item(key)?)),
             false => Ok(None),
         },
-    }
-}
-
-/// A facade's function that stands for a base (`typing.TypedDict`), which the facade hands
-/// out shallowly sealed, as the function itself: its `__mro_entries__` gives the real base.
-/// Any other base is itself.
-fn base_behind_a_seal<'py>(base: &Bound<'py, PyAny>) -> Bound<'py, PyAny> {
-    let py = base.py();
-    let Ok(sealed) = base.cast_exact::<Sealed>() else {
-        return base.clone();
-    };
-    let inner = sealed.get().unwrap(py);
-    // SAFETY: a type check on a live object.
-    let is_function = unsafe { ffi::PyFunction_Check(inner.as_ptr()) != 0 };
-    if sealed.get().depth == Depth::Shallow
-        && is_function
-        && inner
-            .hasattr(intern!(py, "__mro_entries__"))
-            .unwrap_or(false)
-    {
-        inner
-    } else {
-        base.clone()
     }
 }
 
@@ -1130,7 +1168,6 @@ fn combined<'py>(
 /// classes hand out in place of raw classes, functions and properties.
 pub(crate) fn is_class_view(value: &Bound<'_, PyAny>) -> bool {
     value.is_exact_instance_of::<ClassView>()
-        || value.is_exact_instance_of::<type_forms::TypeForm>()
         || value.is_exact_instance_of::<CheckedMethod>()
         || value.is_exact_instance_of::<PropertyView>()
 }

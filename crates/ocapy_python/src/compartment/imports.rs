@@ -9,15 +9,16 @@ use ocapy_verifier::tables::modules::facade;
 use pyo3::exceptions::{
     PyAttributeError, PyBaseException, PyImportError, PyModuleNotFoundError, PyValueError,
 };
+use pyo3::ffi;
+use pyo3::intern;
 use pyo3::prelude::*;
-use pyo3::types::{PyModule, PyString, PyType};
+use pyo3::types::{PyDict, PyModule, PyString, PyTuple, PyType};
 use pyo3::{PyTraverseError, PyVisit};
 
 use super::classes::{ClassView, needs_view};
 use super::type_forms;
-use super::{Shared, host};
+use super::{Shared, host, refused_name_on};
 use crate::membrane::{self, CompartmentId};
-use crate::seal::{Depth, seal};
 
 /// The object the code of `compartment` sees as `module`, from the facade table: the names
 /// it exports that the running interpreter has, classes with public Python methods as
@@ -60,19 +61,109 @@ pub(crate) fn table_facade<'py>(
                 }
                 value
             }
-            // A Python function has a writable `__dict__` every compartment and the host
-            // share (`json.dumps.note = ...`): it is handed out sealed, which calls through.
-            Err(_) if is_python_function(&value) => seal(&value, Depth::Shallow)?,
-            Err(_) => type_forms::seen(&value)?,
+            Err(_) => facade_member(&value)?,
         };
         members.push((export.name.to_owned(), value));
     }
     Facade::create(py, key, members)
 }
 
-fn is_python_function(value: &Bound<'_, PyAny>) -> bool {
+/// A facade's export that is not a class, as compartment code holds it: what the host and
+/// every compartment share must not take writes. A Python function (`json.dumps`), whose
+/// `__dict__` is writable, in a [`FacadeFunction`]; an instance of a subclass of a plain type
+/// (`re.IGNORECASE`, a flag with a writable `__dict__`) as an exact copy of its value; a type
+/// form or a type variable (`typing.AnyStr`) in a type form view; anything else as it is.
+fn facade_member<'py>(value: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
+    let py = value.py();
     // SAFETY: a type check on a live object.
-    unsafe { pyo3::ffi::PyFunction_Check(value.as_ptr()) != 0 }
+    if unsafe { ffi::PyFunction_Check(value.as_ptr()) != 0 } {
+        let function = FacadeFunction {
+            function: value.clone().unbind(),
+        };
+        return Ok(Bound::new(py, function)?.into_any());
+    }
+    if let Some(copy) = membrane::exact_copy(value)? {
+        return Ok(copy);
+    }
+    type_forms::seen_exported(value)
+}
+
+/// A module facade's Python function, as compartment code holds it: called as itself, and
+/// standing for a base as itself (`class Movie(typing.TypedDict)`), but read-only, with only
+/// its public attributes to read. Unlike a seal it lends no authority: what it runs is run on
+/// the compartment's behalf.
+#[pyclass(frozen, module = "ocapy", name = "facade_function")]
+pub(crate) struct FacadeFunction {
+    function: Py<PyAny>,
+}
+
+#[pymethods]
+impl FacadeFunction {
+    fn __traverse__(&self, visit: PyVisit<'_>) -> Result<(), PyTraverseError> {
+        visit.call(&self.function)
+    }
+
+    #[pyo3(signature = (*args, **kwargs))]
+    fn __call__<'py>(
+        &self,
+        py: Python<'py>,
+        args: &Bound<'py, PyTuple>,
+        kwargs: Option<&Bound<'py, PyDict>>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        self.function.bind(py).call(args, kwargs)
+    }
+
+    fn __getattr__<'py>(
+        &self,
+        py: Python<'py>,
+        name: &Bound<'py, PyString>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let function = self.function.bind(py);
+        if let Some(why) = refused_name_on(name.to_str()?, function) {
+            return Err(PyAttributeError::new_err(format!(
+                "{}.{name} is refused in a compartment: {why}",
+                function.repr()?
+            )));
+        }
+        function.getattr(name)
+    }
+
+    fn __mro_entries__<'py>(
+        &self,
+        py: Python<'py>,
+        bases: &Bound<'py, PyTuple>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        self.function
+            .bind(py)
+            .getattr(intern!(py, "__mro_entries__"))?
+            .call1((bases,))
+    }
+
+    fn __setattr__(&self, py: Python<'_>, name: &str, _value: &Bound<'_, PyAny>) -> PyResult<()> {
+        Err(self.refused_write(py, name))
+    }
+
+    fn __delattr__(&self, py: Python<'_>, name: &str) -> PyResult<()> {
+        Err(self.refused_write(py, name))
+    }
+
+    fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
+        Ok(self.function.bind(py).repr()?.to_string())
+    }
+}
+
+impl FacadeFunction {
+    fn refused_write(&self, py: Python<'_>, name: &str) -> PyErr {
+        let function = self
+            .function
+            .bind(py)
+            .repr()
+            .map_or_else(|_| "a facade function".to_owned(), |repr| repr.to_string());
+        PyAttributeError::new_err(format!(
+            "writing {function}.{name} is refused in a compartment: the function is the \
+             module's own, which the host and every compartment share"
+        ))
+    }
 }
 
 /// A compartment's `__import__`.

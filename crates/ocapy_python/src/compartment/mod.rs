@@ -617,11 +617,15 @@ fn entries<'py>(
 }
 
 /// Whether `value` is one of the read-only views a compartment hands its code (module
-/// facades, class views, checked methods, property views): objects that show only what they
-/// were made to show, and cross the membrane as they are. A host's `namespace` is not one:
-/// its members are shallow seals, which hand out what they return as it is.
+/// facades and their functions, type forms, class views, checked methods, property views):
+/// objects that show only what they were made to show, and cross the membrane as they are.
+/// A host's `namespace` is not one: its members are shallow seals, which hand out what they
+/// return as it is.
 pub(crate) fn is_compartment_view(value: &Bound<'_, PyAny>) -> bool {
-    value.is_exact_instance_of::<imports::Facade>() || classes::is_class_view(value)
+    value.is_exact_instance_of::<imports::Facade>()
+        || value.is_exact_instance_of::<imports::FacadeFunction>()
+        || value.is_exact_instance_of::<type_forms::TypeForm>()
+        || classes::is_class_view(value)
 }
 
 /// A grant's name: a public identifier.

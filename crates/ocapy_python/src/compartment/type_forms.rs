@@ -18,7 +18,7 @@ use pyo3::intern;
 use pyo3::prelude::*;
 use pyo3::pyclass::CompareOp;
 use pyo3::sync::PyOnceLock;
-use pyo3::types::{PyDict, PyList, PyString, PyTuple, PyType};
+use pyo3::types::{PyDict, PyIterator, PyList, PyString, PyTuple, PyType};
 use pyo3::{PyTraverseError, PyVisit};
 
 use super::classes::ClassView;
@@ -35,6 +35,10 @@ pub(crate) struct TypeForm {
 /// The attributes that describe a type form, which typing's own introspection reads.
 const DESCRIBING: &[&str] = &[
     "__args__",
+    "__bound__",
+    "__constraints__",
+    "__contravariant__",
+    "__covariant__",
     "__doc__",
     "__metadata__",
     "__module__",
@@ -56,6 +60,19 @@ impl TypeForm {
         item: &Bound<'py, PyAny>,
     ) -> PyResult<Bound<'py, PyAny>> {
         seen(&self.form.bind(py).get_item(given(item)?)?)
+    }
+
+    /// As the form iterates (`*tuple[int]` unpacks one), each item seen through a view; a
+    /// form that does not iterate raises as it would, rather than `__getitem__` making the
+    /// view an endless sequence.
+    fn __iter__<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyIterator>> {
+        let items = self
+            .form
+            .bind(py)
+            .try_iter()?
+            .map(|item| seen(&item?))
+            .collect::<PyResult<Vec<_>>>()?;
+        PyList::new(py, items)?.as_any().try_iter()
     }
 
     fn __or__<'py>(
@@ -118,9 +135,12 @@ impl TypeForm {
         other: &Bound<'py, PyAny>,
         op: CompareOp,
     ) -> PyResult<Bound<'py, PyAny>> {
-        match op {
-            CompareOp::Eq | CompareOp::Ne => {
-                self.form.bind(py).rich_compare(inner_or_itself(other), op)
+        // Only with what typing may be given: handed anything else, the real form answers
+        // NotImplemented, and Python would ask the other operand with the raw form. The
+        // other operand is asked with this view instead.
+        match (op, given(other)) {
+            (CompareOp::Eq | CompareOp::Ne, Ok(other)) => {
+                self.form.bind(py).rich_compare(other, op)
             }
             _ => Ok(py.NotImplemented().into_bound(py)),
         }
@@ -175,8 +195,8 @@ impl TypeForm {
             .repr()
             .map_or_else(|_| "a type form".to_owned(), |repr| repr.to_string());
         PyAttributeError::new_err(format!(
-            "writing {form}.{name} is refused in a compartment: a typing alias passes the write \
-             on to its origin class, which the host and every compartment share"
+            "writing {form}.{name} is refused in a compartment: the host and every \
+             compartment share it, and a typing alias passes the write on to its origin class"
         ))
     }
 }
@@ -237,6 +257,18 @@ fn item_by_item<'py>(
     } else {
         PyList::new(py, items)?.into_any()
     }))
+}
+
+/// A facade's export, as compartment code holds it: as [`seen`] makes it, but a type
+/// variable (`typing.AnyStr`, shared by every compartment, and writable) in a view too.
+pub(crate) fn seen_exported<'py>(value: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
+    if is_type_variable(value)? {
+        let form = TypeForm {
+            form: value.clone().unbind(),
+        };
+        return Ok(Bound::new(value.py(), form)?.into_any());
+    }
+    seen(value)
 }
 
 /// Whether `value` is an alias or special form of `typing`, or a generic alias such as
