@@ -17,7 +17,7 @@ use pyo3::{PyTraverseError, PyVisit};
 
 use super::classes::{ClassView, needs_view};
 use super::type_forms;
-use super::{Shared, host, refused_name_on};
+use super::{Shared, host, refused_name_on, refused_write};
 use crate::membrane::{self, CompartmentId};
 
 /// The object the code of `compartment` sees as `module`, from the facade table: the names
@@ -140,11 +140,11 @@ impl FacadeFunction {
     }
 
     fn __setattr__(&self, py: Python<'_>, name: &str, _value: &Bound<'_, PyAny>) -> PyResult<()> {
-        Err(self.refused_write(py, name))
+        Err(refused_write(self.function.bind(py), name, SHARED_FUNCTION))
     }
 
     fn __delattr__(&self, py: Python<'_>, name: &str) -> PyResult<()> {
-        Err(self.refused_write(py, name))
+        Err(refused_write(self.function.bind(py), name, SHARED_FUNCTION))
     }
 
     fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
@@ -152,19 +152,8 @@ impl FacadeFunction {
     }
 }
 
-impl FacadeFunction {
-    fn refused_write(&self, py: Python<'_>, name: &str) -> PyErr {
-        let function = self
-            .function
-            .bind(py)
-            .repr()
-            .map_or_else(|_| "a facade function".to_owned(), |repr| repr.to_string());
-        PyAttributeError::new_err(format!(
-            "writing {function}.{name} is refused in a compartment: the function is the \
-             module's own, which the host and every compartment share"
-        ))
-    }
-}
+const SHARED_FUNCTION: &str =
+    "the function is the module's own, which the host and every compartment share";
 
 /// A compartment's `__import__`.
 #[pyclass(frozen, module = "ocapy", name = "import_gate")]

@@ -120,6 +120,17 @@ pub(crate) fn refused_name_on(name: &str, subject: &Bound<'_, PyAny>) -> Option<
     crate::seal::why_hidden_on(name, subject).map(|why| format!("{name:?} {why}"))
 }
 
+/// The `AttributeError` for writing or deleting `name` of `shared`, an object compartment
+/// code holds through a read-only view, saying `why`.
+pub(crate) fn refused_write(shared: &Bound<'_, PyAny>, name: &str, why: &str) -> PyErr {
+    let shown = shared
+        .repr()
+        .map_or_else(|_| "the object".to_owned(), |repr| repr.to_string());
+    pyo3::exceptions::PyAttributeError::new_err(format!(
+        "writing {shown}.{name} is refused in a compartment: {why}"
+    ))
+}
+
 /// Refuses a private or hidden-edge attribute name of `subject` passed to `function`,
 /// saying why.
 pub(crate) fn check_public(name: &str, subject: &Bound<'_, PyAny>, function: &str) -> PyResult<()> {

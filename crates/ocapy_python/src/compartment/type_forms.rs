@@ -22,7 +22,7 @@ use pyo3::types::{PyDict, PyIterator, PyList, PyString, PyTuple, PyType};
 use pyo3::{PyTraverseError, PyVisit};
 
 use super::classes::ClassView;
-use super::{CapabilityError, refused_name_on};
+use super::{CapabilityError, refused_name_on, refused_write};
 use crate::membrane::NESTING_LIMIT;
 use crate::seal::is_primitive;
 
@@ -175,11 +175,11 @@ impl TypeForm {
     }
 
     fn __setattr__(&self, py: Python<'_>, name: &str, _value: &Bound<'_, PyAny>) -> PyResult<()> {
-        Err(self.refused_write(py, name))
+        Err(refused_write(self.form.bind(py), name, SHARED_FORM))
     }
 
     fn __delattr__(&self, py: Python<'_>, name: &str) -> PyResult<()> {
-        Err(self.refused_write(py, name))
+        Err(refused_write(self.form.bind(py), name, SHARED_FORM))
     }
 
     fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
@@ -187,19 +187,8 @@ impl TypeForm {
     }
 }
 
-impl TypeForm {
-    fn refused_write(&self, py: Python<'_>, name: &str) -> PyErr {
-        let form = self
-            .form
-            .bind(py)
-            .repr()
-            .map_or_else(|_| "a type form".to_owned(), |repr| repr.to_string());
-        PyAttributeError::new_err(format!(
-            "writing {form}.{name} is refused in a compartment: the host and every \
-             compartment share it, and a typing alias passes the write on to its origin class"
-        ))
-    }
-}
+const SHARED_FORM: &str = "the host and every compartment share it, and a typing alias passes \
+    the write on to its origin class";
 
 /// `value`, a result of typing or something a type form describes itself with, as
 /// compartment code holds it: a type form (but a type variable) in a view; a class other than the interpreter's
