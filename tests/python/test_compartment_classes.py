@@ -617,3 +617,54 @@ def test_value_subclasses_that_keep_their_equality_still_work() -> None:
         "def greet():\n    return Name('ada').shout(), {Name('ada'): 1}['ada']\n",
     )
     assert plugin.greet() == ("ADA", 1)
+
+
+ENUM_HOOKS = """
+import enum
+
+class Account:
+    def __init__(self):
+        self._balance = 100
+
+class Color(enum.Enum):
+    RED = 1
+    def _missing_(self, value=None):
+        return self._balance
+
+class Spy:
+    _helper_ = None
+    @classmethod
+    def leak(cls, victim):
+        return cls._helper_(victim)
+
+class Sub(Spy):
+    def _helper_(self):
+        return self._balance
+
+class Shade(enum.Enum):
+    def _generate_next_value_(name, start, count, last_values):
+        return name.lower()
+    DARK = enum.auto()
+
+def missing():
+    return Color(Account())
+
+def helper():
+    return Sub.leak(Account())
+
+def ordinary():
+    return Shade.DARK.value
+"""
+
+
+@pytest.mark.parametrize("call", ["missing", "helper"])
+def test_a_sunder_method_read_through_a_class_is_checked(call: str) -> None:
+    # Enum calls `cls._missing_(value)` through the class, and `cls._helper_` in a
+    # classmethod may be a subclass's method: raw, they ran on any object (red team).
+    plugin = run_unverified(facades(), ENUM_HOOKS)
+    with pytest.raises(TypeError, match="read from its class needs an instance"):
+        getattr(plugin, call)()
+
+
+def test_enum_hooks_enum_calls_without_an_instance_still_work() -> None:
+    assert run_unverified(facades(), ENUM_HOOKS).ordinary() == "dark"

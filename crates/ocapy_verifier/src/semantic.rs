@@ -684,8 +684,12 @@ impl<'a> Collector<'a> {
         let scope = self.push_scope(ScopeKind::Function, def, name, def.name.range);
         self.scopes[scope].is_async = def.is_async;
         if let Some(class) = class {
+            // An undecorated `_sunder_` def is a hook library code calls through the class
+            // with arguments of its own (enum's `cls._missing_(value)`): it has no receiver.
+            let hook = crate::rules::is_sunder(name) && def.decorator_list.is_empty();
             let receiver = match ImplicitDecorator::of(name) {
                 Some(ImplicitDecorator::StaticMethod) => None,
+                _ if hook => None,
                 _ => def
                     .parameters
                     .posonlyargs

@@ -535,9 +535,9 @@ fn is_being_built_by(class: &Bound<'_, PyType>, writer: &Arc<str>) -> PyResult<b
 /// What reading `name` on `class` gives untrusted code, `value` being what `type` gives: a
 /// plain function becomes a checked unbound method, a property a view without raw
 /// accessors. Private names are checked too: a classmethod's `cls._data` reads whatever the
-/// class it runs on binds, and a subclass may bind a method there. `__new__` and enum's
-/// `_sunder_` names are left alone: library code reads them through the class and calls
-/// them without an instance (`Enum`'s `__new__` and `_generate_next_value_`).
+/// class it runs on binds, and a subclass may bind a method there. `__new__` and
+/// `_generate_next_value_` are left alone: library code reads them through the class and
+/// calls them without an instance (`Enum`'s).
 fn checked_attribute<'py>(
     class: &Bound<'py, PyType>,
     name: &Bound<'py, PyAny>,
@@ -584,14 +584,11 @@ fn checked_attribute<'py>(
 }
 
 /// Whether a method of this name is checked when read from its class: all but `__new__` (a
-/// static method by definition, called with the class) and enum's `_sunder_` protocol.
+/// static method by definition, called with the class) and `_generate_next_value_`, which
+/// enum calls through the class without an instance (the verifier grants neither a
+/// receiver).
 fn is_checked_name(name: &str) -> bool {
-    let sunder = name.len() > 2
-        && name.starts_with('_')
-        && name.ends_with('_')
-        && !name.starts_with("__")
-        && !name.ends_with("__");
-    name != "__new__" && !sunder
+    name != "__new__" && name != "_generate_next_value_"
 }
 
 /// Checked methods handed out, by class and function: one per pair, shared (they are

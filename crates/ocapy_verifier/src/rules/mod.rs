@@ -19,3 +19,13 @@ pub fn is_private(name: &str) -> bool {
 pub fn is_dunder(name: &str) -> bool {
     name.len() > 4 && name.starts_with("__") && name.ends_with("__")
 }
+
+/// `_x_`: the names of enum's protocol (`_missing_`, `_generate_next_value_`), which enum
+/// calls through the class.
+pub fn is_sunder(name: &str) -> bool {
+    name.len() > 2
+        && name.starts_with('_')
+        && name.ends_with('_')
+        && !name.starts_with("__")
+        && !name.ends_with("__")
+}

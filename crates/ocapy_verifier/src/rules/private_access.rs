@@ -392,10 +392,13 @@ fn name_privilege(checker: &Checker<'_>, name: &str) -> Privilege {
             .posonlyargs
             .first()
             .or_else(|| method.def.parameters.args.first());
+        let name = method.def.name.as_str();
         let note = first
             .filter(|first| here.mangle(first.parameter.name.as_str()) == mangled)
-            .map(|_| {
+            .map(|_| if name == "__new__" {
                 "`__new__` is an implicit staticmethod: its first parameter is whatever class the caller passes".to_string()
+            } else {
+                format!("`{name}` is a hook library code calls through the class (enum's `cls.{name}(...)`): its first parameter is whatever it passes; decorate it `@classmethod` to receive the class")
             });
         return Privilege::Stranger { note };
     };
@@ -988,6 +991,17 @@ mod tests {
         }
         // The capability profile trusts only `self`.
         assert_eq!(codes(proven[1]), ["OC101"]);
+    }
+
+    #[test]
+    fn an_undecorated_sunder_hook_has_no_receiver() {
+        // Enum calls `cls._missing_(value)` through the class: a plain def's `self` is the
+        // value the caller passes (red team).
+        let hook = "class Enum:\n    pass\nclass Color(Enum):\n    RED = 1\n    def _missing_(self, value=None):\n        raise ValueError(self._balance)\n";
+        assert_eq!(codes(hook), ["OC101"]);
+        assert_clean(
+            "class Enum:\n    pass\nclass Color(Enum):\n    _fallback = 1\n    @classmethod\n    def _missing_(cls, value):\n        return cls._fallback\n",
+        );
     }
 
     #[test]
