@@ -16,18 +16,20 @@ Run with ``-rA`` to see which interpreters were probed and which were skipped.
 from __future__ import annotations
 
 import glob
+import importlib
 import json
 import os
 import re
 import subprocess
 import sys
+import types
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
-from ocapy._native import is_hidden_edge
+from ocapy._native import _edges_of_some_classes, is_hidden_edge
 
 PROBE = Path(__file__).parent / "probes" / "attribute_probe.py"
 CANDIDATES = (
@@ -182,3 +184,17 @@ def test_table_lists_hidden_edges(name: str) -> None:
 @pytest.mark.parametrize("name", ["append", "keys", "name", "value", "__init__", "__dict__"])
 def test_table_leaves_ordinary_names_alone(name: str) -> None:
     assert not is_hidden_edge(name)
+
+
+@pytest.mark.parametrize("name", sorted(_edges_of_some_classes()))
+def test_an_edge_of_some_classes_names_real_classes(name: str) -> None:
+    # The runtime refuses such an edge by the names of the classes in an object's MRO: a
+    # misspelt entry would refuse nothing.
+    # Built-in types that `builtins` does not bind (`function`) are bound in `types`.
+    for module, qualified in _edges_of_some_classes()[name]:
+        candidates = [*vars(importlib.import_module(module)).values(), *vars(types).values()]
+        assert any(
+            isinstance(candidate, type)
+            and (candidate.__module__, candidate.__qualname__) == (module, qualified)
+            for candidate in candidates
+        ), (module, qualified)

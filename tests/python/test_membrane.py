@@ -778,6 +778,10 @@ class Shape:
         self.args = ("circle", 2)
 
 
+class DerivedPartial(functools.partial):
+    """A subclass is refused what its base is."""
+
+
 class Registry(abc.ABC):  # noqa: B024 - only its metaclass matters here
     pass
 
@@ -787,6 +791,8 @@ def partial_arguments():
     return bound.args
 def partial_by_name():
     return getattr(bound, "keywords")
+def subclass_arguments():
+    return derived.args
 def ordinary():
     try:
         fail()
@@ -807,6 +813,7 @@ def test_an_edge_of_some_classes_is_refused_on_them_alone() -> None:
     plugin = run(
         EDGES_OF_SOME_CLASSES,
         bound=functools.partial(print, SECRET, sep=SECRET),
+        derived=DerivedPartial(print, SECRET),
         shape=Shape(),
         fail=fail,
         catalogue=Registry,
@@ -815,6 +822,8 @@ def test_an_edge_of_some_classes_is_refused_on_them_alone() -> None:
         plugin.partial_arguments()
     with pytest.raises(AttributeError, match="'keywords' is a hidden edge"):
         plugin.partial_by_name()
+    with pytest.raises(AttributeError, match="'args' is a hidden edge"):
+        plugin.subclass_arguments()
     with pytest.raises(AttributeError, match="'register' is a hidden edge"):
         plugin.register()
     assert plugin.ordinary() == (("circle", 2), ("circle", 2), "expected")

@@ -5,7 +5,7 @@ use std::sync::Mutex;
 use std::sync::mpsc::{self, RecvTimeoutError};
 use std::time::{Duration, Instant};
 
-use ocapy_verifier::tables::attributes::hidden_edge;
+use ocapy_verifier::tables::attributes::{EdgeOn, HIDDEN_EDGES, hidden_edge};
 use ocapy_verifier::tables::builtins::{Policy, builtin};
 use ocapy_verifier::tables::modules::{MODULE_FACADES, REFUSED_MODULES};
 use ocapy_verifier::{
@@ -350,6 +350,19 @@ fn _scope_model(
     Ok(rows)
 }
 
+/// The hidden edges of some classes only, each with the `(__module__, __qualname__)` of
+/// those classes: for the test that checks each names a real class.
+#[pyfunction]
+fn _edges_of_some_classes() -> BTreeMap<&'static str, Vec<(&'static str, &'static str)>> {
+    HIDDEN_EDGES
+        .iter()
+        .filter_map(|edge| match edge.on {
+            EdgeOn::Only(classes) => Some((edge.name, classes.to_vec())),
+            EdgeOn::Every => None,
+        })
+        .collect()
+}
+
 /// Whether the verifier treats attribute `name` as a hidden edge.
 #[pyfunction]
 fn is_hidden_edge(name: &Bound<'_, PyAny>) -> PyResult<bool> {
@@ -407,6 +420,7 @@ pub(crate) fn register(module: &Bound<'_, PyModule>) -> PyResult<()> {
     module.add_function(wrap_pyfunction!(_decode_source, module)?)?;
     module.add_function(wrap_pyfunction!(_scope_model, module)?)?;
     module.add_function(wrap_pyfunction!(is_hidden_edge, module)?)?;
+    module.add_function(wrap_pyfunction!(_edges_of_some_classes, module)?)?;
     module.add_function(wrap_pyfunction!(builtin_policy, module)?)?;
     module.add_function(wrap_pyfunction!(module_facades, module)?)?;
     module.add_function(wrap_pyfunction!(refused_modules, module)?)?;

@@ -191,9 +191,10 @@ const SHARED_FORM: &str = "the host and every compartment share it, and a typing
     the write on to its origin class";
 
 /// `value`, a result of typing or something a type form describes itself with, as
-/// compartment code holds it: a type form (but a type variable) in a view; a class other than the interpreter's
-/// own (which cannot be written to) or an exception class (which `except` needs real) in a
-/// class view; tuples and lists item by item; anything else as it is.
+/// compartment code holds it: a type form (but a type variable) in a view; a class other
+/// than the interpreter's own (which cannot be written to) or an exception class (which
+/// `except` needs real) in a class view; tuples and lists item by item; anything else as it
+/// is.
 pub(crate) fn seen<'py>(value: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
     seen_within(value, 0)
 }

@@ -6,8 +6,9 @@ use std::sync::atomic::{AtomicPtr, Ordering};
 use ocapy_verifier::tables::attributes::{refusal, refusal_on};
 use pyo3::exceptions::{PyAttributeError, PyTypeError};
 use pyo3::ffi;
+use pyo3::intern;
 use pyo3::prelude::*;
-use pyo3::types::{PyDict, PyString, PyType};
+use pyo3::types::PyString;
 
 /// `name` as an exact `str` the holder may read on `subject` (any object, if `None`), or the
 /// `AttributeError` that refuses it.
@@ -90,36 +91,30 @@ pub(crate) fn why_hidden_on(name: &str, subject: &Bound<'_, PyAny>) -> Option<St
         .map(|refusal| refusal.to_string())
 }
 
-/// Whether the real type of `subject` is one of `classes` (`(module, qualified name)`) or a
-/// subclass of one. A module nobody imported has no instances; a class that cannot be found
-/// where the table says counts as a match, so the name is refused.
+/// Whether a class in the MRO of the real type of `subject` is named as one of `classes`
+/// (`(module, qualified name)`). By name, not by identity: no module is looked up or
+/// imported, and an instance of a class a reloaded module replaced still matches; a class
+/// that only claims such a name is refused too. A name that cannot be read counts as a match.
 fn is_instance_of_any(subject: &Bound<'_, PyAny>, classes: &[(&str, &str)]) -> bool {
     let py = subject.py();
-    // SAFETY: GIL held; `PyImport_GetModuleDict` returns the interpreter's borrowed
-    // `sys.modules`, made a strong reference at once. It runs no import machinery (the
-    // compartment's `__import__` would refuse `sys`).
-    let modules = unsafe { Bound::from_borrowed_ptr(py, ffi::PyImport_GetModuleDict()) };
-    let Ok(modules) = modules.cast_into::<PyDict>() else {
-        return true;
+    let named = |class: &Bound<'_, PyAny>, attribute: &Bound<'_, PyString>| {
+        class
+            .getattr(attribute)
+            .ok()
+            .and_then(|name| name.extract::<String>().ok())
     };
-    classes.iter().any(|&(module, qualified)| {
-        let module = match modules.get_item(module) {
-            Ok(Some(module)) => module,
-            Ok(None) => return false,
-            Err(_) => return true,
-        };
-        let mut class = module;
-        for part in qualified.split('.') {
-            match class.getattr(part) {
-                Ok(next) => class = next,
-                Err(_) => return true,
-            }
+    let module_attribute = intern!(py, "__module__");
+    let qualname_attribute = intern!(py, "__qualname__");
+    subject.get_type().mro().iter().any(|class| {
+        match (
+            named(&class, module_attribute),
+            named(&class, qualname_attribute),
+        ) {
+            (Some(module), Some(qualified)) => classes
+                .iter()
+                .any(|&(known_module, known)| known_module == module && known == qualified),
+            _ => true,
         }
-        let Ok(class) = class.cast::<PyType>() else {
-            return true;
-        };
-        // SAFETY: live objects; `PyType_IsSubtype` only reads the MRO of the real type.
-        unsafe { ffi::PyType_IsSubtype(ffi::Py_TYPE(subject.as_ptr()), class.as_type_ptr()) != 0 }
     })
 }
 

@@ -54,8 +54,9 @@ pub enum EdgeOn {
     /// Objects plugin code can hold raw (its own functions, generators, frames it reaches...):
     /// refused statically on every receiver.
     Every,
-    /// Instances of these classes, `(module, qualified name)`, and of their subclasses, which
-    /// plugin code holds only sealed or made of its own values: refused at run time on them.
+    /// Instances of these classes, `(__module__, __qualname__)` as the classes name
+    /// themselves, and of their subclasses, which plugin code holds only sealed or made of
+    /// its own values: refused at run time on them.
     Only(&'static [(&'static str, &'static str)]),
 }
 
@@ -98,7 +99,7 @@ const PARTIALS: &[(&str, &str)] = &[
 const GENERATOR_CONTEXT_MANAGERS: &[(&str, &str)] =
     &[("contextlib", "_GeneratorContextManagerBase")];
 const DISPATCHERS: &[(&str, &str)] = &[
-    ("types", "FunctionType"),
+    ("builtins", "function"),
     ("functools", "singledispatchmethod"),
 ];
 
@@ -632,7 +633,7 @@ pub static HIDDEN_EDGES: &[HiddenEdge] = &[
          implementation every caller then runs; abc.ABCMeta: changes isinstance() for all \
          code",
         &[
-            ("types", "FunctionType"),
+            ("builtins", "function"),
             ("functools", "singledispatchmethod"),
             ("abc", "ABCMeta"),
         ],
