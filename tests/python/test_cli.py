@@ -162,6 +162,17 @@ def blocked_reading_stdin(pid: int) -> bool:
     return False
 
 
+def sigint_as_a_terminal_gives_it() -> None:
+    """In the child, before exec: SIGINT at its default disposition and not blocked.
+
+    An ignored signal stays ignored across exec, and a shell starts a background job (`pytest
+    &` in a script) with SIGINT ignored: Python then installs no KeyboardInterrupt handler and
+    rightly keeps ignoring it, so the child must not inherit that from the test run.
+    """
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+
+
 @pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="needs Linux's /proc")
 def test_ctrl_c_stops_the_command_with_status_130_and_no_traceback(project: Path):
     command = subprocess.Popen(
@@ -170,6 +181,7 @@ def test_ctrl_c_stops_the_command_with_status_130_and_no_traceback(project: Path
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
+        preexec_fn=sigint_as_a_terminal_gives_it,
     )
     try:
         # Interrupt it once it is inside the run, blocked on standard input that never ends.

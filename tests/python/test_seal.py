@@ -171,7 +171,10 @@ def test_introspection_and_class_assignment_do_not_reach_the_inner_object() -> N
     with pytest.raises(AttributeError):
         inspect.getattr_static(s, "_balance")
     assert [name for name, _ in inspect.getmembers(s)] == dir(s)
-    assert all(not name.startswith("_") for name in dir(s))
+    # Public names, and the metadata any code may read (`__doc__`, `__module__`).
+    metadata = {"__doc__", "__module__", "__name__", "__qualname__"}
+    assert all(not name.startswith("_") or name in metadata for name in dir(s))
+    assert "__doc__" in dir(s) and s.__doc__ == Account.__doc__
 
     match s:
         case object(_balance=balance):

@@ -53,6 +53,9 @@ pub struct Checker<'a> {
     class_definitions: HashMap<ScopeId, &'a ast::StmtClassDef>,
     /// Every name the rules trusted, for the test that proves each against CPython.
     pub(crate) trusted: RefCell<Vec<Trusted>>,
+    /// The targets being visited are assigned a string literal or None: what a metadata name
+    /// (`__doc__`, `__module__`) may be bound to.
+    pub(crate) assigning_description: bool,
 }
 
 /// A name a rule trusted where it is read, because of how it resolves: what the privilege
@@ -93,6 +96,7 @@ impl<'a> Checker<'a> {
             future_annotations: false,
             class_definitions: HashMap::new(),
             trusted: RefCell::new(Vec::new()),
+            assigning_description: false,
         }
     }
 
@@ -254,7 +258,10 @@ impl<'a> Checker<'a> {
             }
             Stmt::Assign(ast::StmtAssign { targets, value, .. }) => {
                 self.visit_expr(value);
+                let describing = matches!(**value, Expr::StringLiteral(_) | Expr::NoneLiteral(_));
+                let outer = std::mem::replace(&mut self.assigning_description, describing);
                 self.visit_exprs(targets);
+                self.assigning_description = outer;
             }
             Stmt::AugAssign(ast::StmtAugAssign { target, value, .. }) => {
                 self.visit_expr(value);

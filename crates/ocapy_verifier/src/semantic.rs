@@ -105,7 +105,9 @@ impl ImplicitDecorator {
 
 #[derive(Debug, Default)]
 pub struct ClassBody<'a> {
-    /// Method scopes by the (mangled) name their `def` binds.
+    /// Method scopes by the (mangled) names that bind their functions in the class: the name
+    /// their `def` binds, and the targets of the body's aliases of them (`_clear = clear`,
+    /// see [`ReadKind::MethodAlias`]).
     pub methods: HashMap<Mangled<'a>, Vec<ScopeId>>,
     /// `Class.name` read outside the class body: in Python 3 that is the raw function.
     pub read_through_class: Vec<(Mangled<'a>, TextRange)>,
@@ -130,6 +132,11 @@ pub enum ReadKind {
     Value,
     /// `p` in `@p.setter` on a method: it extends the property `p`.
     AccessorBase,
+    /// `f` in `alias = f`, a statement of a class body where `f` certainly holds the body's
+    /// own undecorated method, and neither name is one `type` or a library treats apart
+    /// (`__new__`, `__init_subclass__`, `_missing_`): the function is bound under a second
+    /// name, as a second `def` of the same body would bind it.
+    MethodAlias,
     /// In an annotation that `from __future__ import annotations` leaves a string: CPython's
     /// compiler does not resolve it, but `typing.get_type_hints` may evaluate it later.
     StringAnnotation,
@@ -291,16 +298,19 @@ impl<'a> SemanticModel<'a> {
             statement: None,
             through_nonlocal: Vec::new(),
             attribute_reads: Vec::new(),
+            alias_statements: Vec::new(),
             future_annotations: has_future_annotations(module),
             in_annotation: false,
         };
         collector.visit_body_indexed(&module.body);
         collector.resolve_nonlocal_bindings();
         let attribute_reads = std::mem::take(&mut collector.attribute_reads);
+        let alias_statements = std::mem::take(&mut collector.alias_statements);
         let mut model = SemanticModel {
             scopes: collector.scopes,
             node_scopes: collector.node_scopes,
         };
+        model.record_method_aliases(alias_statements);
         model.record_reads_through_classes(attribute_reads);
         model.record_annotation_scope_reads();
         model
@@ -426,6 +436,82 @@ impl<'a> SemanticModel<'a> {
         Some((bound_in, bindings))
     }
 
+    /// Marks the reads of the class bodies' `alias = f` statements that alias the body's own
+    /// method (see [`ReadKind::MethodAlias`]), and binds the method under the alias.
+    fn record_method_aliases(&mut self, statements: Vec<AliasStatement<'a>>) {
+        // The aliases found so far, by their binding: an alias of an alias is one too.
+        let mut aliases: HashMap<TextRange, ScopeId> = HashMap::default();
+        for statement in statements {
+            let Some(method) = self.aliased_method(&statement, &aliases) else {
+                continue;
+            };
+            aliases.insert(statement.binding, method);
+            let class = &mut self.scopes[statement.class];
+            let alias = class.mangle(statement.alias);
+            for read in &mut class.reads {
+                if read.range == statement.read {
+                    read.kind = ReadKind::MethodAlias;
+                }
+            }
+            let body = class.class.as_mut().expect("a class scope");
+            body.methods.entry(alias).or_default().push(method);
+        }
+    }
+
+    /// The method scope whose function `statement` binds under a second name, if it does: the
+    /// name read is bound in the class body by unconditional statements only, and before the
+    /// alias by just one `def`, undecorated, or one alias of such a `def`; neither name is declared global or nonlocal
+    /// there, and neither has a meaning of its own to `type` or a library (an implicit
+    /// staticmethod or classmethod, a `_sunder_` hook), which the function was not written
+    /// for.
+    fn aliased_method(
+        &self,
+        statement: &AliasStatement<'a>,
+        aliases: &HashMap<TextRange, ScopeId>,
+    ) -> Option<ScopeId> {
+        let class = &self.scopes[statement.class];
+        let alias = class.mangle(statement.alias);
+        let of = class.mangle(statement.of);
+        let special =
+            |name: &str| ImplicitDecorator::of(name).is_some() || crate::rules::is_sunder(name);
+        if alias == of
+            || special(&alias)
+            || special(&of)
+            || [&alias, &of].iter().any(|name| {
+                class.globals.contains_key(*name) || class.nonlocals.contains_key(*name)
+            })
+        {
+            return None;
+        }
+        let bindings = class.bindings.get(of.as_ref())?;
+        if bindings.iter().any(|binding| binding.statement.is_none()) {
+            return None;
+        }
+        let [def] = bindings
+            .iter()
+            .filter(|binding| binding.statement < Some(statement.statement))
+            .collect::<Vec<_>>()[..]
+        else {
+            return None;
+        };
+        if def.kind == BindingKind::Assignment {
+            return aliases.get(&def.range).copied();
+        }
+        if def.kind != BindingKind::FunctionDef {
+            return None;
+        }
+        let body = class.class.as_ref().expect("a class scope");
+        body.methods
+            .get(of.as_ref())?
+            .iter()
+            .copied()
+            .find(|&method| {
+                self.scopes[method].method.as_ref().is_some_and(|method| {
+                    method.def.name.range == def.range && method.def.decorator_list.is_empty()
+                })
+            })
+    }
+
     fn record_reads_through_classes(&mut self, reads: Vec<(ScopeId, &'a str, &'a str, TextRange)>) {
         for (scope, base, attribute, range) in reads {
             let Some((_, bindings)) = self.bindings_seen(scope, base) else {
@@ -470,6 +556,15 @@ impl<'a> SemanticModel<'a> {
         }
     }
 
+    /// Whether the read at `range` in `scope` is a class body's alias of its own method
+    /// (see [`ReadKind::MethodAlias`]).
+    pub fn is_method_alias(&self, scope: ScopeId, range: TextRange) -> bool {
+        self.scopes[scope]
+            .reads
+            .iter()
+            .any(|read| read.range == range && read.kind == ReadKind::MethodAlias)
+    }
+
     /// Every read of a name in the class namespace of `class`: by its body, and by the
     /// annotation scopes that search its namespace first.
     pub fn class_namespace_reads(&self, class: ScopeId) -> impl Iterator<Item = &Read<'a>> {
@@ -495,6 +590,17 @@ impl<'a> SemanticModel<'a> {
     }
 }
 
+/// `alias = of`, a statement of the body of `class`.
+struct AliasStatement<'a> {
+    class: ScopeId,
+    alias: &'a str,
+    of: &'a str,
+    /// The read of `of`, and the binding of `alias`.
+    read: TextRange,
+    binding: TextRange,
+    statement: usize,
+}
+
 struct Collector<'a> {
     scopes: Vec<Scope<'a>>,
     node_scopes: HashMap<usize, ScopeId>,
@@ -507,6 +613,8 @@ struct Collector<'a> {
     through_nonlocal: Vec<(ScopeId, Mangled<'a>, TextRange)>,
     /// `Name.attribute` reads, resolved once every scope is known: the name may be a class.
     attribute_reads: Vec<(ScopeId, &'a str, &'a str, TextRange)>,
+    /// `alias = name` statements of class bodies, judged once each body's bindings are known.
+    alias_statements: Vec<AliasStatement<'a>>,
     /// `from __future__ import annotations` is in effect.
     future_annotations: bool,
     /// An annotation is being visited.
@@ -821,6 +929,21 @@ impl<'a> Visitor<'a> for Collector<'a> {
             Stmt::FunctionDef(def) => self.visit_function_def(def, statement),
             Stmt::ClassDef(class) => self.visit_class_def(class, statement),
             Stmt::Assign(ast::StmtAssign { targets, value, .. }) => {
+                if let (ScopeKind::Class, Some(statement), [Expr::Name(alias)], Expr::Name(of)) = (
+                    self.scopes[self.current].kind,
+                    statement,
+                    targets.as_slice(),
+                    &**value,
+                ) {
+                    self.alias_statements.push(AliasStatement {
+                        class: self.current,
+                        alias: alias.id.as_str(),
+                        of: of.id.as_str(),
+                        read: of.range,
+                        binding: alias.range,
+                        statement,
+                    });
+                }
                 self.visit_expr(value);
                 for target in targets {
                     match target {

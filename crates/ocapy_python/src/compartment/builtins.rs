@@ -14,7 +14,7 @@ use pyo3::{PyTraverseError, PyVisit};
 
 use super::classes::{CheckedMethod, build_class, is_instance_by_type};
 use super::imports::ImportGate;
-use super::{CapabilityError, check_public, host, is_public_name};
+use super::{Access, CapabilityError, check_public, host, is_public_name};
 use crate::membrane::{self, CompartmentId};
 use crate::seal::exact_str;
 
@@ -79,7 +79,7 @@ fn tamed_getattr<'py>(
     name: &Bound<'py, PyAny>,
     default: &Bound<'py, PyTuple>,
 ) -> PyResult<Bound<'py, PyAny>> {
-    let name = attribute_name("getattr", object, name)?;
+    let name = attribute_name("getattr", Access::Read, object, name)?;
     match default.len() {
         0 => object.getattr(name),
         1 => Ok(object.getattr_opt(name)?.unwrap_or(default.get_item(0)?)),
@@ -93,7 +93,7 @@ fn tamed_getattr<'py>(
 /// `hasattr(object, name)` for public names only.
 #[pyfunction(name = "hasattr")]
 fn tamed_hasattr(object: &Bound<'_, PyAny>, name: &Bound<'_, PyAny>) -> PyResult<bool> {
-    object.hasattr(attribute_name("hasattr", object, name)?)
+    object.hasattr(attribute_name("hasattr", Access::Read, object, name)?)
 }
 
 /// `setattr(object, name, value)` for public names only.
@@ -103,13 +103,16 @@ fn tamed_setattr(
     name: &Bound<'_, PyAny>,
     value: &Bound<'_, PyAny>,
 ) -> PyResult<()> {
-    object.setattr(attribute_name("setattr", object, name)?, value)
+    object.setattr(
+        attribute_name("setattr", Access::Write, object, name)?,
+        value,
+    )
 }
 
 /// `delattr(object, name)` for public names only.
 #[pyfunction(name = "delattr")]
 fn tamed_delattr(object: &Bound<'_, PyAny>, name: &Bound<'_, PyAny>) -> PyResult<()> {
-    object.delattr(attribute_name("delattr", object, name)?)
+    object.delattr(attribute_name("delattr", Access::Write, object, name)?)
 }
 
 /// `name` as an exact `str` that names a public attribute. A `str` subclass is copied
@@ -117,13 +120,14 @@ fn tamed_delattr(object: &Bound<'_, PyAny>, name: &Bound<'_, PyAny>) -> PyResult
 /// finds, whatever characters were checked.
 fn attribute_name<'py>(
     function: &str,
+    access: Access,
     object: &Bound<'py, PyAny>,
     name: &Bound<'py, PyAny>,
 ) -> PyResult<Bound<'py, PyString>> {
     let name = exact_str(name).map_err(|_| {
         PyTypeError::new_err(format!("{function}(): attribute name must be string"))
     })?;
-    check_public(name.to_str()?, object, function)?;
+    check_public(name.to_str()?, access, object, function)?;
     Ok(name)
 }
 

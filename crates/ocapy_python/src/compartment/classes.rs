@@ -32,7 +32,7 @@ use std::sync::atomic::Ordering::Relaxed;
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use ocapy_verifier::rules::is_dunder;
-use ocapy_verifier::tables::attributes::hidden_edge;
+use ocapy_verifier::tables::attributes::{METADATA_ATTRIBUTES, hidden_edge};
 use pyo3::exceptions::PyTypeError;
 use pyo3::ffi;
 use pyo3::intern;
@@ -45,7 +45,7 @@ use pyo3::types::{
 use pyo3::{PyTraverseError, PyVisit};
 
 use super::{
-    AddressMap, CapabilityError, ObjectCache, audit, host, is_public_name, refused_name,
+    Access, AddressMap, CapabilityError, ObjectCache, audit, host, is_public_name, refused_name,
     refused_name_on, type_forms,
 };
 use crate::capi::{_PyType_Lookup, bind_method, slot_call};
@@ -855,7 +855,7 @@ impl ClassView {
         name: &Bound<'py, PyString>,
     ) -> PyResult<Bound<'py, PyAny>> {
         let class = self.class.bind(py);
-        if let Some(why) = refused_name_on(name.to_str()?, class) {
+        if let Some(why) = refused_name_on(name.to_str()?, Access::Read, class) {
             return Err(CapabilityError::new_err(format!(
                 "{}.{name} is refused in a compartment: {why}",
                 class.name()?
@@ -1043,6 +1043,7 @@ impl ClassFactory {
         if let Some(match_args) = namespace_entry(namespace, "__match_args__")? {
             check_match_args(name, &match_args)?;
         }
+        check_metadata(name, namespace)?;
         check_bases(name, bases, namespace)?;
         let build = || metaclass.call((name, bases, namespace), keywords);
         let Some(compartment) = &self.compartment else {
@@ -1059,6 +1060,25 @@ impl ClassFactory {
         }
         Ok(class)
     }
+}
+
+/// Refuses a class whose body bound metadata (`__doc__`, `__module__`) to anything but a
+/// `str` or None: compartment code reads those names on any object, and through the class a
+/// `def __doc__` would be its raw function.
+fn check_metadata(name: &Bound<'_, PyAny>, namespace: &Bound<'_, PyAny>) -> PyResult<()> {
+    for key in METADATA_ATTRIBUTES {
+        let Some(value) = namespace_entry(namespace, key)? else {
+            continue;
+        };
+        if !(value.is_none() || value.is_exact_instance_of::<PyString>()) {
+            return Err(CapabilityError::new_err(format!(
+                "class {name} binds {key} to a '{}' object, which is refused in a compartment: \
+                 compartment code reads {key} on any object as metadata; bind it to a string",
+                value.get_type().qualname()?
+            )));
+        }
+    }
+    Ok(())
 }
 
 /// `namespace[key]`, if the class body bound it. The namespace is a dict, or what the

@@ -17,7 +17,7 @@ use pyo3::{PyTraverseError, PyVisit};
 
 use super::classes::{ClassView, needs_view};
 use super::type_forms;
-use super::{Shared, host, refused_name_on, refused_write};
+use super::{Access, Shared, host, refused_name_on, refused_write};
 use crate::membrane::{self, CompartmentId};
 
 /// The object the code of `compartment` sees as `module`, from the facade table: the names
@@ -119,7 +119,7 @@ impl FacadeFunction {
         name: &Bound<'py, PyString>,
     ) -> PyResult<Bound<'py, PyAny>> {
         let function = self.function.bind(py);
-        if let Some(why) = refused_name_on(name.to_str()?, function) {
+        if let Some(why) = refused_name_on(name.to_str()?, Access::Read, function) {
             return Err(PyAttributeError::new_err(format!(
                 "{}.{name} is refused in a compartment: {why}",
                 function.repr()?

@@ -106,18 +106,22 @@ impl<K: Eq + Hash, T> ObjectCache<K, T> {
     }
 }
 
-pub(crate) use ocapy_verifier::tables::attributes::is_public as is_public_name;
+pub(crate) use ocapy_verifier::tables::attributes::{Access, is_public as is_public_name};
 
 /// Why untrusted code may not use attribute `name` by string, if it may not.
 pub(crate) fn refused_name(name: &str) -> Option<String> {
     refusal(name).map(|refusal| format!("{name:?} {refusal}"))
 }
 
-/// Why compartment code may not use attribute `name` of `subject`, or `None`: as
+/// Why compartment code may not `access` attribute `name` of `subject`, or `None`: as
 /// [`refused_name`], but a name that is a hidden edge of some classes only is refused on
-/// their instances alone.
-pub(crate) fn refused_name_on(name: &str, subject: &Bound<'_, PyAny>) -> Option<String> {
-    crate::seal::why_hidden_on(name, subject).map(|why| format!("{name:?} {why}"))
+/// their instances alone, and metadata (`__name__`, `__doc__`) may be read.
+pub(crate) fn refused_name_on(
+    name: &str,
+    access: Access,
+    subject: &Bound<'_, PyAny>,
+) -> Option<String> {
+    crate::seal::why_hidden_on(name, access, subject).map(|why| format!("{name:?} {why}"))
 }
 
 /// The `AttributeError` for writing or deleting `name` of `shared`, an object compartment
@@ -131,10 +135,15 @@ pub(crate) fn refused_write(shared: &Bound<'_, PyAny>, name: &str, why: &str) ->
     ))
 }
 
-/// Refuses a private or hidden-edge attribute name of `subject` passed to `function`,
-/// saying why.
-pub(crate) fn check_public(name: &str, subject: &Bound<'_, PyAny>, function: &str) -> PyResult<()> {
-    match refused_name_on(name, subject) {
+/// Refuses a private or hidden-edge attribute name of `subject` passed to `function`, which
+/// makes an `access` of it, saying why.
+pub(crate) fn check_public(
+    name: &str,
+    access: Access,
+    subject: &Bound<'_, PyAny>,
+    function: &str,
+) -> PyResult<()> {
+    match refused_name_on(name, access, subject) {
         Some(why) => Err(CapabilityError::new_err(format!(
             "{function}(..., {name:?}) is refused in a compartment: {why}"
         ))),

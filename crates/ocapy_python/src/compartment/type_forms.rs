@@ -22,7 +22,7 @@ use pyo3::types::{PyDict, PyIterator, PyList, PyString, PyTuple, PyType};
 use pyo3::{PyTraverseError, PyVisit};
 
 use super::classes::ClassView;
-use super::{CapabilityError, refused_name_on, refused_write};
+use super::{Access, CapabilityError, refused_name_on, refused_write};
 use crate::membrane::NESTING_LIMIT;
 use crate::seal::is_primitive;
 
@@ -157,13 +157,14 @@ impl TypeForm {
     ) -> PyResult<Bound<'py, PyAny>> {
         let text = name.to_str()?;
         if !DESCRIBING.contains(&text) {
-            let why = refused_name_on(text, self.form.bind(py)).unwrap_or_else(|| {
-                format!(
-                    "a type form reads only what describes it ({}); its other attributes are \
+            let why =
+                refused_name_on(text, Access::Read, self.form.bind(py)).unwrap_or_else(|| {
+                    format!(
+                        "a type form reads only what describes it ({}); its other attributes are \
                      its origin class's, which the class itself hands out checked",
-                    DESCRIBING.join(", ")
-                )
-            });
+                        DESCRIBING.join(", ")
+                    )
+                });
             // An AttributeError, as typing's own probes (`hasattr(t, "__typing_subst__")`)
             // of what a base or an argument is expect.
             return Err(PyAttributeError::new_err(format!(

@@ -58,18 +58,19 @@ impl Label {
         }
     }
 
-    /// Whether verified code can take this step: items, iteration, and public attributes
-    /// that are not hidden edges (the verifier's table and private-name rule).
+    /// Whether verified code can take this step: items, iteration, and attributes it may
+    /// read (public names that are not hidden edges, and metadata: the verifier's table and
+    /// private-name rule).
     pub(super) fn is_public(&self) -> bool {
         match (self.kind, &self.key) {
             (StepKind::Index | StepKind::Item | StepKind::Value | StepKind::Element, _) => true,
-            (StepKind::Attribute, Key::Name(name)) => is_public_name(name),
+            (StepKind::Attribute, Key::Name(name)) => is_readable(name),
             _ => false,
         }
     }
 }
 
-pub(super) use ocapy_verifier::tables::attributes::is_public as is_public_name;
+pub(super) use ocapy_verifier::tables::attributes::is_readable;
 
 fn position(index: usize) -> i64 {
     i64::try_from(index).unwrap_or(i64::MAX)
@@ -475,7 +476,7 @@ impl<'py> TypeFacts<'py> {
                         None
                     }
                 };
-                if let Some(handed) = handed.filter(|_| is_public_name(&name)) {
+                if let Some(handed) = handed.filter(|_| is_readable(&name)) {
                     facts.public_values.push((name.clone(), value, handed));
                 }
                 facts.names.insert(name, Definition { value, by_class });

@@ -3,7 +3,7 @@
 
 use std::sync::atomic::{AtomicPtr, Ordering};
 
-use ocapy_verifier::tables::attributes::{refusal, refusal_on};
+use ocapy_verifier::tables::attributes::{Access, read_refusal, refusal, refusal_on};
 use pyo3::exceptions::{PyAttributeError, PyTypeError};
 use pyo3::ffi;
 use pyo3::intern;
@@ -64,10 +64,11 @@ pub(crate) fn exact_str<'py>(name: &Bound<'py, PyAny>) -> PyResult<Bound<'py, Py
     )))
 }
 
+/// Whether the holder may read `name` (a sealed object is read-only).
 fn check(name: &Bound<'_, PyString>, subject: Option<&Bound<'_, PyAny>>) -> PyResult<()> {
     let why = match (name.to_str(), subject) {
-        (Ok(text), Some(subject)) => why_hidden_on(text, subject),
-        (Ok(text), None) => why_hidden(text),
+        (Ok(text), Some(subject)) => why_hidden_on(text, Access::Read, subject),
+        (Ok(text), None) => read_refusal(text).map(|refusal| refusal.to_string()),
         (Err(_), _) => Some("is not valid text".to_owned()),
     };
     match why {
@@ -84,10 +85,15 @@ pub(crate) fn why_hidden(name: &str) -> Option<String> {
     refusal(name).map(|refusal| refusal.to_string())
 }
 
-/// Why the attribute `name` of `subject` is not exposed, or None: a name that is a hidden
-/// edge only on some classes is refused on their instances (by the real type) alone.
-pub(crate) fn why_hidden_on(name: &str, subject: &Bound<'_, PyAny>) -> Option<String> {
-    refusal_on(name, |classes| is_instance_of_any(subject, classes))
+/// Why untrusted code may not `access` the attribute `name` of `subject`, or None: a name
+/// that is a hidden edge only on some classes is refused on their instances (by the real
+/// type) alone.
+pub(crate) fn why_hidden_on(
+    name: &str,
+    access: Access,
+    subject: &Bound<'_, PyAny>,
+) -> Option<String> {
+    refusal_on(name, access, |classes| is_instance_of_any(subject, classes))
         .map(|refusal| refusal.to_string())
 }
 

@@ -1,13 +1,13 @@
 //! Hidden edges: attributes that lead to frames, code, cells, globals or another object's
 //! private state, whatever their name looks like.
 
-use ruff_python_ast as ast;
+use ruff_python_ast::{self as ast, ExprContext};
 use ruff_text_size::Ranged;
 
 use crate::checker::Checker;
 use crate::rule::{Rule, RuleDoc};
 use crate::rules::{is_private, private_access, reflection};
-use crate::tables::attributes::hidden_edge;
+use crate::tables::attributes::{METADATA_ATTRIBUTES, hidden_edge};
 
 pub const HIDDEN_EDGE_ATTRIBUTE: RuleDoc = RuleDoc {
     summary: "An attribute that leads to a frame, code, cells, globals, builtins or wrapped state is read.",
@@ -46,7 +46,12 @@ pub fn check_attribute(checker: &mut Checker<'_>, attribute: &ast::ExprAttribute
         );
         return;
     }
-    if is_private(name) {
+    // Through `super()` in a method that receives the class, a base's binding is read, which
+    // no rule here has seen: the private-name rules judge it.
+    let reads_metadata = attribute.ctx == ExprContext::Load
+        && METADATA_ATTRIBUTES.contains(&name)
+        && !attribute.value.is_call_expr();
+    if is_private(name) && !reads_metadata {
         private_access::check_private_attribute(checker, attribute);
     }
 }

@@ -9,6 +9,7 @@ use crate::checker::{Checker, Trust, Usage};
 use crate::rule::{Rule, RuleDoc};
 use crate::rules::{is_dunder, private_access};
 use crate::semantic::{Binding, BindingKind, MODULE_SCOPE, NameKind, ScopeId, ScopeKind};
+use crate::tables::attributes::METADATA_ATTRIBUTES;
 use crate::tables::builtins::{Policy, builtin};
 
 pub const FORBIDDEN_BUILTIN: RuleDoc = RuleDoc {
@@ -28,9 +29,12 @@ pub const DUNDER_NAME: RuleDoc = RuleDoc {
     summary: "A dunder name other than `__name__`, `__doc__`, `__all__`, `__slots__`, `__qualname__` or `__module__` is used.",
     rationale: "Dunder names reach the interpreter's machinery: `__builtins__` is the real \
         builtins, `__build_class__` builds classes unchecked, the `__class__` cell is the raw \
-        class, `__loader__` and `__spec__` load modules. Methods and class attributes with \
+        class, `__loader__` and `__spec__` load modules. `__name__`, `__qualname__`, \
+        `__module__` and `__doc__` are metadata any code may read on any object (`f.__name__`, \
+        `cls.__qualname__`), so they may be bound only to a string literal or None: a class \
+        body's `def __doc__` would be read through the class as a raw method function. Methods and class attributes with \
         dunder names (`__init__`, `__eq__`, `__hash__ = None`) may still be defined in a class \
-        body.",
+        body, and aliased there (`__radd__ = __add__`, see `demoted-method`).",
     bad: "real = __builtins__\n",
     good: "__all__ = [\"forecast\"]\n",
 };
@@ -100,7 +104,8 @@ pub fn check_name(checker: &mut Checker<'_>, name: &ast::ExprName, usage: Usage)
         return;
     }
     if is_dunder(id) {
-        if !is_allowed_dunder(id) {
+        // `__radd__ = __add__` reads the class's own method, not the interpreter's machinery.
+        if !is_allowed_dunder(id) && !checker.model.is_method_alias(checker.scope, name.range) {
             report_dunder(checker, id, name.range);
         }
         return;
@@ -153,6 +158,14 @@ fn check_builtin_use(checker: &mut Checker<'_>, id: &str, range: TextRange, usag
 /// Checks a name being bound: only allowed dunders, or dunder methods and attributes
 /// defined in a class body.
 pub fn check_binding(checker: &mut Checker<'_>, id: &str, range: TextRange) {
+    if METADATA_ATTRIBUTES.contains(&id) && !checker.assigning_description {
+        checker.report(
+            Rule::DunderName,
+            format!("`{id}` may be bound only to a string literal (or None): any code may read it as metadata on any object, so a module or class must not hold anything else under it"),
+            range,
+        );
+        return;
+    }
     if !is_dunder(id) || is_allowed_dunder(id) {
         return;
     }

@@ -21,6 +21,8 @@ pub const PRIVATE_ATTRIBUTE: RuleDoc = RuleDoc {
         that can rebind it. Anything else (`other._balance`, `x.__dict__`, `x.__class__`, the \
         mangled `x._Account__pin`) reads another object's private state. `self.__dict__` is \
         allowed; assigning a dunder attribute of `self` (`self.__class__ = ...`) is not. \
+        Metadata is not private: `__name__`, `__qualname__`, `__module__` and `__doc__` may \
+        be read on any object (`f.__name__`, `cls.__qualname__`), never written. \
         Names resolve as CPython compiles them: private names are mangled, a class body \
         searches its own namespace first (so a receiver read there is not the method's), \
         `super`, `classmethod`, `staticmethod`, `property`, `isinstance` and `type` grant \
@@ -32,8 +34,7 @@ pub const PRIVATE_ATTRIBUTE: RuleDoc = RuleDoc {
         and left alone by later releases. Through the `cls` \
         of a classmethod (or `__init_subclass__`, `__class_getitem__`) a method is its raw \
         function: only names an unconditional statement of the class body binds as data (or \
-        as a classmethod or staticmethod), with no `del` of them, and `__name__`-like data \
-        dunders the class body does not bind, may be read through it; through `super()` \
+        as a classmethod or staticmethod), with no `del` of them, may be read through it; through `super()` \
         there, which reads a base's bindings, only `__new__`, `__init_subclass__` and \
         `__class_getitem__` (functions `type` always wraps). \
         The `encapsulation` profile, for a team's own code, also accepts another instance \
@@ -47,15 +48,22 @@ pub const PRIVATE_ATTRIBUTE: RuleDoc = RuleDoc {
 pub const DEMOTED_METHOD: RuleDoc = RuleDoc {
     summary: "`self._x` in a method whose function is exposed as a value, so its `self` is not guaranteed.",
     rationale: "A method keeps its `self` privilege only while its raw function cannot be \
-        called on another object. Reading the method's name in the class body (`alias = f`, \
-        `property(f)`), or in a PEP 695 annotation scope that searches the class namespace \
+        called on another object. Reading the method's name in the class body as a value \
+        (`property(f)`, `log(f)`), or in a PEP 695 annotation scope that searches the class namespace \
         (the annotations of a generic method, `def g[T](self, x: log(f))`, a type \
         parameter's bound or default, a generic class's bases, a `type` alias's value), or \
         decorating it with anything but `property` (and the `.setter`, \
         `.getter`, `.deleter` of a property an unconditional `@property def` earlier in \
         the class body defined: before it runs, the name is the enclosing scope's), \
         `staticmethod` or `classmethod` hands the raw function to code that may call it with any first \
-        argument (CapPython's rule). The message points at the read or the decorator.",
+        argument (CapPython's rule). The message points at the read or the decorator. A plain \
+        alias in the class body (`_clear = clear`, `__radd__ = __add__`) binds the function \
+        under a second name, as a second `def` would, and keeps it, when `f` certainly holds \
+        the body's own undecorated method there (one unconditional `def` before it, no other \
+        binding before it or conditional one anywhere) and neither name is one `type` or a \
+        library treats apart (`__new__`, `__init_subclass__`, `__class_getitem__`, a \
+        `_sunder_` hook such as `_missing_`); every rule above then applies to both names \
+        (`C._clear(other)` demotes `clear`, and through `cls` the alias is a method).",
     bad: "class Account:\n    @log_calls\n    def balance(self):\n        return self._balance\n",
     good: "class Account:\n    @property\n    def balance(self):\n        return self._balance\n",
 };
@@ -217,10 +225,6 @@ pub fn receiver_privilege(checker: &Checker<'_>, value: &Expr) -> Privilege {
     }
 }
 
-/// Dunder attributes every class holds as data, unless its body binds them: then they are
-/// judged like any other name.
-const CLASS_DATA_DUNDERS: &[&str] = &["__doc__", "__module__", "__name__", "__qualname__"];
-
 /// The privilege of `receiver.name`, a private attribute: the receiver's, unless the
 /// receiver is a class (the `cls` of a classmethod, or `super()` in one), where a method
 /// read through it is the raw function, which runs on any object it is passed.
@@ -262,9 +266,7 @@ fn attribute_privilege(checker: &Checker<'_>, attribute: &ast::ExprAttribute) ->
     let mangled = checker.model.mangled(checker.scope, name);
     let class_scope = checker.model.scope(class);
     let bindings = class_scope.bindings.get(mangled.as_ref());
-    let safe_unless_bound =
-        CLASS_DATA_DUNDERS.contains(&name) || ImplicitDecorator::of(name).is_some();
-    if bindings.is_none() && safe_unless_bound {
+    if bindings.is_none() && ImplicitDecorator::of(name).is_some() {
         return privilege;
     }
     // What a class body binds conditionally, or deletes, may be left to a base.
@@ -429,8 +431,6 @@ fn method_privilege(checker: &Checker<'_>, scope: ScopeId) -> Privilege {
     let method = here.method.as_ref().expect("a method scope");
     let class = checker.model.scope(method.class);
     let name = method.def.name.as_str();
-    let bound = class.mangle(name);
-    let bound = bound.as_ref();
     for decorator in &method.def.decorator_list {
         match decorator_verdict(checker, method.class, &decorator.expression) {
             DecoratorVerdict::Keeps => {}
@@ -453,11 +453,21 @@ fn method_privilege(checker: &Checker<'_>, scope: ScopeId) -> Privilege {
             }
         }
     }
-    if let Some(range) = class
-        .globals
-        .get(bound)
-        .or_else(|| class.nonlocals.get(bound))
-    {
+    let body = class.class.as_ref().expect("a class scope");
+    // The names that bind the function in the class: its `def`'s and its aliases'.
+    let names: Vec<&str> = body
+        .methods
+        .iter()
+        .filter(|(_, scopes)| scopes.contains(&scope))
+        .map(|(name, _)| name.as_ref())
+        .collect();
+    if let Some((name, range)) = names.iter().find_map(|&name| {
+        class
+            .globals
+            .get(name)
+            .or_else(|| class.nonlocals.get(name))
+            .map(|range| (name, range))
+    }) {
         return Privilege::Demoted {
             cause: format!(
                 "`{name}` is declared global or nonlocal in the class body on line {}, so its function is bound outside the class",
@@ -468,25 +478,28 @@ fn method_privilege(checker: &Checker<'_>, scope: ScopeId) -> Privilege {
     if let Some(read) = checker
         .model
         .class_namespace_reads(method.class)
-        .find(|read| read.name == bound && read.kind != ReadKind::AccessorBase)
+        .find(|read| {
+            names.contains(&read.name.as_ref())
+                && !matches!(read.kind, ReadKind::AccessorBase | ReadKind::MethodAlias)
+        })
     {
         return Privilege::Demoted {
             cause: format!(
-                "its function `{bound}` is read from the class namespace on line {} (in the class body or an annotation scope that sees it), which exposes it as a value",
+                "its function `{}` is read from the class namespace on line {} (in the class body or an annotation scope that sees it), which exposes it as a value",
+                read.name,
                 checker.line_of(read.range)
             ),
         };
     }
-    let body = class.class.as_ref().expect("a class scope");
-    if let Some((_, range)) = body
+    if let Some((read, range)) = body
         .read_through_class
         .iter()
-        .find(|(read, _)| read == bound)
+        .find(|(read, _)| names.contains(&read.as_ref()))
         .filter(|_| !is_bound_by_its_class(checker, scope))
     {
         return Privilege::Demoted {
             cause: format!(
-                "its function is read through the class on line {}, and `Class.{name}(other)` runs it on any object",
+                "its function is read through the class as `{read}` on line {}, and `Class.{read}(other)` runs it on any object",
                 checker.line_of(*range)
             ),
         };
@@ -862,8 +875,9 @@ mod tests {
             "def log(f):\n    return f\n\nclass C:\n    @log\n    def m(self):\n        return self._x\n",
         );
         assert_eq!(decorated, ["OC102"]);
-        let aliased = codes("class C:\n    def m(self):\n        return self._x\n    alias = m\n");
-        assert_eq!(aliased, ["OC102"]);
+        let passed_on =
+            codes("class C:\n    def m(self):\n        return self._x\n    alias = id(m)\n");
+        assert_eq!(passed_on, ["OC102", "OC401"]);
         let property_call =
             codes("class C:\n    def m(self):\n        return self._x\n    p = property(m)\n");
         assert_eq!(property_call, ["OC102"]);
@@ -920,9 +934,66 @@ mod tests {
     }
 
     #[test]
+    fn same_class_aliases_bind_the_method_under_a_second_name() {
+        let method = "class C:\n    def clear(self):\n        del self._items[:]\n\n";
+        for alias in [
+            "    _clear = clear\n",
+            "    def __add__(self, other):\n        return self._items + other\n\n    __radd__ = __add__\n",
+            "    _clear = clear\n    clear = None\n\n    def reset(self):\n        self._clear()\n",
+            // An alias of an alias (`__and__ = intersection; __rand__ = __and__`).
+            "    _clear = clear\n    __reset = _clear\n\n    def reset(self):\n        self.__reset()\n",
+        ] {
+            assert_clean(&format!("{method}{alias}"));
+        }
+        // Each name of the function is the method: reading either exposes it.
+        for exposing in [
+            "    _clear = clear\n    p = property(_clear)\n",
+            "    _clear = clear\n\ndef steal(victim):\n    return C._clear(victim)\n",
+            "    _clear = clear\n\n    @classmethod\n    def f(cls, victim):\n        return cls._clear(victim)\n",
+            "    _clear = clear\n    again = _clear\n\ndef steal(victim):\n    return C.again(victim)\n",
+        ] {
+            let found = codes(&format!("{method}{exposing}"));
+            assert!(
+                found.contains(&"OC102") || found.contains(&"OC101"),
+                "{exposing}: {found:?}"
+            );
+            assert_ne!(found, [] as [&str; 0], "{exposing}");
+        }
+        // Not certainly the method, or a name the function was not written for.
+        for not_an_alias in [
+            "    __new__ = clear\n",
+            "    __init_subclass__ = clear\n",
+            "    _missing_ = clear\n",
+            "    clear = clear\n",
+        ] {
+            assert_eq!(
+                codes(&format!("{method}{not_an_alias}")),
+                ["OC102"],
+                "{not_an_alias}"
+            );
+        }
+        for not_certainly_the_method in [
+            "class C:\n    if True:\n        def clear(self):\n            del self._items[:]\n    _clear = clear\n",
+            "class C:\n    def clear(self):\n        del self._items[:]\n    clear = wrap(clear)\n    _clear = clear\n",
+            "class C:\n    @wrap\n    def clear(self):\n        del self._items[:]\n    _clear = clear\n",
+            "class C:\n    def clear(self):\n        del self._items[:]\n    def clear(self):\n        del self._items[:]\n    _clear = clear\n",
+        ] {
+            let settings = crate::Settings {
+                grants: ["wrap".to_string()].into(),
+                ..crate::Settings::default()
+            };
+            let found = crate::test_support::codes_with(not_certainly_the_method, &settings);
+            assert!(
+                found.contains(&"OC102"),
+                "{not_certainly_the_method}: {found:?}"
+            );
+        }
+    }
+
+    #[test]
     fn demotion_message_points_at_the_cause() {
         for source in [
-            "class C:\n    def m(self):\n        return self._x\n    alias = m\n",
+            "class C:\n    def m(self):\n        return self._x\n    alias = property(m)\n",
             "class C:\n    def m(self):\n        return self._x\n    def g[T](self, x: print(m)):\n        pass\n",
         ] {
             let diagnostics = crate::test_support::check(source);
@@ -1032,7 +1103,7 @@ mod tests {
             codes(
                 "class C:\n    def m(__module__):\n        class Inner:\n            x = __module__._secret\n"
             ),
-            ["OC101"]
+            ["OC101", "OC402"]
         );
         // A function nested in the inner class reads the cell itself.
         assert_clean(
@@ -1114,7 +1185,16 @@ mod tests {
         assert_clean("class C:\n    def m(__me):\n        return __me._x\n");
         // `def __peek` binds `_C__peek`: reading that exposes the raw function.
         assert_eq!(
-            codes("class C:\n    def __peek(self):\n        return self._x\n    leak = _C__peek\n"),
+            codes(
+                "class C:\n    def __peek(self):\n        return self._x\n    leak = [_C__peek]\n"
+            ),
+            ["OC102"]
+        );
+        // A plain alias of it is the method under another name.
+        assert_eq!(
+            codes(
+                "class C:\n    def __peek(self):\n        return self._x\n    leak = _C__peek\n\ndef steal(victim):\n    return C.leak(victim)\n"
+            ),
             ["OC102"]
         );
         assert_eq!(
@@ -1181,18 +1261,28 @@ mod tests {
     }
 
     #[test]
-    fn data_dunders_through_cls_are_judged_by_what_the_class_binds() {
-        for name in ["__module__", "__doc__", "__name__"] {
+    fn metadata_is_read_on_any_object_and_bound_only_to_strings() {
+        // A method under a metadata name would be its raw function through the class.
+        for name in ["__module__", "__doc__", "__name__", "__qualname__"] {
             let source = format!(
                 "class C:\n    def {name}(self):\n        return self._x\n\n    @classmethod\n    def leak(cls, victim):\n        return cls.{name}(victim)\n"
             );
-            let found = crate::test_support::check(&source);
-            assert!(
-                found.iter().any(|d| d.rule == crate::Rule::PrivateAttribute
-                    && d.message.contains("raw function of the method on line 2")),
-                "{name}: {found:?}"
-            );
+            assert_eq!(codes(&source), ["OC402"], "{name}");
+            for binding in [
+                format!("{name} = len\n"),
+                format!("{name}: str = \"x\"\n"),
+                format!("for {name} in ():\n    pass\n"),
+                format!("from m import x as {name}\n"),
+                format!("class C:\n    {name} = staticmethod(len)\n"),
+            ] {
+                assert!(codes(&binding).contains(&"OC402"), "{binding}");
+            }
         }
+        assert_clean(
+            "__name__ = \"plugin\"\n\nclass C:\n    \"\"\"Doc.\"\"\"\n    __module__ = \"elsewhere\"\n    __qualname__ = \"Outer.C\"\n\ndef describe(f, x):\n    return f.__name__, f.__qualname__, f.__module__, f.__doc__, x.__doc__\n",
+        );
+        // Written only as the object's own state, never on another object.
+        assert_eq!(codes("def rename(f):\n    f.__name__ = \"g\"\n"), ["OC101"]);
         assert_clean(
             "class C:\n    __doc__ = \"text\"\n\n    def __new__(cls):\n        return super().__new__(cls)\n\n    @classmethod\n    def describe(cls):\n        return cls.__doc__, cls.__module__, cls.__qualname__, cls.__new__\n",
         );

@@ -6,7 +6,7 @@ use ruff_text_size::Ranged;
 use crate::checker::Checker;
 use crate::rule::{Rule, RuleDoc};
 use crate::rules::{is_private, names};
-use crate::tables::attributes::hidden_edge;
+use crate::tables::attributes::{METADATA_ATTRIBUTES, hidden_edge};
 
 pub const FORMAT_CALL: RuleDoc = RuleDoc {
     summary: "`.format` is used on something other than a string literal.",
@@ -130,7 +130,9 @@ fn check_attribute_builtin(checker: &mut Checker<'_>, builtin: &str, call: &ast:
             return;
         }
     };
-    if is_private(name) {
+    let reads_metadata =
+        matches!(builtin, "getattr" | "hasattr") && METADATA_ATTRIBUTES.contains(&name);
+    if is_private(name) && !reads_metadata {
         checker.report(
             Rule::PrivateNameByString,
             format!("`{builtin}` names private attribute `{name}`"),

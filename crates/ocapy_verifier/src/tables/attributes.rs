@@ -718,6 +718,20 @@ impl std::fmt::Display for Refusal {
     }
 }
 
+/// Dunder attributes that only describe an object: its name, qualified name, module name and
+/// docstring. On every object untrusted code can hold they are a string or None (bound so in
+/// its own classes and modules, which the verifier and the compartment's class builder
+/// check), so it may read them on any object, and write them on none.
+pub const METADATA_ATTRIBUTES: [&str; 4] = ["__doc__", "__module__", "__name__", "__qualname__"];
+
+/// What untrusted code does with an attribute.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Access {
+    Read,
+    /// Assignment or deletion.
+    Write,
+}
+
 /// Why untrusted code may not use attribute `name`, or `None` for a public name: the rule
 /// the verifier enforces statically and the runtime (seals, compartments, the public audit
 /// of `paths`) at run time.
@@ -729,14 +743,29 @@ pub fn refusal(name: &str) -> Option<Refusal> {
     hidden_edge(name).map(Refusal::HiddenEdge)
 }
 
-/// Why untrusted code may not use attribute `name` on one object: as [`refusal`], but a name
-/// that is an edge only on some classes (see [`EdgeOn::Only`]) is refused only where
-/// `is_instance_of_any` says the object is an instance of one of them.
+/// Why untrusted code may not read attribute `name`: as [`refusal`], but the
+/// [`METADATA_ATTRIBUTES`] may be read.
+#[must_use]
+pub fn read_refusal(name: &str) -> Option<Refusal> {
+    if METADATA_ATTRIBUTES.contains(&name) {
+        return None;
+    }
+    refusal(name)
+}
+
+/// Why untrusted code may not `access` attribute `name` on one object: as [`refusal`] (or
+/// [`read_refusal`]), but a name that is an edge only on some classes (see [`EdgeOn::Only`])
+/// is refused only where `is_instance_of_any` says the object is an instance of one of them.
 pub fn refusal_on(
     name: &str,
+    access: Access,
     is_instance_of_any: impl FnOnce(&[(&str, &str)]) -> bool,
 ) -> Option<Refusal> {
-    match refusal(name)? {
+    let refused = match access {
+        Access::Read => read_refusal(name),
+        Access::Write => refusal(name),
+    };
+    match refused? {
         Refusal::HiddenEdge(HiddenEdge {
             on: EdgeOn::Only(classes),
             ..
@@ -749,6 +778,12 @@ pub fn refusal_on(
 #[must_use]
 pub fn is_public(name: &str) -> bool {
     refusal(name).is_none()
+}
+
+/// A name untrusted code may read as an attribute of any object: a public one, or metadata.
+#[must_use]
+pub fn is_readable(name: &str) -> bool {
+    read_refusal(name).is_none()
 }
 
 #[cfg(test)]
