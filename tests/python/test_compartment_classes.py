@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import collections.abc
 import enum
+import importlib
 import itertools
 import json
+import re
 import subprocess
 import sys
 import typing
@@ -601,6 +603,13 @@ def test_a_private_method_read_through_a_class_is_checked() -> None:
             "class Flags(int):\n    def __eq__(self, other):\n        return True\n",
             "derives from int and defines __eq__",
         ),
+        # A mixin of the plugin's brings the equality the value type's subclass may not define.
+        (
+            "class AlwaysEqual:\n    def __eq__(self, other):\n        return True\n"
+            "    def __hash__(self):\n        return 0\n"
+            "class Forged(AlwaysEqual, str):\n    pass\n",
+            "derives from str and inherits __eq__ from AlwaysEqual",
+        ),
     ],
 )
 def test_classes_that_would_poison_shared_caches_are_refused(source: str, refusal: str) -> None:
@@ -608,6 +617,137 @@ def test_classes_that_would_poison_shared_caches_are_refused(source: str, refusa
     # its own entries under the host's in typing's, re's and strptime's caches (red team).
     with pytest.raises(CapabilityError, match=refusal):
         run_unverified(facades(), source)
+
+
+def stdlib_facades() -> Compartment:
+    names = ("collections", "difflib", "enum", "functools", "heapq", "re", "typing")
+    return Compartment(modules={name: importlib.import_module(name) for name in names})
+
+
+FLAGS_EQUAL_TO_ZERO = """
+import re
+
+class Flags:
+    def __init__(self, value):
+        self.value = value
+    def __and__(self, other):
+        return self.value & other
+    def __rand__(self, other):
+        return other & self.value
+    def __or__(self, other):
+        return self.value | other
+    def __ror__(self, other):
+        return other | self.value
+    def __eq__(self, other):
+        return other == 0
+    def __hash__(self):
+        return 0
+
+def poison():
+    return re.compile("^[a-z]+$", Flags(re.MULTILINE))
+"""
+
+
+def test_a_facade_is_not_handed_an_object_whose_equality_is_the_plugins() -> None:
+    # Passed as `flags`, it filed a MULTILINE pattern under the key of the host's own
+    # `re.compile(pattern)`, whose input check then passed "alice\n<script>" (red team).
+    plugin = run_unverified(stdlib_facades(), FLAGS_EQUAL_TO_ZERO)
+    with pytest.raises(CapabilityError, match="'Flags' object, whose __eq__ is compartment"):
+        plugin.poison()
+    assert re.compile("^[a-z]+$").match("alice\n<script>") is None
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        "re.compile('a', Key())",
+        "re.compile('a', flags=Key())",
+        "functools.lru_cache((1, (Key(),)))",
+        "collections.Counter(frozenset({Key()}))",
+    ],
+)
+def test_plugin_equality_is_refused_in_every_argument_of_facade_calls(call: str) -> None:
+    source = (
+        "import collections, functools, re\n"
+        "class Key:\n    def __eq__(self, other):\n        return True\n"
+        "    def __hash__(self):\n        return 0\n"
+        f"def call():\n    return {call}\n"
+    )
+    with pytest.raises(CapabilityError, match="whose __eq__ is compartment code's own"):
+        run_unverified(stdlib_facades(), source).call()
+
+
+def test_facades_take_plugin_objects_whose_equality_is_not_theirs_or_not_hashable() -> None:
+    plugin = run_unverified(
+        stdlib_facades(),
+        "import collections, functools, heapq, re\n"
+        "class Point:\n    def __init__(self, x):\n        self.x = x\n"
+        "    def __eq__(self, other):\n        return self.x == other.x\n"
+        "    def __lt__(self, other):\n        return self.x < other.x\n"
+        "class Plain:\n    pass\n"
+        "def call():\n"
+        "    heap = []\n"
+        "    heapq.heappush(heap, Point(2))\n"
+        "    heapq.heappush(heap, Point(1))\n"
+        "    count = collections.Counter([Plain(), Plain()])\n"
+        "    total = functools.reduce(lambda a, p: a + p.x, [Point(1), Point(2)], 0)\n"
+        "    return heap[0].x, len(count), total, re.sub('a', lambda m: 'b', 'aa')\n",
+    )
+    assert plugin.call() == (1, 2, 3, "bb")
+
+
+def test_shared_classes_of_facades_take_no_writes() -> None:
+    # `enum.Enum` went out as the real class: a property planted on `Enum.value` was handed
+    # every host enum member raw, and a descriptor there the host's own enum classes; a
+    # lying exception group raised from such a hook crashed the host's `except*` (red team).
+    compartment = stdlib_facades()
+    for write in ("enum.Enum.value = None", "del enum.Enum.name", "difflib.Match.size = 0"):
+        with pytest.raises(AttributeError, match="refused in a compartment"):
+            run_unverified(compartment, f"import difflib, enum\n{write}\n")
+    plugin = run_unverified(
+        compartment,
+        "import enum\nclass Color(enum.Enum):\n    RED = 1\n"
+        "def members():\n    return [c.name for c in Color], isinstance(Color.RED, enum.Enum)\n",
+    )
+    assert plugin.members() == (["RED"], True)
+
+
+def test_a_class_its_metaclass_built_past_the_compartment_holds_no_plugin_method() -> None:
+    # TypedDict's metaclass calls `type.__new__` itself: the class was no compartment class,
+    # so `K = Peek; K.secret_of(vault)` ran the raw function on a granted object (red team).
+    source = "import typing\nclass Peek(typing.TypedDict):\n    x: int\n    def secret_of(self):\n        return self._secret\n"
+    with pytest.raises(CapabilityError, match="class Peek defines secret_of"):
+        run_unverified(stdlib_facades(), source)
+    plugin = run_unverified(
+        stdlib_facades(),
+        "import typing\nclass Movie(typing.TypedDict):\n    title: str\n"
+        "def make():\n    return Movie(title='x')['title']\n",
+    )
+    assert plugin.make() == "x"
+
+
+def test_an_abc_of_the_plugins_registers_nothing() -> None:
+    # `register` on the plugin's own subclass of `typing.Mapping` made `str` a Mapping for the
+    # whole process (red team).
+    source = "import typing\nclass M(typing.Mapping):\n    pass\nM.register(str)\n"
+    with pytest.raises(CapabilityError, match="M.register is refused"):
+        run_unverified(stdlib_facades(), source)
+    assert not isinstance("abc", collections.abc.Mapping)
+
+
+@pytest.mark.skipif(sys.version_info >= (3, 13), reason="typing.Annotated is a type form from 3.13")
+def test_annotated_metadata_is_checked_like_every_type_form_argument() -> None:
+    # Annotated was a class handed out raw: its metadata reached typing's cache unchecked, and
+    # the host's own `Annotated[str, MaxLen(64)]` became the plugin's (red team).
+    source = (
+        "import typing\nclass Forged:\n    def __eq__(self, other):\n        return True\n"
+        "    def __hash__(self):\n        return 0\n"
+        "alias = typing.Annotated[str, Forged()]\n"
+    )
+    with pytest.raises(CapabilityError, match="a type form takes"):
+        run_unverified(stdlib_facades(), source)
+    plugin = run_unverified(stdlib_facades(), "import typing\nalias = typing.Annotated[int, 'units']\n")
+    assert "typing.Annotated[int, 'units']" in repr(plugin.alias)
 
 
 def test_value_subclasses_that_keep_their_equality_still_work() -> None:

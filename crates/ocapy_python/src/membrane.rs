@@ -30,10 +30,14 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Mutex, PoisonError};
 
 use pyo3::ffi;
+use pyo3::intern;
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
-use pyo3::types::{PyDict, PyFrozenSet, PyInt, PyList, PySet, PyTuple, PyType};
+use pyo3::types::{PyDict, PyFrozenSet, PyInt, PyList, PySet, PyString, PyTuple, PyType};
 
+use crate::capi::type_lookup;
+use crate::compartment::audit::compartment_of_globals;
+use crate::compartment::classes::builder_of;
 use crate::compartment::{CapabilityError, is_compartment_view};
 use crate::seal::{
     Depth, Holder, Sealed, is_primitive, rebuild_exception, seal, unsafe_to_pass_on,
@@ -295,6 +299,93 @@ impl<'py> Passage<'_, 'py> {
         self.copies.remember(value, &crossed);
         Ok(Some(crossed))
     }
+}
+
+/// Refuses the arguments of a call of `callee`, a module facade's function or class, that
+/// would hand it an object whose equality is compartment code's own: a hashable object whose
+/// class compartment code built defines `__eq__` (here or in a base), alone or inside exact
+/// tuples and frozensets. Facade code keeps its arguments in caches the whole process shares
+/// (`re`'s patterns, by pattern and flags; `lru_cache`d functions), where such an object
+/// would be asked about the host's keys, and could file its own entries under them.
+pub(crate) fn refuse_plugin_equality_in_arguments(
+    args: &Bound<'_, PyTuple>,
+    kwargs: Option<&Bound<'_, PyDict>>,
+    callee: &Bound<'_, PyAny>,
+) -> PyResult<()> {
+    let refuse = |class: Bound<'_, PyType>| -> PyResult<()> {
+        Err(CapabilityError::new_err(format!(
+            "{} was passed a '{}' object, whose __eq__ is compartment code's own, which is \
+             refused in a compartment: the standard library may keep its arguments in caches \
+             the whole process shares, where that __eq__ would be asked about the host's keys; \
+             pass plain values (its fields), not the object",
+            callee.repr()?,
+            class.qualname()?,
+        )))
+    };
+    let values = args.iter().chain(kwargs.into_iter().flatten().map(|(_, value)| value));
+    for value in values {
+        if let Some(class) = plugin_equality(&value, 0)? {
+            return refuse(class);
+        }
+    }
+    Ok(())
+}
+
+/// The class of `value`, or of an item of it (an exact tuple or frozenset, `level` deep so
+/// far), when it is hashable and compartment code's own function (or object) is its
+/// `__eq__`; None otherwise.
+fn plugin_equality<'py>(
+    value: &Bound<'py, PyAny>,
+    level: usize,
+) -> PyResult<Option<Bound<'py, PyType>>> {
+    if is_primitive(value.as_ptr()) {
+        return Ok(None);
+    }
+    if value.is_exact_instance_of::<PyTuple>() || value.is_exact_instance_of::<PyFrozenSet>() {
+        if level == NESTING_LIMIT {
+            return Ok(None);
+        }
+        for item in value.try_iter()? {
+            if let Some(class) = plugin_equality(&item?, level + 1)? {
+                return Ok(Some(class));
+            }
+        }
+        return Ok(None);
+    }
+    let py = value.py();
+    let class = value.get_type();
+    // SAFETY: `class` is a live type.
+    let lookup = |name: &Bound<'py, PyString>| unsafe {
+        type_lookup(py, class.as_type_ptr(), name.as_any())
+    };
+    // `__eq__` without `__hash__` leaves `__hash__ = None`: nothing can key a cache on it.
+    if lookup(intern!(py, "__hash__")).is_none_or(|hashing| hashing.is_none()) {
+        return Ok(None);
+    }
+    let Some(equality) = lookup(intern!(py, "__eq__")) else {
+        return Ok(None);
+    };
+    // SAFETY: type checks on a live object.
+    let (is_function, is_native) = unsafe {
+        let object = equality.as_ptr();
+        (
+            ffi::PyFunction_Check(object) != 0,
+            ffi::Py_IS_TYPE(object, &raw mut ffi::PyWrapperDescr_Type) != 0
+                || ffi::Py_IS_TYPE(object, &raw mut ffi::PyMethodDescr_Type) != 0
+                || ffi::PyCFunction_Check(object) != 0,
+        )
+    };
+    let compartment_code = if is_function {
+        compartment_of_globals(&equality.getattr(intern!(py, "__globals__"))?).is_some()
+    } else {
+        // Anything else a class binds as `__eq__` (a callable object, a partial) is the
+        // plugin's if the class is.
+        !is_native && class.mro().iter().any(|base| {
+            base.cast_into::<PyType>()
+                .is_ok_and(|base| builder_of(&base).is_some())
+        })
+    };
+    Ok(compartment_code.then_some(class))
 }
 
 /// What makes an instance of one of the standard library's value types plain data.

@@ -207,6 +207,11 @@ pub(super) fn builtins_compartment() -> Option<Arc<str>> {
     registry.as_ref()?.get(&(builtins as usize)).map(Arc::clone)
 }
 
+/// The compartment whose module `globals` is, if it is one.
+pub(crate) fn compartment_of_globals(globals: &Bound<'_, PyAny>) -> Option<Arc<str>> {
+    compartment_of(0, globals.as_ptr() as usize)
+}
+
 /// The compartment whose code runs in the innermost Python frame, if any.
 fn innermost_compartment() -> Option<Arc<str>> {
     // SAFETY: called from the audit hook, with the GIL held. Both return borrowed references

@@ -46,9 +46,10 @@ use pyo3::{PyTraverseError, PyVisit};
 
 use super::{
     Access, AddressMap, CapabilityError, ObjectCache, audit, host, is_public_name, refused_name,
-    refused_name_on, type_forms,
+    refused_name_on, refused_write, type_forms,
 };
 use crate::capi::{_PyType_Lookup, bind_method, slot_call};
+use crate::membrane;
 use crate::metaclass::native_metaclass;
 use crate::seal::{Depth, Sealed};
 
@@ -193,9 +194,10 @@ const INSTANCE_CHECK_HOOKS: &[&str] =
 /// Refuses what a compartment class may not derive from, or redefine there:
 /// - `type` (through `typing.Type`, say): a metaclass of the plugin's would build classes
 ///   without the compartment's builder, and hash and compare them as it likes;
-/// - `__eq__` or `__hash__` over a value type (`str`, `int`, `tuple`...): the standard
-///   library's caches (`re`'s, `strptime`'s, typing's) key on such values, and a plugin's
-///   `"x"` equal to every key would file its own entries under the host's.
+/// - `__eq__` or `__hash__` over a value type (`str`, `int`, `tuple`...), its own or
+///   inherited from a class compartment code built (a mixin): the standard library's caches
+///   (`re`'s, `strptime`'s, typing's) key on such values, and a plugin's `"x"` equal to every
+///   key would file its own entries under the host's.
 fn check_bases(
     name: &Bound<'_, PyAny>,
     bases: &Bound<'_, PyAny>,
@@ -211,32 +213,52 @@ fn check_bases(
         py.get_type::<PyTuple>(),
         py.get_type::<PyFrozenSet>(),
     ];
-    for base in bases.try_iter()? {
-        let Ok(base) = base?.cast_into::<PyType>() else {
-            continue;
-        };
+    let bases: Vec<Bound<'_, PyType>> = bases
+        .try_iter()?
+        .filter_map(|base| base.map(|base| base.cast_into::<PyType>().ok()).transpose())
+        .collect::<PyResult<_>>()?;
+    let mut value_type = None;
+    for base in &bases {
         if base.is_subclass_of::<PyType>()? {
             return Err(CapabilityError::new_err(format!(
                 "class {name} derives from type, which is refused in a compartment: a \
                  metaclass builds classes past the compartment's class statement"
             )));
         }
-        let Some(value_type) = value_types
-            .iter()
-            .find(|value_type| base.is_subclass(value_type).unwrap_or(true))
-        else {
-            continue;
-        };
-        for method in ["__eq__", "__hash__"] {
-            if namespace_entry(namespace, method)?.is_some() {
-                return Err(CapabilityError::new_err(format!(
-                    "class {name} derives from {} and defines {method}, which is refused in a \
-                     compartment: the standard library's caches key on such values and would \
-                     file the class's entries under the host's; keep {}'s own, or wrap the \
-                     value in a class of your own",
-                    value_type.name()?,
-                    value_type.name()?,
-                )));
+        value_type = value_type.or_else(|| {
+            value_types
+                .iter()
+                .find(|value_type| base.is_subclass(value_type).unwrap_or(true))
+        });
+    }
+    let Some(value_type) = value_type else {
+        return Ok(());
+    };
+    let refuse = |how: String| -> PyResult<()> {
+        let value_type = value_type.name()?;
+        Err(CapabilityError::new_err(format!(
+            "class {name} derives from {value_type} and {how}, which is refused in a \
+             compartment: the standard library's caches key on such values and would file the \
+             class's entries under the host's; keep {value_type}'s own, or wrap the value in a \
+             class of your own"
+        )))
+    };
+    for method in ["__eq__", "__hash__"] {
+        if namespace_entry(namespace, method)?.is_some() {
+            return refuse(format!("defines {method}"));
+        }
+    }
+    for base in &bases {
+        for class in base.mro() {
+            let class = class.cast_into::<PyType>()?;
+            if builder_of(&class).is_none() {
+                continue;
+            }
+            let own = class.getattr(intern!(py, "__dict__"))?;
+            for method in ["__eq__", "__hash__"] {
+                if own.contains(method)? {
+                    return refuse(format!("inherits {method} from {}", class.qualname()?));
+                }
             }
         }
     }
@@ -472,7 +494,7 @@ fn record_builder(class: &Bound<'_, PyType>, compartment: Arc<str>) -> PyResult<
 }
 
 /// The compartment that built `class`, if one did.
-fn builder_of(class: &Bound<'_, PyType>) -> Option<Arc<str>> {
+pub(crate) fn builder_of(class: &Bound<'_, PyType>) -> Option<Arc<str>> {
     let map = builders();
     let builder = map.as_ref()?.get(&(class.as_ptr() as usize))?;
     let alive = builder.class.bind(class.py()).upgrade()?;
@@ -538,6 +560,29 @@ fn is_being_built_by(class: &Bound<'_, PyType>, writer: &Arc<str>) -> PyResult<b
 /// class it runs on binds, and a subclass may bind a method there. `__new__` and
 /// `_generate_next_value_` are left alone: library code reads them through the class and
 /// calls them without an instance (`Enum`'s).
+/// Refuses `name`, read from `class`, when it is a hidden edge of the class's kind (of its
+/// metaclass) (`ABCMeta.register` makes any class a virtual subclass of the class,
+/// and so of every ABC above it, for the whole process).
+fn refuse_metaclass_edge(class: &Bound<'_, PyType>, name: &Bound<'_, PyAny>) -> PyResult<()> {
+    let Some(text) = name
+        .cast::<PyString>()
+        .ok()
+        .and_then(|name| name.to_str().ok())
+    else {
+        return Ok(());
+    };
+    if hidden_edge(text).is_none_or(|edge| edge.is_static()) {
+        return Ok(());
+    }
+    match refused_name_on(text, Access::Read, class) {
+        Some(why) => Err(CapabilityError::new_err(format!(
+            "{}.{text} is refused in a compartment: {why}",
+            class.name()?
+        ))),
+        None => Ok(()),
+    }
+}
+
 fn checked_attribute<'py>(
     class: &Bound<'py, PyType>,
     name: &Bound<'py, PyAny>,
@@ -550,6 +595,7 @@ fn checked_attribute<'py>(
     let is_property =
         unsafe { ffi::PyObject_TypeCheck(value.as_ptr(), &raw mut ffi::PyProperty_Type) != 0 };
     if !(is_function || is_property) {
+        refuse_metaclass_edge(class, name)?;
         return Ok(value);
     }
     let checked = name
@@ -846,7 +892,17 @@ impl ClassView {
         args: &Bound<'py, PyTuple>,
         kwargs: Option<&Bound<'py, PyDict>>,
     ) -> PyResult<Bound<'py, PyAny>> {
-        self.class.bind(py).call(args, kwargs)
+        let class = self.class.bind(py);
+        membrane::refuse_plugin_equality_in_arguments(args, kwargs, class)?;
+        class.call(args, kwargs)
+    }
+
+    fn __setattr__(&self, py: Python<'_>, name: &str, _value: &Bound<'_, PyAny>) -> PyResult<()> {
+        Err(refused_write(self.class.bind(py), name, SHARED_CLASS))
+    }
+
+    fn __delattr__(&self, py: Python<'_>, name: &str) -> PyResult<()> {
+        Err(refused_write(self.class.bind(py), name, SHARED_CLASS))
     }
 
     fn __getattr__<'py>(
@@ -939,9 +995,22 @@ impl ClassView {
     }
 }
 
+const SHARED_CLASS: &str =
+    "the class is the module's own, which the host and every compartment share";
+
 /// Whether a facade must hand out `class` as a [`ClassView`]: some public name of it reads
-/// as a plain function, which on the class itself would run on any object.
+/// as a plain function, which on the class itself would run on any object; or it is a class
+/// anyone may write to (not immutable, as `int` and `re.Pattern` are), which the host and
+/// every compartment share (`enum.Enum`, a namedtuple class): compartment code must not
+/// plant attributes there. Exception classes with no such function go out as they are, for
+/// `except` clauses, which need the class itself.
 pub(crate) fn needs_view(class: &Bound<'_, PyType>) -> PyResult<bool> {
+    // SAFETY: reads the flags of a live type object.
+    let flags = unsafe { ffi::PyType_GetFlags(class.as_type_ptr()) };
+    let writable = flags & ffi::Py_TPFLAGS_HEAPTYPE != 0 && flags & ffi::Py_TPFLAGS_IMMUTABLETYPE == 0;
+    if writable && !class.is_subclass_of::<pyo3::exceptions::PyBaseException>()? {
+        return Ok(true);
+    }
     for name in class.as_any().dir()? {
         let name = name.cast_into::<PyString>()?;
         if !is_public_name(name.to_str()?) {
@@ -1056,10 +1125,62 @@ impl ClassFactory {
         };
         let class = building(statement, build)?;
         if let Ok(made) = class.cast::<PyType>() {
+            check_built_checked(made)?;
             record_builder(made, Arc::clone(compartment))?;
         }
         Ok(class)
     }
+}
+
+/// Refuses `class`, just built, when a base's metaclass built it past the compartment's
+/// (`typing.TypedDict`'s calls `type.__new__` itself; `typing.NamedTuple`'s returns a new
+/// namedtuple class) and it holds a method of compartment code: not an instance of
+/// `CompartmentClass`, it would hand that method's raw function out when read through the
+/// class, to run on any object.
+fn check_built_checked(class: &Bound<'_, PyType>) -> PyResult<()> {
+    let py = class.py();
+    if class.get_type().is_subclass(compartment_class(py)?)? {
+        return Ok(());
+    }
+    let namespace = class.getattr(intern!(py, "__dict__"))?;
+    for item in namespace.call_method0(intern!(py, "items"))?.try_iter()? {
+        let (name, value): (Bound<'_, PyAny>, Bound<'_, PyAny>) = item?.extract()?;
+        // SAFETY: type checks on a live object.
+        let (is_function, is_property) = unsafe {
+            (
+                ffi::PyFunction_Check(value.as_ptr()) != 0,
+                ffi::PyObject_TypeCheck(value.as_ptr(), &raw mut ffi::PyProperty_Type) != 0,
+            )
+        };
+        let functions = if is_function {
+            vec![value]
+        } else if is_property {
+            ["fget", "fset", "fdel"]
+                .into_iter()
+                .map(|accessor| value.getattr(accessor))
+                .collect::<PyResult<_>>()?
+        } else {
+            continue;
+        };
+        for function in functions {
+            // SAFETY: a type check on a live object.
+            if unsafe { ffi::PyFunction_Check(function.as_ptr()) } == 0 {
+                continue;
+            }
+            let globals = function.getattr(intern!(py, "__globals__"))?;
+            if audit::compartment_of_globals(&globals).is_some() {
+                return Err(CapabilityError::new_err(format!(
+                    "class {} defines {name}, which is refused in a compartment: its metaclass \
+                     ({}) built it without the compartment's checks, so through the class the \
+                     method would be its raw function, which runs on any object; keep \
+                     methods out of such a class, or use a dataclass or a plain class",
+                    class.name()?,
+                    class.get_type().qualname()?,
+                )));
+            }
+        }
+    }
+    Ok(())
 }
 
 /// Refuses a class whose body bound metadata (`__doc__`, `__module__`) to anything but a

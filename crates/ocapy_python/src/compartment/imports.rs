@@ -110,7 +110,9 @@ impl FacadeFunction {
         args: &Bound<'py, PyTuple>,
         kwargs: Option<&Bound<'py, PyDict>>,
     ) -> PyResult<Bound<'py, PyAny>> {
-        self.function.bind(py).call(args, kwargs)
+        let function = self.function.bind(py);
+        membrane::refuse_plugin_equality_in_arguments(args, kwargs, function)?;
+        function.call(args, kwargs)
     }
 
     fn __getattr__<'py>(

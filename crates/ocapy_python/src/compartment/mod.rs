@@ -8,7 +8,7 @@
 
 pub(crate) mod audit;
 mod builtins;
-mod classes;
+pub(crate) mod classes;
 mod imports;
 mod loader;
 mod type_forms;
