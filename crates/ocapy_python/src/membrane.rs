@@ -322,7 +322,9 @@ pub(crate) fn refuse_plugin_equality_in_arguments(
             class.qualname()?,
         )))
     };
-    let values = args.iter().chain(kwargs.into_iter().flatten().map(|(_, value)| value));
+    let values = args
+        .iter()
+        .chain(kwargs.into_iter().flatten().map(|(_, value)| value));
     for value in values {
         if let Some(class) = plugin_equality(&value, 0)? {
             return refuse(class);
@@ -380,10 +382,11 @@ fn plugin_equality<'py>(
     } else {
         // Anything else a class binds as `__eq__` (a callable object, a partial) is the
         // plugin's if the class is.
-        !is_native && class.mro().iter().any(|base| {
-            base.cast_into::<PyType>()
-                .is_ok_and(|base| builder_of(&base).is_some())
-        })
+        !is_native
+            && class.mro().iter().any(|base| {
+                base.cast_into::<PyType>()
+                    .is_ok_and(|base| builder_of(&base).is_some())
+            })
     };
     Ok(compartment_code.then_some(class))
 }

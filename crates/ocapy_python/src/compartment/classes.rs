@@ -1007,7 +1007,8 @@ const SHARED_CLASS: &str =
 pub(crate) fn needs_view(class: &Bound<'_, PyType>) -> PyResult<bool> {
     // SAFETY: reads the flags of a live type object.
     let flags = unsafe { ffi::PyType_GetFlags(class.as_type_ptr()) };
-    let writable = flags & ffi::Py_TPFLAGS_HEAPTYPE != 0 && flags & ffi::Py_TPFLAGS_IMMUTABLETYPE == 0;
+    let writable =
+        flags & ffi::Py_TPFLAGS_HEAPTYPE != 0 && flags & ffi::Py_TPFLAGS_IMMUTABLETYPE == 0;
     if writable && !class.is_subclass_of::<pyo3::exceptions::PyBaseException>()? {
         return Ok(true);
     }
