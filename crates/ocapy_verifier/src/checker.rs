@@ -56,6 +56,8 @@ pub struct Checker<'a> {
     /// The targets being visited are assigned a string literal or None: what a metadata name
     /// (`__doc__`, `__module__`) may be bound to.
     pub(crate) assigning_description: bool,
+    /// `x.__class__` in `x.__class__.__name__`: a class read only for its metadata.
+    pub(crate) class_read_for_metadata: Option<TextRange>,
 }
 
 /// A name a rule trusted where it is read, because of how it resolves: what the privilege
@@ -97,6 +99,7 @@ impl<'a> Checker<'a> {
             class_definitions: HashMap::new(),
             trusted: RefCell::new(Vec::new()),
             assigning_description: false,
+            class_read_for_metadata: None,
         }
     }
 
@@ -596,6 +599,9 @@ impl<'a> Checker<'a> {
             | Expr::NoneLiteral(_)
             | Expr::EllipsisLiteral(_) => {}
             Expr::Attribute(attribute) => {
+                if hidden_edges::reads_metadata_of_a_class(attribute) {
+                    self.class_read_for_metadata = Some(attribute.value.range());
+                }
                 self.visit_expr_as(&attribute.value, Usage::AttributeBase);
                 if usage != Usage::Callee {
                     reflection::check_format_attribute(self, attribute);

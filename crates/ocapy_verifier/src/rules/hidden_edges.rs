@@ -48,17 +48,57 @@ pub fn check_attribute(checker: &mut Checker<'_>, attribute: &ast::ExprAttribute
     }
     // Through `super()` in a method that receives the class, a base's binding is read, which
     // no rule here has seen: the private-name rules judge it.
-    let reads_metadata = attribute.ctx == ExprContext::Load
-        && METADATA_ATTRIBUTES.contains(&name)
-        && !attribute.value.is_call_expr();
-    if is_private(name) && !reads_metadata {
+    let through_super = attribute.value.as_call_expr().is_some_and(|call| {
+        call.func
+            .as_name_expr()
+            .is_some_and(|func| func.id.as_str() == "super")
+    });
+    let reads_metadata =
+        attribute.ctx == ExprContext::Load && METADATA_ATTRIBUTES.contains(&name) && !through_super;
+    // The class, read only for its metadata, goes no further.
+    let class_for_metadata = name == "__class__"
+        && attribute.ctx == ExprContext::Load
+        && checker.class_read_for_metadata == Some(attribute.range);
+    if is_private(name) && !reads_metadata && !class_for_metadata {
         private_access::check_private_attribute(checker, attribute);
     }
+}
+
+/// `x.__class__.__name__` (or another metadata name): the class is read for its metadata
+/// alone.
+pub fn reads_metadata_of_a_class(attribute: &ast::ExprAttribute) -> bool {
+    attribute.ctx == ExprContext::Load
+        && METADATA_ATTRIBUTES.contains(&attribute.attr.as_str())
+        && attribute.value.as_attribute_expr().is_some_and(|class| {
+            class.attr.as_str() == "__class__" && class.ctx == ExprContext::Load
+        })
 }
 
 #[cfg(test)]
 mod tests {
     use crate::test_support::{assert_clean, codes};
+
+    #[test]
+    fn a_class_read_for_its_metadata_alone_passes() {
+        assert_clean(
+            "def describe(x):\n    return x.__class__.__name__, x.__class__.__qualname__\n",
+        );
+        for reaching_the_class in [
+            "def f(x):\n    return x.__class__\n",
+            "def f(x):\n    return x.__class__.__mro__\n",
+            "def f(x):\n    x.__class__.__name__ = 'y'\n",
+        ] {
+            assert!(
+                !codes(reaching_the_class).is_empty(),
+                "{reaching_the_class}"
+            );
+        }
+        // Through `super()` the private-name rules judge metadata reads: a base binds them.
+        assert_eq!(
+            codes("class C:\n    @classmethod\n    def f(cls):\n        return super().__doc__\n"),
+            ["OC101"]
+        );
+    }
 
     #[test]
     fn public_named_edges() {

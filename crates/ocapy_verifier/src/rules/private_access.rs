@@ -22,7 +22,8 @@ pub const PRIVATE_ATTRIBUTE: RuleDoc = RuleDoc {
         mangled `x._Account__pin`) reads another object's private state. `self.__dict__` is \
         allowed; assigning a dunder attribute of `self` (`self.__class__ = ...`) is not. \
         Metadata is not private: `__name__`, `__qualname__`, `__module__` and `__doc__` may \
-        be read on any object (`f.__name__`, `cls.__qualname__`), never written. \
+        be read on any object (`f.__name__`, `cls.__qualname__`, and `x.__class__.__name__`, \
+        where the class is read for its metadata alone), never written. \
         Names resolve as CPython compiles them: private names are mangled, a class body \
         searches its own namespace first (so a receiver read there is not the method's), \
         `super`, `classmethod`, `staticmethod`, `property`, `isinstance` and `type` grant \
