@@ -1049,6 +1049,10 @@ pub(crate) fn build_class<'py>(
             ))
         })?),
     };
+    // The class machinery gets the forms and classes behind the views: typing's generics
+    // find their parameters in `__orig_bases__` by the aliases' own types (3.10).
+    let bases = PyTuple::new(py, bases.iter().map(|base| type_forms::behind_view(&base)))?;
+    let bases = &bases;
     let metaclass = derive_metaclass(name, explicit, &resolve_bases(bases)?)?;
     let factory = ClassFactory {
         metaclass: metaclass.unbind(),

@@ -307,7 +307,7 @@ pub(crate) fn given<'py>(value: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny
 }
 
 fn given_within<'py>(value: &Bound<'py, PyAny>, level: usize) -> PyResult<Bound<'py, PyAny>> {
-    let inner = inner_or_itself(value);
+    let inner = behind_view(value);
     if is_primitive(inner.as_ptr()) || inner.is_instance_of::<PyType>() || is_type_form(&inner)? {
         return Ok(inner);
     }
@@ -344,7 +344,7 @@ fn is_type_variable(value: &Bound<'_, PyAny>) -> PyResult<bool> {
 }
 
 /// The object behind a class view or type form; anything else itself.
-fn inner_or_itself<'py>(value: &Bound<'py, PyAny>) -> Bound<'py, PyAny> {
+pub(crate) fn behind_view<'py>(value: &Bound<'py, PyAny>) -> Bound<'py, PyAny> {
     let py = value.py();
     if let Ok(form) = value.cast_exact::<TypeForm>() {
         return form.get().form.bind(py).clone();
