@@ -58,6 +58,9 @@ pub struct Checker<'a> {
     pub(crate) assigning_description: bool,
     /// `x.__class__` in `x.__class__.__name__`: a class read only for its metadata.
     pub(crate) class_read_for_metadata: Option<TextRange>,
+    /// The callees `receiver.__new__` of the calls being visited that pass the method's own
+    /// class receiver first (`super().__new__(cls)`): the only reads of `__new__` allowed.
+    pub(crate) approved_new_callees: Vec<TextRange>,
 }
 
 /// A name a rule trusted where it is read, because of how it resolves: what the privilege
@@ -100,6 +103,7 @@ impl<'a> Checker<'a> {
             trusted: RefCell::new(Vec::new()),
             assigning_description: false,
             class_read_for_metadata: None,
+            approved_new_callees: Vec::new(),
         }
     }
 
@@ -643,7 +647,14 @@ impl<'a> Checker<'a> {
         } else {
             Usage::Plain
         };
+        let approved = private_access::is_own_new_call(self, call);
+        if approved {
+            self.approved_new_callees.push(call.func.range());
+        }
         self.visit_expr_as(&call.func, usage);
+        if approved {
+            self.approved_new_callees.pop();
+        }
         self.visit_arguments(&call.arguments);
     }
 

@@ -6,7 +6,7 @@ use ruff_text_size::{Ranged, TextRange};
 
 use crate::checker::{Checker, Trust};
 use crate::rule::{Rule, RuleDoc};
-use crate::rules::{is_dunder, names};
+use crate::rules::{is_dunder, is_sunder, names};
 use crate::semantic::{
     BindingKind, ImplicitDecorator, Method, NameKind, ReadKind, ScopeId, accessor_decorator_base,
     is_mangled_private,
@@ -20,7 +20,16 @@ pub const PRIVATE_ATTRIBUTE: RuleDoc = RuleDoc {
         directly in the class body, never rebound anywhere in the method or in a nested scope \
         that can rebind it. Anything else (`other._balance`, `x.__dict__`, `x.__class__`, the \
         mangled `x._Account__pin`) reads another object's private state. `self.__dict__` is \
-        allowed; assigning a dunder attribute of `self` (`self.__class__ = ...`) is not. \
+        allowed; assigning a dunder attribute of `self` (`self.__class__ = ...`) is not, nor \
+        writing a `_sunder_` name of enum's protocol (`self._value_ = x`: enum runs the data \
+        type's methods on a member's `_value_`; set the value in the member's definition). \
+        Through `super()` the super object's own attributes that `object` lacks \
+        (`__get__`, `__self__`, `__self_class__`, `__thisclass__`) and `__class__` are \
+        refused: they are not a base's (`super().__class__` is the `super` type). \
+        `__new__` makes an instance of any class it is passed without its `__init__`: \
+        through a receiver it may only be called with the method's own class receiver \
+        first, `super().__new__(cls)` in `__new__`, `cls.__new__(cls)` or \
+        `super().__new__(cls)` in a classmethod. \
         Metadata is not private: `__name__`, `__qualname__`, `__module__` and `__doc__` may \
         be read on any object (`f.__name__`, `cls.__qualname__`, and `x.__class__.__name__`, \
         where the class is read for its metadata alone), never written. \
@@ -172,12 +181,38 @@ pub fn check_private_attribute(checker: &mut Checker<'_>, attribute: &ast::ExprA
         ExprContext::Load | ExprContext::Invalid => "reads",
     };
     let receiver = checker.text(attribute.value.range());
+    if let Expr::Call(call) = &*attribute.value
+        && is_zero_argument_super(checker, call)
+        && SUPER_OWN_ATTRIBUTES.contains(&name)
+    {
+        checker.report(
+            Rule::PrivateAttribute,
+            format!("`{receiver}.{name}` {action} an attribute of the super object itself, not of a base class: `super`'s own `__class__`, `__get__`, `__self__`, `__self_class__` and `__thisclass__` hand out the `super` type, rebind it to any object, or give the raw instance and classes"),
+            attribute.attr.range,
+        );
+        return;
+    }
     match attribute_privilege(checker, attribute) {
         Privilege::Owner => {
             if is_dunder(name) && attribute.ctx != ExprContext::Load {
                 checker.report(
                     Rule::PrivateAttribute,
                     format!("`{receiver}.{name}` {action} a special attribute of `self`, changing what the object is"),
+                    attribute.attr.range,
+                );
+            } else if is_sunder(name) && attribute.ctx != ExprContext::Load {
+                checker.report(
+                    Rule::PrivateAttribute,
+                    format!("`{receiver}.{name}` {action} `{name}`, a name of enum's protocol: enum passes a member's `_value_` as `self` to its data type's methods, so setting it runs them on any object; set the member's value in its definition (`A = 1`) instead"),
+                    attribute.attr.range,
+                );
+            } else if name == "__new__"
+                && attribute.ctx == ExprContext::Load
+                && !checker.approved_new_callees.contains(&attribute.range)
+            {
+                checker.report(
+                    Rule::PrivateAttribute,
+                    format!("`{receiver}.{name}` reads `__new__`, which makes an instance of any class it is passed without running its `__init__`: only call it as `cls.__new__(cls)` (or `super().__new__(cls)`) with the method's own class receiver `cls`, in `__new__` or a classmethod"),
                     attribute.attr.range,
                 );
             }
@@ -349,6 +384,65 @@ fn is_bound_by_its_class(checker: &Checker<'_>, scope: ScopeId) -> bool {
                 && names::certainly_builtin_in(checker, method.class, decorator.id.as_str())
         })
     )
+}
+
+/// The attributes a super object has of its own that `object` lacks, plus `__class__`,
+/// which `super`'s attribute lookup special-cases: through `super()` they are the super
+/// object's, not a base's (`super().__class__` is the `super` type, `super().__get__(x)`
+/// rebinds it to any object).
+pub const SUPER_OWN_ATTRIBUTES: &[&str] = &[
+    "__class__",
+    "__get__",
+    "__self__",
+    "__self_class__",
+    "__thisclass__",
+];
+
+/// `receiver.__new__(cls, ...)` with `cls` the class receiver of the enclosing method (the
+/// first parameter of `__new__`, or the `cls` of a classmethod), never rebound: the one use
+/// of `__new__` through a receiver that makes only an instance of the method's own class.
+pub fn is_own_new_call(checker: &Checker<'_>, call: &ast::ExprCall) -> bool {
+    let Expr::Attribute(func) = &*call.func else {
+        return false;
+    };
+    if func.attr.as_str() != "__new__" {
+        return false;
+    }
+    let Some(Expr::Name(first)) = call.arguments.args.first() else {
+        return false;
+    };
+    let Some(method) = checker.model.enclosing_method(checker.scope) else {
+        return false;
+    };
+    let scope = checker.model.scope(method);
+    let definition = scope.method.as_ref().expect("a method");
+    let parameters = &definition.def.parameters;
+    let Some(parameter) = parameters
+        .posonlyargs
+        .first()
+        .or_else(|| parameters.args.first())
+    else {
+        return false;
+    };
+    let lookup = checker.model.lookup(checker.scope, first.id.as_str());
+    if lookup.class_namespace.is_some()
+        || lookup.scope != Some(method)
+        || !matches!(lookup.kind, NameKind::Local | NameKind::Free)
+    {
+        return false;
+    }
+    let mangled = checker.model.mangled(checker.scope, first.id.as_str());
+    if scope.mangle(parameter.parameter.name.as_str()) != mangled
+        || !scope.bindings[mangled.as_ref()]
+            .iter()
+            .all(|binding| binding.kind == BindingKind::Parameter)
+    {
+        return false;
+    }
+    if definition.def.name.as_str() == "__new__" {
+        return true;
+    }
+    receives_class(checker, method) && matches!(method_privilege(checker, method), Privilege::Owner)
 }
 
 /// `super()`, with `super` certainly the builtin wherever the call can run: a binding of
@@ -1066,6 +1160,87 @@ mod tests {
     }
 
     #[test]
+    fn super_objects_own_attributes_are_refused() {
+        // `super().__class__` is the `super` type; `__get__` rebinds super to any object.
+        for name in [
+            "__class__",
+            "__get__",
+            "__self__",
+            "__self_class__",
+            "__thisclass__",
+        ] {
+            for method in [
+                "    def m(self):\n",
+                "    @classmethod\n    def m(cls):\n",
+                "    def __new__(cls):\n",
+            ] {
+                let source = format!("class C:\n{method}        return super().{name}\n");
+                let found = codes(&source);
+                assert!(
+                    found.contains(&"OC101") || found.contains(&"OC201"),
+                    "{source}: {found:?}"
+                );
+            }
+        }
+        assert_clean(
+            "class B:\n    pass\n\nclass C(B):\n    def __init__(self):\n        super().__init__()\n\n    def __eq__(self, other):\n        return super().__eq__(other)\n\n    def __getitem__(self, key):\n        return super().__getitem__(key)\n\n    def __new__(cls):\n        return super().__new__(cls)\n",
+        );
+    }
+
+    #[test]
+    fn new_through_a_receiver_only_makes_the_methods_own_class() {
+        for source in [
+            "class C:\n    def forge(self, cls):\n        return self.__new__(cls)\n",
+            "class C:\n    def forge(self, cls):\n        return super().__new__(cls)\n",
+            "class C:\n    def forge(self):\n        f = self.__new__\n        return f\n",
+            "class C:\n    @classmethod\n    def forge(cls, other):\n        return cls.__new__(other)\n",
+            "class C:\n    @classmethod\n    def forge(cls, other):\n        return super().__new__(other)\n",
+            "class C:\n    @classmethod\n    def forge(cls):\n        return cls.__new__\n",
+            "class C:\n    @classmethod\n    def forge(cls, other):\n        cls = other\n        return cls.__new__(cls)\n",
+            "class C:\n    def __new__(cls, other):\n        return super().__new__(other)\n",
+            "class C:\n    def __new__(cls, other):\n        cls = other\n        return super().__new__(cls)\n",
+        ] {
+            let found = crate::test_support::check(source);
+            assert!(
+                found
+                    .iter()
+                    .any(|d| d.rule == crate::Rule::PrivateAttribute),
+                "{source}: {found:?}"
+            );
+        }
+        let found = crate::test_support::check(
+            "class C:\n    def forge(self, cls):\n        return self.__new__(cls)\n",
+        );
+        assert!(found[0].message.contains("cls.__new__(cls)"), "{found:?}");
+        assert_clean(
+            "class C:\n    def __new__(cls, *args):\n        return super().__new__(cls)\n\n    @classmethod\n    def blank(cls):\n        return cls.__new__(cls)\n\n    @classmethod\n    def blank2(cls):\n        return super().__new__(cls)\n\n    def __init_subclass__(cls):\n        cls.__new__(cls)\n",
+        );
+    }
+
+    #[test]
+    fn enum_protocol_names_are_not_written_through_self() {
+        for write in [
+            "self._value_ = victim",
+            "del self._value_",
+            "self._name_ = victim",
+            "self._sort_order_ = 1",
+        ] {
+            let source = format!(
+                "victim = object()\n\nclass E:\n    def __init__(self, *args):\n        {write}\n"
+            );
+            let found = crate::test_support::check(&source);
+            assert!(
+                found.iter().any(|d| d.rule == crate::Rule::PrivateAttribute
+                    && d.message.contains("enum's protocol")),
+                "{source}: {found:?}"
+            );
+        }
+        assert_clean(
+            "class E:\n    def __init__(self, *args):\n        self._label = args\n\n    def value(self):\n        return self._value_\n",
+        );
+    }
+
+    #[test]
     fn an_undecorated_sunder_hook_has_no_receiver() {
         // Enum calls `cls._missing_(value)` through the class: a plain def's `self` is the
         // value the caller passes (red team).
@@ -1285,7 +1460,7 @@ mod tests {
         // Written only as the object's own state, never on another object.
         assert_eq!(codes("def rename(f):\n    f.__name__ = \"g\"\n"), ["OC101"]);
         assert_clean(
-            "class C:\n    __doc__ = \"text\"\n\n    def __new__(cls):\n        return super().__new__(cls)\n\n    @classmethod\n    def describe(cls):\n        return cls.__doc__, cls.__module__, cls.__qualname__, cls.__new__\n",
+            "class C:\n    __doc__ = \"text\"\n\n    def __new__(cls):\n        return super().__new__(cls)\n\n    @classmethod\n    def describe(cls):\n        return cls.__doc__, cls.__module__, cls.__qualname__, cls.__new__(cls)\n",
         );
     }
 
