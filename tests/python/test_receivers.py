@@ -116,3 +116,10 @@ def test_enum_value_is_not_written_through_self() -> None:
         "class E:\n    def __init__(self, *args):\n        self._value_ = args\n"
     )
     assert codes("class E:\n    def value(self):\n        return self._value_\n") == set()
+
+
+def test_deleting_through_cls_is_refused() -> None:
+    assert "OC101" in codes(
+        "class E:\n    _f = None\n\n    @classmethod\n    def wipe(cls):\n        del cls._f\n"
+    )
+    assert codes("class E:\n    _f = None\n\n    @classmethod\n    def reset(cls):\n        cls._f = None\n") == set()

@@ -44,7 +44,10 @@ pub const PRIVATE_ATTRIBUTE: RuleDoc = RuleDoc {
         and left alone by later releases. Through the `cls` \
         of a classmethod (or `__init_subclass__`, `__class_getitem__`) a method is its raw \
         function: only names an unconditional statement of the class body binds as data (or \
-        as a classmethod or staticmethod), with no `del` of them, may be read through it; through `super()` \
+        as a classmethod or staticmethod), with no `del` of them, may be read through it, \
+        and none in a class whose body binds enum's `_ignore_` (which removes names); a \
+        private attribute is never deleted through a class receiver (`del cls._f`, in any \
+        method or a base's `__init_subclass__`), which would uncover a base's; through `super()` \
         there, which reads a base's bindings, only `__new__`, `__init_subclass__` and \
         `__class_getitem__` (functions `type` always wraps). \
         The `encapsulation` profile, for a team's own code, also accepts another instance \
@@ -267,7 +270,7 @@ pub fn receiver_privilege(checker: &Checker<'_>, value: &Expr) -> Privilege {
 fn attribute_privilege(checker: &Checker<'_>, attribute: &ast::ExprAttribute) -> Privilege {
     let privilege = receiver_privilege(checker, &attribute.value);
     let name = attribute.attr.as_str();
-    if !matches!(privilege, Privilege::Owner) || attribute.ctx == ExprContext::Del {
+    if !matches!(privilege, Privilege::Owner) {
         return privilege;
     }
     let Some(method) = checker.model.enclosing_method(checker.scope) else {
@@ -287,6 +290,15 @@ fn attribute_privilege(checker: &Checker<'_>, attribute: &ast::ExprAttribute) ->
     }
     let class = definition.class;
     let receiver = checker.text(attribute.value.range());
+    if attribute.ctx == ExprContext::Del {
+        // A class's binding deleted at run time uncovers a base's: the rule below, which
+        // trusts the class body's unconditional data bindings, would no longer hold.
+        return Privilege::Stranger {
+            note: Some(format!(
+                "deleting `{name}` through `{receiver}`, a class, uncovers whatever a base binds under it (a raw method function) where other methods trust the class body's binding: bind it to `None` instead"
+            )),
+        };
+    }
     if attribute.value.is_call_expr() {
         // `super()` reads what a base binds, which may be a `def` even under a data dunder's
         // name: only a function bound under these names `type` always wraps.
@@ -304,6 +316,13 @@ fn attribute_privilege(checker: &Checker<'_>, attribute: &ast::ExprAttribute) ->
     let bindings = class_scope.bindings.get(mangled.as_ref());
     if bindings.is_none() && ImplicitDecorator::of(name).is_some() {
         return privilege;
+    }
+    if class_scope.bindings.contains_key("_ignore_") {
+        return Privilege::Stranger {
+            note: Some(format!(
+                "the class body binds `_ignore_`, whose names enum removes from the class namespace, so through `{receiver}` `{name}` may be a base's raw method function, which runs on any object: use an instance's method"
+            )),
+        };
     }
     // What a class body binds conditionally, or deletes, may be left to a base.
     if !bindings.is_some_and(|bindings| names::certainly_bound_before(bindings, usize::MAX)) {
@@ -1237,6 +1256,31 @@ mod tests {
         }
         assert_clean(
             "class E:\n    def __init__(self, *args):\n        self._label = args\n\n    def value(self):\n        return self._value_\n",
+        );
+    }
+
+    #[test]
+    fn deleting_through_a_class_receiver_is_refused() {
+        for source in [
+            "class E:\n    _f = None\n\n    @classmethod\n    def wipe(cls):\n        del cls._f\n",
+            "class Base:\n    def __init_subclass__(cls):\n        del cls._f\n",
+            "class Base:\n    def __init_subclass__(cls):\n        del super()._f\n",
+            "class Base:\n    def __class_getitem__(cls, item):\n        del cls._f\n",
+        ] {
+            assert!(codes(source).contains(&"OC101"), "{source}");
+        }
+        // An instance's own attribute may still be deleted.
+        assert_clean(
+            "class C:\n    _f = None\n\n    def __init__(self):\n        self._g = 1\n        del self._g\n\n    @classmethod\n    def reset(cls):\n        cls._f = None\n",
+        );
+    }
+
+    #[test]
+    fn enum_ignore_leaves_no_certain_class_data() {
+        let source = "import enum\n\nclass Base(enum.Enum):\n    def _f(self):\n        return self._secret\n\nclass E(Base):\n    _ignore_ = [\"_f\"]\n    _f = None\n    A = 1\n\n    @classmethod\n    def go(cls, victim):\n        return cls._f(victim)\n";
+        assert!(codes(source).contains(&"OC101"), "{:?}", codes(source));
+        assert_clean(
+            "class E:\n    _f = None\n    A = 1\n\n    @classmethod\n    def go(cls):\n        return cls._f\n",
         );
     }
 
