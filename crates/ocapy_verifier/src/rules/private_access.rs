@@ -51,9 +51,14 @@ pub const PRIVATE_ATTRIBUTE: RuleDoc = RuleDoc {
         there, which reads a base's bindings, only `__new__`, `__init_subclass__` and \
         `__class_getitem__` (functions `type` always wraps). \
         The `encapsulation` profile, for a team's own code, also accepts another instance \
-        the method has proven to be of its class, through a name bound once in the method: \
-        inside `if isinstance(other, C):` or `if type(other) is C:`, after `if not \
-        isinstance(other, C): return ...`, and after `made = C(...)` or `made = cls(...)`.",
+        the method has proven to be of its class, through a name bound once in the method, \
+        read in the method's own scope (a nested function or lambda may run after the name \
+        is rebound): inside `if isinstance(other, C):` or `if type(other) is C:`, after `if \
+        not isinstance(other, C): return ...`, where `C`'s class statement is undecorated \
+        (a decorator may rebind the name); and after `made = C(...)` where neither `C` nor \
+        a base defines `__new__`, `C` has no metaclass keyword and each base is `object` or \
+        such a class statement of the module. `made = cls(...)` proves nothing: a \
+        subclass's `__new__` may return any object.",
     bad: "def steal(account):\n    return account._balance\n",
     good: "class Account:\n    def __init__(self):\n        self._balance = 0\n\n    def balance(self):\n        return self._balance\n",
 };
@@ -493,7 +498,10 @@ fn name_privilege(checker: &Checker<'_>, name: &str) -> Privilege {
         && checker
             .proven_same_class
             .iter()
-            .any(|&(proven_in, proven)| proven == name && proven_in == scope)
+            .any(|&(proven_in, proven)| {
+                // A nested function or lambda may run after the name is rebound.
+                proven == name && proven_in == scope && checker.scope == scope
+            })
         && bindings.len() == 1
     {
         return Privilege::Owner;
@@ -675,16 +683,59 @@ fn is_this_class(checker: &Checker<'_>, class: &ast::ExprName) -> bool {
             == BindingKind::ClassDef {
                 scope: method_class,
             }
-    })
+    }) && is_undecorated_class(checker, method_class)
 }
 
-/// `cls` of a classmethod of the enclosing class, with its privilege intact.
-fn is_classmethod_receiver(checker: &Checker<'_>, name: &ast::ExprName) -> bool {
-    let Some(scope) = checker.model.resolve(checker.scope, name.id.as_str()) else {
+/// Whether the class statement of `class` has been visited and has no decorator: a class
+/// decorator may bind the class's name to any object.
+fn is_undecorated_class(checker: &Checker<'_>, class: ScopeId) -> bool {
+    checker
+        .class_definition(class)
+        .is_some_and(|def| def.decorator_list.is_empty())
+}
+
+/// Whether calling the class of `class` certainly makes an instance of it: neither it nor a
+/// base binds `__new__` (which may return any object), it has no metaclass keyword (whose
+/// `__call__` may), and each base is `object` or an undecorated class statement of the
+/// module with the same property.
+fn constructs_its_instances(checker: &Checker<'_>, class: ScopeId, depth: usize) -> bool {
+    let Some(def) = checker.class_definition(class) else {
         return false;
     };
-    receives_class(checker, scope)
-        && matches!(name_privilege(checker, name.id.as_str()), Privilege::Owner)
+    if depth > 32
+        || !def.decorator_list.is_empty()
+        || checker.model.scope(class).bindings.contains_key("__new__")
+    {
+        return false;
+    }
+    let Some(arguments) = &def.arguments else {
+        return true;
+    };
+    if !arguments.keywords.is_empty() {
+        return false;
+    }
+    // The bases are evaluated in the scope around the class body.
+    let Some(outer) = checker.model.scope(class).parent else {
+        return false;
+    };
+    arguments.args.iter().all(|base| {
+        let Expr::Name(base) = base else {
+            return false;
+        };
+        if base.id.as_str() == "object" && names::certainly_builtin_in(checker, outer, "object") {
+            return true;
+        }
+        let Some((_, bindings)) = checker.model.bindings_seen(outer, base.id.as_str()) else {
+            return false;
+        };
+        !bindings.is_empty()
+            && bindings.iter().all(|binding| match binding.kind {
+                BindingKind::ClassDef { scope } => {
+                    scope != class && constructs_its_instances(checker, scope, depth + 1)
+                }
+                _ => false,
+            })
+    })
 }
 
 /// The name an `if isinstance(n, C):` test proves inside its body.
@@ -696,7 +747,7 @@ pub fn proof_within<'a>(checker: &Checker<'a>, test: &'a Expr) -> Option<&'a str
 }
 
 /// The name a statement proves for the statements after it: `if not isinstance(n, C):
-/// return ...` (a body that always leaves), or `n = C(...)` (`cls(...)` in a classmethod).
+/// return ...` (a body that always leaves), or `n = C(...)`.
 pub fn proof_after<'a>(checker: &Checker<'a>, stmt: &'a ruff_python_ast::Stmt) -> Option<&'a str> {
     use ruff_python_ast::Stmt;
     if checker.settings.profile != Profile::Encapsulation {
@@ -734,7 +785,7 @@ pub fn proof_after<'a>(checker: &Checker<'a>, stmt: &'a ruff_python_ast::Stmt) -
     }
 }
 
-/// `n = C(...)` or `n = cls(...)`: the name `n`, an instance the method's class made.
+/// `n = C(...)`: the name `n`, an instance the method's class made.
 fn constructed<'a>(
     checker: &Checker<'a>,
     target: &'a ast::ExprName,
@@ -746,8 +797,22 @@ fn constructed<'a>(
     let Expr::Name(class) = &*call.func else {
         return None;
     };
-    (is_this_class(checker, class) || is_classmethod_receiver(checker, class))
-        .then_some(target.id.as_str())
+    // `cls(...)` proves nothing: a subclass's `__new__` may return any object.
+    (is_this_class(checker, class) && {
+        let method = checker
+            .model
+            .enclosing_method(checker.scope)
+            .expect("a method");
+        let class = checker
+            .model
+            .scope(method)
+            .method
+            .as_ref()
+            .expect("a method")
+            .class;
+        constructs_its_instances(checker, class, 0)
+    })
+    .then_some(target.id.as_str())
 }
 
 enum DecoratorVerdict {
@@ -1148,7 +1213,6 @@ mod tests {
             "class C:\n    def merge(self, other):\n        if isinstance(other, C):\n            return other._x\n",
             "class C:\n    def merge(self, other):\n        if type(other) is C:\n            return other._x\n",
             "class C:\n    def __add__(self, other):\n        result = C()\n        result._x = self._x\n        return result\n",
-            "class C:\n    @classmethod\n    def make(cls, x):\n        made: C = cls()\n        made._x = x\n        return made\n",
         ];
         for source in proven {
             assert!(codes_with(source, &settings).is_empty(), "{source}");
@@ -1170,6 +1234,8 @@ mod tests {
             "class D:\n    pass\n\nclass C:\n    def copy(self):\n        made = D()\n        return made._x\n",
             // `cls` of a staticmethod is just a parameter.
             "class C:\n    @staticmethod\n    def make(cls):\n        made = cls()\n        return made._x\n",
+            // A subclass's `__new__` may return any object.
+            "class C:\n    @classmethod\n    def make(cls, x):\n        made: C = cls()\n        made._x = x\n        return made\n",
         ];
         for source in unproven {
             assert_eq!(codes_with(source, &settings), ["OC101"], "{source}");
@@ -1282,6 +1348,46 @@ mod tests {
         assert_clean(
             "class E:\n    _f = None\n    A = 1\n\n    @classmethod\n    def go(cls):\n        return cls._f\n",
         );
+    }
+
+    #[test]
+    fn encapsulation_proofs_need_the_class_to_be_what_its_name_says() {
+        let settings = crate::Settings {
+            profile: crate::Profile::Encapsulation,
+            ..crate::Settings::default()
+        };
+        let unproven = [
+            // A class decorator may bind the name to any object.
+            "def swap(cls):\n    return cls\n\n@swap\nclass C:\n    def peek(self, other):\n        if isinstance(other, C):\n            return other._x\n",
+            "def swap(cls):\n    return cls\n\n@swap\nclass C:\n    def peek(self, other):\n        if type(other) is C:\n            return other._x\n",
+            // `__new__` may return any object.
+            "class C:\n    def __new__(cls, other=None):\n        return other\n\n    def peek(self, x):\n        made = C(x)\n        return made._x\n",
+            // A base's `__new__`, or a base that is not a class statement of the module.
+            "class B:\n    def __new__(cls, other=None):\n        return other\n\nclass C(B):\n    def peek(self, x):\n        made = C(x)\n        return made._x\n",
+            "from m import B\n\nclass C(B):\n    def peek(self, x):\n        made = C(x)\n        return made._x\n",
+            "class C(metaclass=M):\n    def peek(self, x):\n        made = C(x)\n        return made._x\n",
+            // A nested function may run after the name is rebound.
+            "class C:\n    def peek(self, items):\n        readers = []\n        for other in items:\n            if isinstance(other, C):\n                readers.append(lambda: other._x)\n        return readers\n",
+            "class C:\n    def peek(self, other):\n        if isinstance(other, C):\n            def read():\n                return other._x\n            return read\n",
+        ];
+        for source in unproven {
+            assert!(
+                codes_with(source, &settings).contains(&"OC101"),
+                "{source}: {:?}",
+                codes_with(source, &settings)
+            );
+        }
+        let proven = [
+            "class B:\n    pass\n\nclass C(B, object):\n    def copy(self):\n        made = C()\n        made._x = self._x\n        return made\n",
+            "class C:\n    def peek(self, items):\n        for other in items:\n            if isinstance(other, C):\n                return other._x\n",
+        ];
+        for source in proven {
+            assert!(
+                codes_with(source, &settings).is_empty(),
+                "{source}: {:?}",
+                codes_with(source, &settings)
+            );
+        }
     }
 
     #[test]
