@@ -122,4 +122,5 @@ def test_deleting_through_cls_is_refused() -> None:
     assert "OC101" in codes(
         "class E:\n    _f = None\n\n    @classmethod\n    def wipe(cls):\n        del cls._f\n"
     )
-    assert codes("class E:\n    _f = None\n\n    @classmethod\n    def reset(cls):\n        cls._f = None\n") == set()
+    reset = "class E:\n    _f = None\n\n    @classmethod\n    def reset(cls):\n        cls._f = None\n"
+    assert codes(reset) == set()
