@@ -12,7 +12,7 @@ from pathlib import Path
 
 ESCAPES_DIR = Path(__file__).parents[1] / "escapes"
 
-HEADER_LINE = re.compile(r"^# (?P<key>Escape|Source|Expect|Requires): (?P<value>.*\S)\s*$")
+HEADER_LINE = re.compile(r"^# (?P<key>Escape|Source|Expect|Requires|Profile): (?P<value>.*\S)\s*$")
 
 
 @dataclass(frozen=True)
@@ -21,6 +21,7 @@ class Header:
     source: str
     expect: tuple[str, ...]
     requires: str | None
+    profile: str | None
 
 
 def corpus_files() -> list[Path]:
@@ -49,6 +50,7 @@ def read_header(path: Path) -> Header:
         source=fields["Source"],
         expect=tuple(fields["Expect"].split()),
         requires=fields.get("Requires"),
+        profile=fields.get("Profile"),
     )
 
 

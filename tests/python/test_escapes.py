@@ -9,6 +9,7 @@ the verifier (profile ``capability``, default module allowlist) must report:
     # Source: <URL of the advisory / post / issue, plus CVE or GHSA id if any>
     # Expect: OC201 OC101
     # Requires: 3.11        (optional: the file needs this Python grammar)
+    # Profile: encapsulation (optional: an escape of that profile's own trust)
 
 ``Expect`` lists codes that must ALL be among the diagnostics; other diagnostics may
 appear too. See ``tests/escapes/README.md``.
@@ -69,6 +70,11 @@ def test_header_is_well_formed(path: Path) -> None:
         assert VERSION.match(header.requires), (
             f"{path.name}: Requires must be a version like 3.11, got {header.requires!r}"
         )
+    if header.profile is not None:
+        assert header.profile == "encapsulation", (
+            f"{path.name}: Profile may only be encapsulation (capability is the default), "
+            f"got {header.profile!r}"
+        )
 
 
 @pytest.mark.parametrize("path", CORPUS, ids=CORPUS_IDS)
@@ -95,6 +101,10 @@ def test_verifier_rejects_escape(path: Path) -> None:
     if header.requires is not None:
         # The verifier parses for a target version: a 3.11-only construct is parsed as 3.11.
         options["target_version"] = header.requires
+    if header.profile is not None:
+        # An escape of what only the encapsulation profile trusts (the capability profile
+        # rejects such code anyway).
+        options["profile"] = header.profile
     diagnostics = list(ocapy.verify(source, **options))
     found = {d.code for d in diagnostics}
     missing = [code for code in header.expect if code not in found]
