@@ -55,6 +55,7 @@ RUNTIME_STOPS = {
     "ocapy_match_args_generator_frame": REFUSED,
     "ocapy_match_args_traceback_frame": REFUSED,
     "ocapy_nested_class_namespace_receiver": REFUSED,
+    "ocapy_self_dict_writes_enum_value": "TypeError",  # as ocapy_enum_value_runs_mixin_on_victim
     "ocapy_subclasshook_host_isinstance": REFUSED,
     "ocapy_super_dunder_base_method": REFUSED,
     "pyjail_annotated_assignment_private_target": NAME,

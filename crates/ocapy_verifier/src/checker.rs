@@ -58,9 +58,10 @@ pub struct Checker<'a> {
     pub(crate) assigning_description: bool,
     /// `x.__class__` in `x.__class__.__name__`: a class read only for its metadata.
     pub(crate) class_read_for_metadata: Option<TextRange>,
-    /// The callees `receiver.__new__` of the calls being visited that pass the method's own
-    /// class receiver first (`super().__new__(cls)`): the only reads of `__new__` allowed.
-    pub(crate) approved_new_callees: Vec<TextRange>,
+    /// The attribute reads being visited that a receiver's `__new__` or `__dict__` may be
+    /// read as: the callee of `super().__new__(cls)` with the method's own class receiver,
+    /// and `self.__dict__` read in place (`self.__dict__[k]`, `self.__dict__.items()`).
+    pub(crate) approved_reads: Vec<TextRange>,
 }
 
 /// A name a rule trusted where it is read, because of how it resolves: what the privilege
@@ -103,7 +104,7 @@ impl<'a> Checker<'a> {
             trusted: RefCell::new(Vec::new()),
             assigning_description: false,
             class_read_for_metadata: None,
-            approved_new_callees: Vec::new(),
+            approved_reads: Vec::new(),
         }
     }
 
@@ -575,10 +576,26 @@ impl<'a> Checker<'a> {
             | Expr::YieldFrom(ast::ExprYieldFrom { value, .. }) => self.visit_expr(value),
             Expr::Yield(ast::ExprYield { value, .. }) => self.visit_optional(value.as_deref()),
             Expr::Compare(ast::ExprCompare {
-                left, comparators, ..
+                left,
+                ops,
+                comparators,
+                ..
             }) => {
                 self.visit_expr(left);
+                // `k in self.__dict__` reads in place.
+                let membership = ops
+                    .iter()
+                    .all(|op| matches!(op, ast::CmpOp::In | ast::CmpOp::NotIn));
+                let approved: Vec<TextRange> = comparators
+                    .iter()
+                    .filter(|comparator| membership && private_access::is_dict_read(comparator))
+                    .map(Ranged::range)
+                    .collect();
+                let count = approved.len();
+                self.approved_reads.extend(approved);
                 self.visit_exprs(comparators);
+                self.approved_reads
+                    .truncate(self.approved_reads.len() - count);
             }
             Expr::Call(call) => self.visit_call(call),
             Expr::FString(fstring) => {
@@ -613,8 +630,19 @@ impl<'a> Checker<'a> {
                 hidden_edges::check_attribute(self, attribute);
                 imports::check_module_attribute(self, attribute);
             }
-            Expr::Subscript(ast::ExprSubscript { value, slice, .. }) => {
+            Expr::Subscript(ast::ExprSubscript {
+                value, slice, ctx, ..
+            }) => {
+                // `self.__dict__[k]` reads in place; a store or delete writes by string.
+                let approved =
+                    *ctx == ast::ExprContext::Load && private_access::is_dict_read(value);
+                if approved {
+                    self.approved_reads.push(value.range());
+                }
                 self.visit_expr(value);
+                if approved {
+                    self.approved_reads.pop();
+                }
                 self.visit_expr(slice);
             }
             Expr::Starred(ast::ExprStarred { value, .. }) => self.visit_expr(value),
@@ -647,13 +675,15 @@ impl<'a> Checker<'a> {
         } else {
             Usage::Plain
         };
-        let approved = private_access::is_own_new_call(self, call);
-        if approved {
-            self.approved_new_callees.push(call.func.range());
-        }
+        let approved = if private_access::is_own_new_call(self, call) {
+            Some(call.func.range())
+        } else {
+            private_access::dict_read_by_call(call)
+        };
+        self.approved_reads.extend(approved);
         self.visit_expr_as(&call.func, usage);
-        if approved {
-            self.approved_new_callees.pop();
+        if approved.is_some() {
+            self.approved_reads.pop();
         }
         self.visit_arguments(&call.arguments);
     }

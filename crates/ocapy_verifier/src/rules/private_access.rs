@@ -20,7 +20,9 @@ pub const PRIVATE_ATTRIBUTE: RuleDoc = RuleDoc {
         directly in the class body, never rebound anywhere in the method or in a nested scope \
         that can rebind it. Anything else (`other._balance`, `x.__dict__`, `x.__class__`, the \
         mangled `x._Account__pin`) reads another object's private state. `self.__dict__` is \
-        allowed; assigning a dunder attribute of `self` (`self.__class__ = ...`) is not, nor \
+        read only in place (`self.__dict__[k]`, `.get(k)`, `.items()`, `.keys()`, \
+        `.values()`, `.copy()`, `k in self.__dict__`): as a value it writes any attribute \
+        by string, those refused below too. Assigning a dunder attribute of `self` (`self.__class__ = ...`) is not, nor \
         writing a `_sunder_` name of enum's protocol (`self._value_ = x`: enum runs the data \
         type's methods on a member's `_value_`; set the value in the member's definition). \
         Through `super()` the super object's own attributes that `object` lacks \
@@ -214,9 +216,18 @@ pub fn check_private_attribute(checker: &mut Checker<'_>, attribute: &ast::ExprA
                     format!("`{receiver}.{name}` {action} `{name}`, a name of enum's protocol: enum passes a member's `_value_` as `self` to its data type's methods, so setting it runs them on any object; set the member's value in its definition (`A = 1`) instead"),
                     attribute.attr.range,
                 );
+            } else if name == "__dict__"
+                && attribute.ctx == ExprContext::Load
+                && !checker.approved_reads.contains(&attribute.range)
+            {
+                checker.report(
+                    Rule::PrivateAttribute,
+                    format!("`{receiver}.__dict__` is read as a value: whoever holds it writes the object's attributes by string, names the attribute rules refuse (enum's `_value_`) too; read it in place only (`{receiver}.__dict__[key]`, `.get(key)`, `.items()`, `.keys()`, `.values()`, `.copy()`, `key in {receiver}.__dict__`)"),
+                    attribute.attr.range,
+                );
             } else if name == "__new__"
                 && attribute.ctx == ExprContext::Load
-                && !checker.approved_new_callees.contains(&attribute.range)
+                && !checker.approved_reads.contains(&attribute.range)
             {
                 checker.report(
                     Rule::PrivateAttribute,
@@ -467,6 +478,23 @@ pub fn is_own_new_call(checker: &Checker<'_>, call: &ast::ExprCall) -> bool {
         return true;
     }
     receives_class(checker, method) && matches!(method_privilege(checker, method), Privilege::Owner)
+}
+
+/// `x.__dict__`, the shape the checker lets a receiver's `__dict__` be read in place.
+pub fn is_dict_read(expr: &Expr) -> bool {
+    expr.as_attribute_expr()
+        .is_some_and(|attribute| attribute.attr.as_str() == "__dict__")
+}
+
+/// `x.__dict__.items()` (or `.get`, `.keys`, `.values`, `.copy`): the `x.__dict__` read in
+/// place, which hands out no way to write it.
+pub fn dict_read_by_call(call: &ast::ExprCall) -> Option<TextRange> {
+    let func = call.func.as_attribute_expr()?;
+    (matches!(
+        func.attr.as_str(),
+        "get" | "items" | "keys" | "values" | "copy"
+    ) && is_dict_read(&func.value))
+    .then(|| func.value.range())
 }
 
 /// `super()`, with `super` certainly the builtin wherever the call can run: a binding of
@@ -905,7 +933,7 @@ mod tests {
     #[test]
     fn private_helpers_through_self_and_super() {
         assert_clean(
-            "class B:\n    def __init__(self):\n        self._x = 0\n\nclass C(B):\n    def __init__(self):\n        super().__init__()\n        self._helper()\n\n    def _helper(self):\n        return self.__dict__\n",
+            "class B:\n    def __init__(self):\n        self._x = 0\n\nclass C(B):\n    def __init__(self):\n        super().__init__()\n        self._helper()\n\n    def _helper(self):\n        return self.__dict__.copy()\n",
         );
     }
 
@@ -1322,6 +1350,25 @@ mod tests {
         }
         assert_clean(
             "class E:\n    def __init__(self, *args):\n        self._label = args\n\n    def value(self):\n        return self._value_\n",
+        );
+    }
+
+    #[test]
+    fn self_dict_is_read_only_in_place() {
+        for use_ in [
+            "self.__dict__[\"_value_\"] = v",
+            "del self.__dict__[\"_x\"]",
+            "self.__dict__.update(_value_=v)",
+            "d = self.__dict__",
+            "return self.__dict__",
+            "f(self.__dict__)",
+            "self.__dict__.setdefault(\"_value_\", v)",
+        ] {
+            let source = format!("class E:\n    def __init__(self, v):\n        {use_}\n");
+            assert!(codes(&source).contains(&"OC101"), "{source}");
+        }
+        assert_clean(
+            "class C:\n    def m(self, k):\n        a = self.__dict__[k], self.__dict__.get(k), k in self.__dict__\n        return a, list(self.__dict__.items()), self.__dict__.keys(), self.__dict__.values(), self.__dict__.copy()\n",
         );
     }
 
