@@ -10,6 +10,7 @@ import pickle
 import string
 import subprocess
 import sys
+import traceback
 import threading
 import weakref
 from typing import Any
@@ -886,3 +887,47 @@ def test_a_shallow_seal_hands_out_raw_only_what_its_allow_list_names() -> None:
     # The allow-list: containers and instances of classes defined in Python pass as they are.
     assert sealed_factory.items == [1, 2] and type(sealed_factory.items) is list
     assert type(sealed_factory.record) is Record
+
+
+def test_shallow_exceptions_carry_the_wrapper_in_every_exception_they_hold() -> None:
+    # A group's members, an exception among the arguments, attributes and notes held the raw
+    # inner object, and the nested exceptions its frames (red team).
+    class Leaky:
+        def __init__(self) -> None:
+            self._secret = "SECRET"
+
+        def fail(self) -> None:
+            inner = KeyError(self)
+            try:
+                raise inner
+            except KeyError as raised:
+                nested = raised
+            error = ValueError("outer", nested)
+            error.holder = self
+            error.add_note("a note")
+            error.__notes__.append(self)  # type: ignore[arg-type]
+            if sys.version_info >= (3, 11):
+                raise ExceptionGroup("group", [error, KeyError(self)])  # noqa: F821
+            raise error
+
+    leaky = Leaky()
+    s = seal(leaky)
+    with pytest.raises(Exception) as info:
+        s.fail()
+    seen: list[BaseException] = []
+
+    def walk(error: BaseException) -> None:
+        seen.append(error)
+        assert error.__traceback__ is None or all(
+            frame.f_locals.get("self") is not leaky for frame, _ in traceback.walk_tb(error.__traceback__)
+        )
+        assert error.__context__ is None and error.__cause__ is None
+        for value in (*error.args, *vars(error).values(), *getattr(error, "__notes__", [])):
+            assert value is not leaky
+            if isinstance(value, BaseException):
+                walk(value)
+        for member in getattr(error, "exceptions", ()):
+            walk(member)
+
+    walk(info.value)
+    assert len(seen) >= 3

@@ -3,9 +3,10 @@
 //! (`__context__`, `__cause__`) and, for an `AttributeError`, the object itself (`.obj`).
 //!
 //! - shallow: the same exception, without traceback, context and cause, its `.obj` the
-//!   wrapper (or None when it was some other object), an argument that is the inner object
-//!   replaced by the wrapper; other arguments stay as they are, like every value a shallow
-//!   seal hands out;
+//!   wrapper (or None when it was some other object), the inner object replaced by the
+//!   wrapper wherever the exception holds it (arguments, attributes, notes), and the same
+//!   for every exception it carries (a group's members, exceptions among its arguments or
+//!   attributes); other values stay as they are, like every value a shallow seal hands out;
 //! - deep, and across the compartment membrane in either direction ([`rebuild`]): a new
 //!   exception built from the arguments as the wrapper hands values out and with the public
 //!   instance attributes handed out likewise, so nothing of the inside reaches the holder
@@ -53,9 +54,28 @@ pub(crate) fn unsafe_to_pass_on(exc: &Bound<'_, PyAny>) -> PyErr {
 }
 
 /// Cuts a shallow seal's exception off from the frames and exceptions of the inside, and
-/// puts the wrapper where the exception held the inner object.
+/// puts the wrapper where the exception held the inner object: in its arguments, its
+/// instance attributes and notes, and likewise in the exceptions it carries (a group's
+/// members, exceptions among its arguments or attributes), down to [`NESTING_LIMIT`].
 fn strip(wrapper: &Bound<'_, Sealed>, exc: &Bound<'_, PyAny>) -> PyResult<()> {
+    strip_within(wrapper, exc, &mut Vec::new())
+}
+
+fn strip_within<'py>(
+    wrapper: &Bound<'py, Sealed>,
+    exc: &Bound<'py, PyAny>,
+    seen: &mut Vec<Bound<'py, PyAny>>,
+) -> PyResult<()> {
     let py = wrapper.py();
+    if seen.iter().any(|done| done.is(exc)) {
+        return Ok(());
+    }
+    if seen.len() == NESTING_LIMIT {
+        return Err(PyRuntimeError::new_err(
+            "an exception carries too many exceptions to be made safe",
+        ));
+    }
+    seen.push(exc.clone());
     // SAFETY: `exc` is a live exception instance. `PyException_SetTraceback` takes a borrowed
     // traceback or None and can only fail for a non-traceback argument; `SetContext` and
     // `SetCause` steal their argument, and NULL clears the field.
@@ -64,20 +84,56 @@ fn strip(wrapper: &Bound<'_, Sealed>, exc: &Bound<'_, PyAny>) -> PyResult<()> {
         ffi::PyException_SetContext(exc.as_ptr(), std::ptr::null_mut());
         ffi::PyException_SetCause(exc.as_ptr(), std::ptr::null_mut());
     }
-    let args = exc.getattr("args")?.cast_into::<PyTuple>()?;
+    // Each value the exception holds: the wrapper for the inner object, exceptions stripped.
+    let mut safe = |value: Bound<'py, PyAny>| -> PyResult<(Bound<'py, PyAny>, bool)> {
+        if let Some(view) = Sealed::holder_view(wrapper, &value)? {
+            return Ok((view, true));
+        }
+        if value.is_instance_of::<pyo3::exceptions::PyBaseException>() {
+            strip_within(wrapper, &value, seen)?;
+        }
+        Ok((value, false))
+    };
+    let args = exc.getattr(intern!(py, "args"))?.cast_into::<PyTuple>()?;
     let mut replaced = false;
     let mut safe_args = Vec::with_capacity(args.len());
     for arg in args.iter() {
-        match Sealed::holder_view(wrapper, &arg)? {
-            Some(view) => {
-                replaced = true;
-                safe_args.push(view);
-            }
-            None => safe_args.push(arg),
-        }
+        let (arg, changed) = safe(arg)?;
+        replaced |= changed;
+        safe_args.push(arg);
     }
     if replaced {
-        exc.setattr("args", PyTuple::new(py, safe_args)?)?;
+        exc.setattr(intern!(py, "args"), PyTuple::new(py, safe_args)?)?;
+    }
+    // A group's members, stripped where they are (its arguments hold them in a sequence).
+    if is_exception_group(exc)? {
+        for member in exc.getattr(intern!(py, "exceptions"))?.try_iter()? {
+            safe(member?)?;
+        }
+    }
+    if let Ok(attributes) = exc.getattr(intern!(py, "__dict__"))?.cast_into::<PyDict>() {
+        // Taken before any is replaced: stripping may run code that changes the dict.
+        let items: Vec<(Bound<'py, PyAny>, Bound<'py, PyAny>)> = attributes
+            .items()
+            .iter()
+            .map(|pair| pair.extract())
+            .collect::<PyResult<_>>()?;
+        for (name, value) in items {
+            let (value, changed) = safe(value)?;
+            if changed {
+                attributes.set_item(name, value)?;
+            }
+        }
+    }
+    if let Some(notes) = exc.getattr_opt(intern!(py, "__notes__"))?
+        && let Ok(notes) = notes.cast::<PyList>()
+    {
+        for index in 0..notes.len() {
+            let (note, changed) = safe(notes.get_item(index)?)?;
+            if changed {
+                notes.set_item(index, note)?;
+            }
+        }
     }
     if exc.is_instance_of::<PyAttributeError>() {
         let obj = exc.getattr("obj")?;
