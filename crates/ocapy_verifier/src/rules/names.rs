@@ -43,7 +43,9 @@ pub const SUPER_MISUSE: RuleDoc = RuleDoc {
     summary: "`super` is used with arguments, outside a method, or as a value.",
     rationale: "`super(C, obj)` runs any class's methods on any object, and a `super` object \
         exposes the instance and class it is bound to. Zero-argument `super()` directly in a \
-        method is that method's `self` seen through its base classes.",
+        method is that method's `self` seen through its base classes, and so is \
+        `super(C, self)` there when `self` is the method's own receiver, whatever `C` is \
+        (`super` refuses a `C` the receiver is no instance of).",
     bad: "def f(obj):\n    return super(Base, obj).secret()\n",
     good: "class C(Base):\n    def __init__(self):\n        super().__init__()\n",
 };
@@ -193,11 +195,13 @@ pub fn check_builtin_call(checker: &mut Checker<'_>, call: &ast::ExprCall) -> bo
         return false;
     }
     if !call.arguments.is_empty() {
-        checker.report(
-            Rule::SuperMisuse,
-            "`super(...)` with arguments runs any class's methods on any object",
-            call.range(),
-        );
+        if !private_access::is_own_super(checker, call) {
+            checker.report(
+                Rule::SuperMisuse,
+                "`super(...)` with arguments runs any class's methods on any object: write `super()`, or `super(C, self)` with the method's own receiver, directly in the method",
+                call.range(),
+            );
+        }
     } else if !private_access::is_zero_argument_super(checker, call) {
         checker.report(
             Rule::SuperMisuse,
@@ -208,6 +212,12 @@ pub fn check_builtin_call(checker: &mut Checker<'_>, call: &ast::ExprCall) -> bo
         checker.report(
             Rule::SuperMisuse,
             "`super()` is allowed only directly in the body of a method",
+            call.range(),
+        );
+    } else if !private_access::receiver_is_never_rebound(checker) {
+        checker.report(
+            Rule::SuperMisuse,
+            "`super()` is bound to the method's receiver as it is when the call runs, and this method rebinds it: another instance of the class would run the bases' methods; do not rebind the receiver",
             call.range(),
         );
     }
@@ -450,6 +460,25 @@ mod tests {
         );
         assert_eq!(codes("def f():\n    return super().m()\n"), ["OC403"]);
         assert_eq!(codes("s = super\n"), ["OC403"]);
+        // With the method's own receiver, explicit arguments are zero-argument super.
+        assert_clean(
+            "class B:\n    pass\n\nclass C(B):\n    def __init__(self):\n        super(C, self).__init__()\n        self._x = super(B, self)._y\n",
+        );
+        for foreign in [
+            "class C:\n    def f(self, other):\n        return super(C, other).m()\n",
+            "class C:\n    def f(self):\n        return lambda: super(C, self).m()\n",
+            "class C:\n    def f(self, *bases):\n        return super(*bases, self).m()\n",
+            "def f(self):\n    return super(int, self).m()\n",
+        ] {
+            assert_eq!(codes(foreign), ["OC403"], "{foreign}");
+        }
+        // A rebound receiver binds super to another instance of the class.
+        for rebinding in [
+            "class C:\n    def f(self, other):\n        self = other\n        return super().m()\n",
+            "class C:\n    def f(self, other):\n        self = other\n        return super(C, self).m()\n",
+        ] {
+            assert_eq!(codes(rebinding), ["OC403"], "{rebinding}");
+        }
         assert_eq!(
             codes("class C:\n    def m(self):\n        return lambda: super().m()\n"),
             ["OC403"]

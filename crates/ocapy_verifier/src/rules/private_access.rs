@@ -192,7 +192,7 @@ pub fn check_private_attribute(checker: &mut Checker<'_>, attribute: &ast::ExprA
     };
     let receiver = checker.text(attribute.value.range());
     if let Expr::Call(call) = &*attribute.value
-        && is_zero_argument_super(checker, call)
+        && is_own_super(checker, call)
         && SUPER_OWN_ATTRIBUTES.contains(&name)
     {
         checker.report(
@@ -257,7 +257,7 @@ pub fn receiver_privilege(checker: &Checker<'_>, value: &Expr) -> Privilege {
         Expr::Name(name) if name.ctx == ExprContext::Load => {
             name_privilege(checker, name.id.as_str())
         }
-        Expr::Call(call) if is_zero_argument_super(checker, call) => {
+        Expr::Call(call) if is_own_super(checker, call) => {
             match &checker.model.scope(checker.scope).method {
                 // `super()` is bound to the current value of the first parameter.
                 Some(Method {
@@ -495,6 +495,59 @@ pub fn dict_read_by_call(call: &ast::ExprCall) -> Option<TextRange> {
         "get" | "items" | "keys" | "values" | "copy"
     ) && is_dict_read(&func.value))
     .then(|| func.value.range())
+}
+
+/// `super()`, or `super(C, receiver)` directly in a method, naming its own receiver: bound
+/// to the receiver whatever class `C` is (`super` refuses one the receiver is no instance or
+/// subclass of), so it reads what zero-argument `super()` reads, from `C` on. `super` must be
+/// certainly the builtin wherever the call can run.
+pub fn is_own_super(checker: &Checker<'_>, call: &ast::ExprCall) -> bool {
+    if is_zero_argument_super(checker, call) {
+        return true;
+    }
+    let (
+        [start, Expr::Name(object)],
+        [],
+        Some(Method {
+            receiver: Some(receiver),
+            ..
+        }),
+    ) = (
+        &*call.arguments.args,
+        &*call.arguments.keywords,
+        &checker.model.scope(checker.scope).method,
+    )
+    else {
+        return false;
+    };
+    !start.is_starred_expr()
+        && receiver_is_never_rebound(checker)
+        && checker.model.mangled(checker.scope, object.id.as_str())
+            == checker.model.mangled(checker.scope, receiver.name.as_str())
+        && call.func.as_name_expr().is_some_and(|func| {
+            func.id.as_str() == "super"
+                && names::certainly_builtin_in(checker, checker.scope, "super")
+        })
+}
+
+/// Whether the method the checker is directly in never rebinds its receiver, here or from a
+/// nested scope: `super()` is bound to the receiver's value when it runs, which after
+/// `self = other` is another instance of the class.
+pub fn receiver_is_never_rebound(checker: &Checker<'_>) -> bool {
+    let here = checker.model.scope(checker.scope);
+    let Some(Method {
+        receiver: Some(receiver),
+        ..
+    }) = &here.method
+    else {
+        return true;
+    };
+    let mangled = here.mangle(receiver.name.as_str());
+    here.bindings.get(mangled.as_ref()).is_none_or(|bindings| {
+        bindings
+            .iter()
+            .all(|binding| binding.kind == BindingKind::Parameter)
+    })
 }
 
 /// `super()`, with `super` certainly the builtin wherever the call can run: a binding of
