@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import collections
 import copy
+import enum
 import faulthandler
 import gc
 import json
@@ -168,11 +169,14 @@ class Audited(Account):
 # What facades hand out in place of the module's own objects: type forms, class views and
 # sealed functions, driven through the seal the host holds them by.
 FACADES = """
-import collections, json, typing
+import collections, enum, json, typing
 T = typing.TypeVar("T")
+class Color(enum.Enum):
+    RED = 1
 def forms():
     return [typing.Mapping, typing.Optional[int], typing.Counter[str], collections.Counter,
-            collections.Counter[T], typing.Callable[[int], str], json.dumps, typing.Any]
+            collections.Counter[T], typing.Callable[[int], str], json.dumps, typing.Any,
+            enum.Enum, enum.IntFlag, Color, Color.RED, typing.Generic]
 """
 
 
@@ -183,7 +187,8 @@ def specimens():
     counter = plugin.make(3)
     found = list(ocapy.paths(host, host.items, limit=2))
     facades = ocapy.Compartment(
-        modules={"typing": typing, "collections": collections, "json": json}, name="facades"
+        modules={"typing": typing, "collections": collections, "json": json, "enum": enum},
+        name="facades",
     ).run(FACADES, filename="facades.py")
     objects = [
         *facades.forms(),
