@@ -664,6 +664,8 @@ def test_a_facade_is_not_handed_an_object_whose_equality_is_the_plugins() -> Non
         "re.compile('a', flags=Key())",
         "functools.lru_cache((1, (Key(),)))",
         "collections.Counter(frozenset({Key()}))",
+        # Whatever the class binds as `__eq__`, unless it is a function or native.
+        "re.compile('a', Bound())",
     ],
 )
 def test_plugin_equality_is_refused_in_every_argument_of_facade_calls(call: str) -> None:
@@ -671,6 +673,7 @@ def test_plugin_equality_is_refused_in_every_argument_of_facade_calls(call: str)
         "import collections, functools, re\n"
         "class Key:\n    def __eq__(self, other):\n        return True\n"
         "    def __hash__(self):\n        return 0\n"
+        "class Bound:\n    __eq__ = Key().__eq__\n    __hash__ = Key().__hash__\n"
         f"def call():\n    return {call}\n"
     )
     with pytest.raises(CapabilityError, match="whose __eq__ is compartment code's own"):
@@ -748,6 +751,77 @@ def test_annotated_metadata_is_checked_like_every_type_form_argument() -> None:
         run_unverified(stdlib_facades(), source)
     plugin = run_unverified(stdlib_facades(), "import typing\nalias = typing.Annotated[int, 'units']\n")
     assert "typing.Annotated[int, 'units']" in repr(plugin.alias)
+
+
+@pytest.mark.parametrize("through", ["enum.IntEnum", "Shade"])
+@pytest.mark.parametrize(
+    "arguments",
+    [
+        "[('X', 8), ('__eq__', helper.eq), ('__hash__', helper.hash_)]",
+        "{'X': 8, '_missing_': helper.eq}",
+        "'X _private'",
+        "Names()",
+        "['X'], module=helper",
+    ],
+)
+def test_enum_functional_api_builds_no_class_with_attributes_of_the_plugins(
+    through: str, arguments: str
+) -> None:
+    # `IntEnum("F", [("X", 8), ("__eq__", f), ...])` built a class past the builder whose
+    # members equal the host's keys: it poisoned `re`'s cache and strptime's, and a lying
+    # exception group from that `__eq__` crashed the host's `except*` (red team).
+    source = (
+        "import enum\n"
+        "class Helper:\n    def eq(self, other):\n        return True\n"
+        "    def hash_(self):\n        return 0\n"
+        "helper = Helper()\n"
+        "class Names:\n    def __init__(self):\n        self.calls = 0\n"
+        "    def __iter__(self):\n        self.calls += 1\n"
+        "        return iter(['X'] if self.calls == 1 else ['__eq__'])\n"
+        "class Shade(enum.IntEnum):\n    pass\n"
+        f"F = {through}('F', {arguments})\n"
+    )
+    if arguments == "Names()" and through == "enum.IntEnum":
+        # Read once: enum gets the names that were checked.
+        plugin = run_unverified(stdlib_facades(), source + "members = [m.name for m in F]\n")
+        assert plugin.members == ["X"]
+        return
+    # A compartment's own enum class cannot complete it anyway: enum writes the members to a
+    # class the builder did not build.
+    with pytest.raises(CapabilityError, match=r"\(name, names\) is refused|writing F\.X"):
+        run_unverified(stdlib_facades(), source)
+
+
+def test_enum_functional_api_keeps_working() -> None:
+    plugin = run_unverified(
+        stdlib_facades(),
+        "import enum\n"
+        "Color = enum.Enum('Color', 'RED GREEN')\n"
+        "Number = enum.IntEnum('Number', [('ONE', 1), ('TWO', 2)], module='numbers')\n"
+        "Light = enum.Enum('Light', {'DIM': 1})\n"
+        "def names():\n"
+        "    return [c.name for c in Color], Number.TWO + 1, Light.DIM.value, Color(1).name\n",
+    )
+    assert plugin.names() == (["RED", "GREEN"], 3, 1, "RED")
+
+
+def test_facade_exception_classes_are_frozen_for_the_whole_process() -> None:
+    # A property planted on `JSONDecodeError.doc` was handed the host's documents, and one
+    # on `decimal.InvalidOperation.args` the host's exceptions, raw (red team).
+    import decimal
+
+    compartment = Compartment(modules={"json": json, "decimal": decimal})
+    for write in ("json.JSONDecodeError.doc = None", "decimal.InvalidOperation.args = None"):
+        with pytest.raises(TypeError, match="immutable type"):
+            run_unverified(compartment, f"import decimal, json\n{write}\n")
+    with pytest.raises(TypeError, match="immutable type"):
+        json.JSONDecodeError.doc = None  # type: ignore[misc]
+    plugin = run_unverified(
+        compartment,
+        "import json\ndef parse(text):\n    try:\n        return json.loads(text)\n"
+        "    except json.JSONDecodeError as error:\n        return error.pos\n",
+    )
+    assert plugin.parse("[1, oops]") == 4
 
 
 def test_value_subclasses_that_keep_their_equality_still_work() -> None:

@@ -749,7 +749,7 @@ def spy(self, other):
     return False
 def missing(value):
     return Failure.BOOM
-Failure = Enum("Failure", {"BOOM": 1, "__eq__": spy, "_missing_": missing}, type=Exception)
+Failure = Enum("Failure", {"BOOM": 1}, type=Exception)
 def work():
     raise Failure.BOOM
 def report():
@@ -759,10 +759,15 @@ def report():
 
 def test_a_plugin_exception_a_facade_built_reaches_the_host_as_a_builtin() -> None:
     # A class enum's functional API built for the plugin counted as a host class, so the
-    # plugin's own exception, with its `__eq__`, reached the host raw (red team).
+    # plugin's own exception, with its `__eq__`, reached the host raw (red team); it is
+    # rebuilt as the builtin it derives from.
     import enum
 
     compartment = Compartment(modules={"enum": enum}, name="enums")
+    # Its own `__eq__` and `_missing_` are refused where the class is built now.
+    with_hooks = ENUM_ERROR.replace('{"BOOM": 1}', '{"BOOM": 1, "__eq__": spy, "_missing_": missing}')
+    with pytest.raises(CapabilityError, match=r"Enum\(name, names\) is refused"):
+        _native._run_unverified(compartment, with_hooks, filename="hooks.py")
     plugin = _native._run_unverified(compartment, ENUM_ERROR, filename="enums.py")
     with pytest.raises(Exception) as raised:
         plugin.work()

@@ -37,7 +37,6 @@ use pyo3::types::{PyDict, PyFrozenSet, PyInt, PyList, PySet, PyString, PyTuple, 
 
 use crate::capi::type_lookup;
 use crate::compartment::audit::compartment_of_globals;
-use crate::compartment::classes::builder_of;
 use crate::compartment::{CapabilityError, is_compartment_view};
 use crate::seal::{
     Depth, Holder, Sealed, is_primitive, rebuild_exception, seal, unsafe_to_pass_on,
@@ -334,8 +333,8 @@ pub(crate) fn refuse_plugin_equality_in_arguments(
 }
 
 /// The class of `value`, or of an item of it (an exact tuple or frozenset, `level` deep so
-/// far), when it is hashable and compartment code's own function (or object) is its
-/// `__eq__`; None otherwise.
+/// far), when it is hashable and its `__eq__` is compartment code's own function, or
+/// anything but a function or native code; None otherwise.
 fn plugin_equality<'py>(
     value: &Bound<'py, PyAny>,
     level: usize,
@@ -377,16 +376,13 @@ fn plugin_equality<'py>(
                 || ffi::PyCFunction_Check(object) != 0,
         )
     };
+    // Anything else bound as `__eq__` (a bound method, a partial, a callable object) may be
+    // compartment code's whatever made the class (enum's functional API builds classes from
+    // names a caller gives): refused, as the standard library's own are functions or native.
     let compartment_code = if is_function {
         compartment_of_globals(&equality.getattr(intern!(py, "__globals__"))?).is_some()
     } else {
-        // Anything else a class binds as `__eq__` (a callable object, a partial) is the
-        // plugin's if the class is.
         !is_native
-            && class.mro().iter().any(|base| {
-                base.cast_into::<PyType>()
-                    .is_ok_and(|base| builder_of(&base).is_some())
-            })
     };
     Ok(compartment_code.then_some(class))
 }

@@ -39,8 +39,8 @@ use pyo3::intern;
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
 use pyo3::types::{
-    PyBytes, PyComplex, PyDict, PyFloat, PyFrozenSet, PyInt, PyIterator, PyString, PyTuple, PyType,
-    PyWeakrefReference,
+    PyBytes, PyComplex, PyDict, PyFloat, PyFrozenSet, PyInt, PyIterator, PyList, PyString, PyTuple,
+    PyType, PyWeakrefReference,
 };
 use pyo3::{PyTraverseError, PyVisit};
 
@@ -894,6 +894,10 @@ impl ClassView {
     ) -> PyResult<Bound<'py, PyAny>> {
         let class = self.class.bind(py);
         membrane::refuse_plugin_equality_in_arguments(args, kwargs, class)?;
+        if is_enum_metaclass(&class.get_type())? {
+            let (args, kwargs) = checked_functional_enum(class.as_any(), args, kwargs)?;
+            return class.call(args, kwargs.as_ref());
+        }
         class.call(args, kwargs)
     }
 
@@ -993,6 +997,168 @@ impl ClassView {
     fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
         Ok(format!("<class view {}>", self.class.bind(py).repr()?))
     }
+}
+
+/// Whether `metaclass` is enum's (`EnumType`) or derives from it. By the host's `enum` module
+/// as `sys.modules` holds it: no import runs, and without it no enum class exists.
+fn is_enum_metaclass(metaclass: &Bound<'_, PyType>) -> PyResult<bool> {
+    let py = metaclass.py();
+    let Some(enum_module) = host(py)?.sys_modules.bind(py).get_item("enum")? else {
+        return Ok(false);
+    };
+    let enum_type = enum_module.getattr(intern!(py, "EnumMeta"))?;
+    metaclass.is_subclass(enum_type.cast::<PyType>()?)
+}
+
+/// The `__call__` of a compartment metaclass combined with `EnumType`: its functional form
+/// (`Shade("Light", names)`) builds a class past the compartment's class statement, so it is
+/// checked first (see [`checked_functional_enum`]).
+#[pyclass(frozen, module = "ocapy", name = "enum_call")]
+struct EnumCall {
+    /// `EnumType.__call__`.
+    call: Py<PyAny>,
+}
+
+#[pymethods]
+impl EnumCall {
+    fn __traverse__(&self, visit: PyVisit<'_>) -> Result<(), PyTraverseError> {
+        visit.call(&self.call)
+    }
+
+    fn __get__<'py>(
+        slf: &Bound<'py, Self>,
+        instance: Option<&Bound<'py, PyAny>>,
+        _owner: Option<&Bound<'py, PyAny>>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        match instance.filter(|instance| !instance.is_none()) {
+            Some(class) => bind_method(slf.as_any(), class),
+            None => Ok(slf.clone().into_any()),
+        }
+    }
+
+    #[pyo3(signature = (class, *args, **kwargs))]
+    fn __call__<'py>(
+        &self,
+        py: Python<'py>,
+        class: &Bound<'py, PyAny>,
+        args: &Bound<'py, PyTuple>,
+        kwargs: Option<&Bound<'py, PyDict>>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let (args, kwargs) = checked_functional_enum(class, args, kwargs)?;
+        let mut all = Vec::with_capacity(args.len() + 1);
+        all.push(class.clone());
+        all.extend(args.iter());
+        self.call
+            .bind(py)
+            .call(PyTuple::new(py, all)?, kwargs.as_ref())
+    }
+}
+
+/// The arguments of a call of the enum class `class`, checked when they are its functional
+/// form (`Enum("Shade", names, ...)`), which builds a class past the compartment's class
+/// statement from what the caller gives: a member name with a leading underscore would be
+/// the new class's own attribute (`("__eq__", f)` its equality, which the standard library's
+/// caches would call with the host's keys), a mixin class of compartment code (`type=`)
+/// would hand out its raw methods through the new class, and `module` and `qualname` are
+/// metadata, which must be strings. The names are read once, into a list enum gets instead,
+/// so what is checked is what enum builds.
+fn checked_functional_enum<'py>(
+    class: &Bound<'py, PyAny>,
+    args: &Bound<'py, PyTuple>,
+    kwargs: Option<&Bound<'py, PyDict>>,
+) -> PyResult<(Bound<'py, PyTuple>, Option<Bound<'py, PyDict>>)> {
+    let py = class.py();
+    let keyword = |key: &str| -> PyResult<Option<Bound<'py, PyAny>>> {
+        Ok(match kwargs {
+            Some(kwargs) => kwargs.get_item(key)?.filter(|value| !value.is_none()),
+            None => None,
+        })
+    };
+    let positional = args.len() >= 2;
+    let names = match (positional, keyword("names")?) {
+        (true, _) => args.get_item(1)?,
+        (false, Some(names)) => names,
+        (false, None) => return Ok((args.clone(), kwargs.cloned())),
+    };
+    let refuse = |why: String| -> PyResult<()> {
+        Err(CapabilityError::new_err(format!(
+            "{}(name, names) is refused in a compartment: {why}",
+            class.getattr(intern!(py, "__name__"))?
+        )))
+    };
+    // Read once: a plugin's iterable could hand enum other names than the ones checked.
+    let (names, members): (Bound<'py, PyAny>, Vec<Bound<'py, PyAny>>) =
+        if names.is_exact_instance_of::<PyString>() {
+            let split = names
+                .call_method1(intern!(py, "replace"), (",", " "))?
+                .call_method0(intern!(py, "split"))?;
+            (names.clone(), split.try_iter()?.collect::<PyResult<_>>()?)
+        } else if let Ok(mapping) = names.cast_exact::<PyDict>() {
+            let copy = mapping.copy()?;
+            let keys = copy.keys().iter().collect();
+            (copy.into_any(), keys)
+        } else {
+            let mut pairs = Vec::new();
+            let mut keys = Vec::new();
+            for item in names.try_iter()? {
+                let item = item?;
+                if item.is_exact_instance_of::<PyString>() {
+                    keys.push(item.clone());
+                    pairs.push(item);
+                } else {
+                    let pair: Vec<Bound<'py, PyAny>> = item.try_iter()?.collect::<PyResult<_>>()?;
+                    let Some(key) = pair.first() else {
+                        return Err(CapabilityError::new_err(
+                            "an enum member needs a name and a value",
+                        ));
+                    };
+                    keys.push(key.clone());
+                    pairs.push(PyTuple::new(py, &pair)?.into_any());
+                }
+            }
+            (PyList::new(py, pairs)?.into_any(), keys)
+        };
+    for member in &members {
+        let public = member.is_exact_instance_of::<PyString>()
+            && !member.cast::<PyString>()?.to_str()?.starts_with('_');
+        if !public {
+            refuse(format!(
+                "the member name {} is not a public name (it would be the new class's own \
+                 attribute, not a member)",
+                member.repr()?
+            ))?;
+        }
+    }
+    for key in ["module", "qualname"] {
+        if let Some(value) = keyword(key)?
+            && !value.is_exact_instance_of::<PyString>()
+        {
+            refuse(format!("{key} is metadata, a string"))?;
+        }
+    }
+    if let Some(mixin) = keyword("type")?
+        && let Ok(mixin) = mixin.cast::<PyType>()
+    {
+        for base in mixin.mro() {
+            if builder_of(&base.cast_into::<PyType>()?).is_some() {
+                refuse(format!(
+                    "type={} is a class of compartment code, whose methods the new class would \
+                     hand out raw; derive the enum from it in a class statement",
+                    mixin.name()?
+                ))?;
+            }
+        }
+    }
+    if positional {
+        let mut rebuilt: Vec<Bound<'py, PyAny>> = args.iter().collect();
+        rebuilt[1] = names;
+        return Ok((PyTuple::new(py, rebuilt)?, kwargs.cloned()));
+    }
+    let kwargs = kwargs.map(|kwargs| kwargs.copy()).transpose()?;
+    if let Some(kwargs) = &kwargs {
+        kwargs.set_item("names", names)?;
+    }
+    Ok((args.clone(), kwargs))
 }
 
 const SHARED_CLASS: &str =
@@ -1289,6 +1455,12 @@ fn combined<'py>(
     let name = format!("Compartment{}", other.name()?);
     let namespace = PyDict::new(py);
     namespace.set_item("__module__", "ocapy")?;
+    if is_enum_metaclass(other)? {
+        let call = EnumCall {
+            call: other.getattr(intern!(py, "__call__"))?.unbind(),
+        };
+        namespace.set_item("__call__", Bound::new(py, call)?)?;
+    }
     let made = py
         .get_type::<PyType>()
         .call1((name, (ours, other), namespace))

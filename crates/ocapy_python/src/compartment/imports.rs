@@ -57,6 +57,7 @@ pub(crate) fn table_facade<'py>(
             }
             Ok(class) => {
                 if class.is_subclass_of::<PyBaseException>()? {
+                    freeze(class);
                     membrane::hand_over_exception_class(compartment, class);
                 }
                 value
@@ -66,6 +67,19 @@ pub(crate) fn table_facade<'py>(
         members.push((export.name.to_owned(), value));
     }
     Facade::create(py, key, members)
+}
+
+/// Makes `class`, an exception class a facade hands compartment code as the class itself (an
+/// `except` clause needs the class), immutable for the whole process, as `ValueError` is: a
+/// property planted on `JSONDecodeError.doc` would be handed the host's documents, and on
+/// `InvalidOperation.args` the host's exceptions, raw. The host cannot write it either.
+fn freeze(class: &Bound<'_, PyType>) {
+    // SAFETY: a live type object; setting the flag is what `PyType_FromSpec` does for an
+    // immutable type, and `PyType_Modified` drops what caches knew of the type.
+    unsafe {
+        (*class.as_type_ptr()).tp_flags |= ffi::Py_TPFLAGS_IMMUTABLETYPE;
+        ffi::PyType_Modified(class.as_type_ptr());
+    }
 }
 
 /// A facade's export that is not a class, as compartment code holds it: what the host and
