@@ -786,9 +786,14 @@ def test_enum_functional_api_builds_no_class_with_attributes_of_the_plugins(
         plugin = run_unverified(stdlib_facades(), source + "members = [m.name for m in F]\n")
         assert plugin.members == ["X"]
         return
-    # A compartment's own enum class cannot complete it anyway: enum writes the members to a
-    # class the builder did not build.
-    with pytest.raises(CapabilityError, match=r"\(name, names\) is refused|writing F\.X"):
+    if arguments == "Names()":
+        # A compartment's own enum class cannot complete the functional form at all: enum
+        # writes the members to a class the builder did not build (3.11+), or reads its
+        # metaclass's helpers through the class, as checked methods (3.10).
+        with pytest.raises((CapabilityError, TypeError)):
+            run_unverified(stdlib_facades(), source)
+        return
+    with pytest.raises(CapabilityError, match=r"\(name, names\) is refused"):
         run_unverified(stdlib_facades(), source)
 
 
