@@ -904,8 +904,7 @@ def test_shallow_exceptions_carry_the_wrapper_in_every_exception_they_hold() -> 
                 nested = raised
             error = ValueError("outer", nested)
             error.holder = self
-            error.add_note("a note")
-            error.__notes__.append(self)  # type: ignore[arg-type]
+            error.__notes__ = ["a note", self]
             if sys.version_info >= (3, 11):
                 raise ExceptionGroup("group", [error, KeyError(self)])  # noqa: F821
             raise error
