@@ -48,6 +48,8 @@ RUNTIME_STOPS = {
     "jinja2_format_map_cve_2019_10906": FACADE,
     "jinja2_function_code_object": REFUSED,
     "ocapy_cls_dunder_bound_as_method": REFUSED,
+    "ocapy_encap_isinstance_abc_register": IMPORT,
+    "ocapy_enum_datatype_new_returns_victim": "TypeError",
     # The compartment's class metaclass conflicts with EnumType for a mixed-in data type.
     "ocapy_enum_value_runs_mixin_on_victim": "TypeError",
     "ocapy_match_args_builtin_self": REFUSED,

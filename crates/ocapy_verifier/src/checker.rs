@@ -251,7 +251,12 @@ impl<'a> Checker<'a> {
         match stmt {
             Stmt::FunctionDef(def) => self.visit_function_def(def),
             Stmt::ClassDef(class) => self.visit_class_def(class),
-            Stmt::Return(ast::StmtReturn { value, .. }) => self.visit_optional(value.as_deref()),
+            Stmt::Return(ast::StmtReturn { value, .. }) => {
+                if let Some(value) = value {
+                    private_access::check_new_returns_an_instance(self, value);
+                }
+                self.visit_optional(value.as_deref());
+            }
             Stmt::Delete(ast::StmtDelete { targets, .. }) => self.visit_exprs(targets),
             Stmt::TypeAlias(alias) => {
                 self.visit_expr(&alias.name);
@@ -267,9 +272,16 @@ impl<'a> Checker<'a> {
             Stmt::Assign(ast::StmtAssign { targets, value, .. }) => {
                 self.visit_expr(value);
                 let describing = matches!(**value, Expr::StringLiteral(_) | Expr::NoneLiteral(_));
-                let outer = std::mem::replace(&mut self.assigning_description, describing);
-                self.visit_exprs(targets);
-                self.assigning_description = outer;
+                for target in targets {
+                    // Only a plain name target takes the value (not a walrus inside a
+                    // subscript target, `box[(__name__ := f)] = "x"`).
+                    let outer = std::mem::replace(
+                        &mut self.assigning_description,
+                        describing && target.is_name_expr(),
+                    );
+                    self.visit_expr(target);
+                    self.assigning_description = outer;
+                }
             }
             Stmt::AugAssign(ast::StmtAugAssign { target, value, .. }) => {
                 self.visit_expr(value);
@@ -582,14 +594,19 @@ impl<'a> Checker<'a> {
                 ..
             }) => {
                 self.visit_expr(left);
-                // `k in self.__dict__` reads in place.
-                let membership = ops
-                    .iter()
-                    .all(|op| matches!(op, ast::CmpOp::In | ast::CmpOp::NotIn));
+                // `k in self.__dict__` reads in place; in a chain (`k in self.__dict__ in grab`)
+                // every comparator but the last is also handed to the next comparison.
+                let last = comparators.len().checked_sub(1);
                 let approved: Vec<TextRange> = comparators
                     .iter()
-                    .filter(|comparator| membership && private_access::is_dict_read(comparator))
-                    .map(Ranged::range)
+                    .zip(ops.iter())
+                    .enumerate()
+                    .filter(|&(index, (comparator, op))| {
+                        Some(index) == last
+                            && matches!(op, ast::CmpOp::In | ast::CmpOp::NotIn)
+                            && private_access::is_dict_read(comparator)
+                    })
+                    .map(|(_, (comparator, _))| comparator.range())
                     .collect();
                 let count = approved.len();
                 self.approved_reads.extend(approved);

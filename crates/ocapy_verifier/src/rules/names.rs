@@ -435,6 +435,12 @@ mod tests {
         }
         assert_clean("__all__ = [\"f\"]\nx = __name__\n");
         assert_clean("__version__ = \"1.0\"\n__author__ = \"A. Author\"\nv = __version__\n");
+        // Only a plain name target takes the literal.
+        assert_eq!(
+            codes("box = {}\nbox[(__name__ := len)] = \"x\"\n"),
+            ["OC402"]
+        );
+        assert_clean("__name__ = __doc__ = \"x\"\n");
         assert_clean(
             "class C:\n    __slots__ = (\"a\",)\n    __hash__ = None\n\n    def __init__(self):\n        self.a = 1\n\n    def __eq__(self, other):\n        return self is other\n",
         );

@@ -37,6 +37,10 @@ pub const PRIVATE_ATTRIBUTE: RuleDoc = RuleDoc {
         where the class is read for its metadata alone), never written. \
         Names resolve as CPython compiles them: private names are mangled, a class body \
         searches its own namespace first (so a receiver read there is not the method's), \
+        A `__new__` returns only an instance it made from its class (`super().__new__(cls, \
+        ...)`, `object.__new__(cls)`, or a name bound only to one) or None: calling the class returns whatever \
+        `__new__` returns, and library code runs the class's methods on it as their `self` \
+        (enum makes a data type's `Mixin(value)` each member's `_value_`). \
         `super`, `classmethod`, `staticmethod`, `property`, `isinstance` and `type` grant \
         privilege only when they are certainly the builtin (bound nowhere in the module, or \
         only after a module-level read), and `__new__` has no receiver. Where CPython \
@@ -765,7 +769,128 @@ fn is_this_class(checker: &Checker<'_>, class: &ast::ExprName) -> bool {
                 scope: method_class,
             }
     }) && is_undecorated_class(checker, method_class)
+        && is_plain_class(checker, method_class, 0, INSTANCE_CHECK_HOOKS)
 }
+
+/// Checks that `value`, returned by a `__new__` of a class body, is an instance that
+/// `__new__` made from the class it was given: `super().__new__(cls, ...)`, or a name bound
+/// only to that. Calling the class returns whatever `__new__` returns, and library code
+/// hands it to the class's own methods as their `self` (enum makes a data type's
+/// `Mixin(value)` each member's `_value_` and calls `Mixin.__repr__` on it), so a foreign
+/// object returned there would run the class's methods on its private state. `None` is
+/// allowed: it has none.
+pub fn check_new_returns_an_instance(checker: &mut Checker<'_>, value: &Expr) {
+    let Some(method) = &checker.model.scope(checker.scope).method else {
+        return;
+    };
+    if method.def.name.as_str() != "__new__" || value.is_none_literal_expr() {
+        return;
+    }
+    let Some(class) = method
+        .def
+        .parameters
+        .posonlyargs
+        .first()
+        .or_else(|| method.def.parameters.args.first())
+    else {
+        return;
+    };
+    let made = |expr: &Expr| is_made_from(checker, expr, class.parameter.name.as_str());
+    let fine = match value {
+        Expr::Name(name) => {
+            let assigned = made_names(&method.def.body, &made);
+            let bindings = checker.model.scope(checker.scope).bindings.get(
+                checker
+                    .model
+                    .mangled(checker.scope, name.id.as_str())
+                    .as_ref(),
+            );
+            bindings.is_some_and(|bindings| {
+                bindings.len()
+                    == assigned
+                        .iter()
+                        .filter(|made| **made == name.id.as_str())
+                        .count()
+            })
+        }
+        other => made(other),
+    };
+    if !fine {
+        checker.report(
+            Rule::PrivateAttribute,
+            format!(
+                "`__new__` returns `{}`, not an instance it made from its class: calling the class returns it, and library code (enum, for a data type) runs the class's methods on it as their `self`; return `super().__new__({}, ...)`, or a name bound only to that",
+                checker.text(value.range()),
+                class.parameter.name
+            ),
+            value.range(),
+        );
+    }
+}
+
+/// `super().__new__(class, ...)` or `object.__new__(class)`, with `class` the `__new__`'s
+/// first parameter.
+fn is_made_from(checker: &Checker<'_>, expr: &Expr, class: &str) -> bool {
+    let Expr::Call(call) = expr else {
+        return false;
+    };
+    let Expr::Attribute(attribute) = &*call.func else {
+        return false;
+    };
+    let from_object = attribute.value.as_name_expr().is_some_and(|object| {
+        object.id.as_str() == "object"
+            && names::certainly_builtin_in(checker, checker.scope, "object")
+    });
+    attribute.attr.as_str() == "__new__"
+        && (from_object
+            || attribute
+                .value
+                .as_call_expr()
+                .is_some_and(|inner| is_zero_argument_super(checker, inner)))
+        && call
+            .arguments
+            .args
+            .first()
+            .and_then(Expr::as_name_expr)
+            .is_some_and(|first| first.id.as_str() == class)
+}
+
+/// The names that `name = <made>` statements of `body` bind (nested statements included,
+/// nested functions and classes not).
+fn made_names<'a>(body: &'a [ast::Stmt], made: &dyn Fn(&Expr) -> bool) -> Vec<&'a str> {
+    let mut names = Vec::new();
+    for statement in body {
+        match statement {
+            ast::Stmt::Assign(assign) => {
+                if let ([Expr::Name(target)], true) = (&*assign.targets, made(&assign.value)) {
+                    names.push(target.id.as_str());
+                }
+            }
+            ast::Stmt::If(if_) => {
+                names.extend(made_names(&if_.body, made));
+                for clause in &if_.elif_else_clauses {
+                    names.extend(made_names(&clause.body, made));
+                }
+            }
+            ast::Stmt::With(with) => names.extend(made_names(&with.body, made)),
+            ast::Stmt::Try(try_) => {
+                names.extend(made_names(&try_.body, made));
+                names.extend(made_names(&try_.orelse, made));
+                names.extend(made_names(&try_.finalbody, made));
+                for handler in &try_.handlers {
+                    let ast::ExceptHandler::ExceptHandler(handler) = handler;
+                    names.extend(made_names(&handler.body, made));
+                }
+            }
+            _ => {}
+        }
+    }
+    names
+}
+
+/// What `isinstance` and `issubclass` ask a class (or its metaclass) for their answer.
+const INSTANCE_CHECK_HOOKS: &[&str] =
+    &["__instancecheck__", "__subclasscheck__", "__subclasshook__"];
 
 /// Whether the class statement of `class` has been visited and has no decorator: a class
 /// decorator may bind the class's name to any object.
@@ -780,13 +905,21 @@ fn is_undecorated_class(checker: &Checker<'_>, class: ScopeId) -> bool {
 /// `__call__` may), and each base is `object` or an undecorated class statement of the
 /// module with the same property.
 fn constructs_its_instances(checker: &Checker<'_>, class: ScopeId, depth: usize) -> bool {
+    is_plain_class(checker, class, depth, &["__new__"])
+}
+
+/// Whether `class` and its bases answer for themselves what binding `hooks` would let them
+/// answer otherwise: none of them binds one of `hooks`, none has a metaclass keyword, and
+/// each base is `object` or an undecorated class statement of the module with the same
+/// property (an ABC base may register any class, a metaclass answer anything).
+fn is_plain_class(checker: &Checker<'_>, class: ScopeId, depth: usize, hooks: &[&str]) -> bool {
     let Some(def) = checker.class_definition(class) else {
         return false;
     };
-    if depth > 32
-        || !def.decorator_list.is_empty()
-        || checker.model.scope(class).bindings.contains_key("__new__")
-    {
+    let binds_a_hook = hooks
+        .iter()
+        .any(|hook| checker.model.scope(class).bindings.contains_key(*hook));
+    if depth > 32 || !def.decorator_list.is_empty() || binds_a_hook {
         return false;
     }
     let Some(arguments) = &def.arguments else {
@@ -812,7 +945,7 @@ fn constructs_its_instances(checker: &Checker<'_>, class: ScopeId, depth: usize)
         !bindings.is_empty()
             && bindings.iter().all(|binding| match binding.kind {
                 BindingKind::ClassDef { scope } => {
-                    scope != class && constructs_its_instances(checker, scope, depth + 1)
+                    scope != class && is_plain_class(checker, scope, depth + 1, hooks)
                 }
                 _ => false,
             })
@@ -1407,6 +1540,58 @@ mod tests {
     }
 
     #[test]
+    fn new_returns_only_an_instance_it_made_from_its_class() {
+        assert_clean(
+            "class C:\n    def __new__(cls, x):\n        made = super().__new__(cls)\n        made.x = x\n        return made\n\nclass D(int):\n    def __new__(cls, v):\n        if v < 0:\n            return None\n        return super().__new__(cls, v)\n",
+        );
+        for returned in ["value", "other.make()", "made"] {
+            let source = format!(
+                "class C(int):\n    def __new__(cls, value=0, other=None):\n        made = super().__new__(cls)\n        made = value\n        return {returned}\n"
+            );
+            assert!(codes(&source).contains(&"OC101"), "{returned}");
+        }
+    }
+
+    #[test]
+    fn a_chained_membership_test_hands_its_middle_comparators_on() {
+        assert_clean(
+            "class C:\n    def f(self, k, j):\n        return k in self.__dict__, j < k in self.__dict__\n",
+        );
+        assert_eq!(
+            codes(
+                "class C:\n    def f(self, grab):\n        return 'k' not in self.__dict__ in grab\n"
+            ),
+            ["OC101"]
+        );
+        assert_eq!(
+            codes("class C:\n    def f(self, grab):\n        return self.__dict__ in grab\n"),
+            ["OC101"]
+        );
+    }
+
+    #[test]
+    fn isinstance_proves_nothing_when_a_hook_or_a_base_may_answer() {
+        let settings = crate::Settings {
+            profile: crate::Profile::Encapsulation,
+            grants: ["Meta".to_string(), "ABC".to_string()].into(),
+            ..crate::Settings::default()
+        };
+        let peek = "    def peek(self, other):\n        if isinstance(other, C):\n            return other._x\n";
+        for class in [
+            "class C(metaclass=Meta):\n",
+            "class C(ABC):\n",
+            "class C:\n    @classmethod\n    def __subclasshook__(cls, other):\n        return True\n",
+            "class Base:\n    def __instancecheck__(self, other):\n        return True\nclass C(Base):\n",
+        ] {
+            let source = format!("{class}{peek}");
+            let found = crate::test_support::codes_with(&source, &settings);
+            assert!(found.contains(&"OC101"), "{source}: {found:?}");
+        }
+        let plain = format!("class Base:\n    pass\nclass C(Base):\n{peek}");
+        assert!(crate::test_support::codes_with(&plain, &settings).is_empty());
+    }
+
+    #[test]
     fn self_dict_is_read_only_in_place() {
         for use_ in [
             "self.__dict__[\"_value_\"] = v",
@@ -1756,7 +1941,7 @@ mod tests {
     #[test]
     fn new_is_an_implicit_staticmethod() {
         let found = crate::test_support::check(
-            "class C:\n    def __new__(cls, *args):\n        return cls._secret\n",
+            "class C:\n    def __new__(cls, *args):\n        secret = cls._secret\n        return super().__new__(cls)\n",
         );
         assert_eq!(found.len(), 1);
         assert!(
@@ -1765,7 +1950,9 @@ mod tests {
             found[0].message
         );
         assert_eq!(
-            codes("class C:\n    def __new__(self):\n        return super()._x\n"),
+            codes(
+                "class C:\n    def __new__(self):\n        x = super()._x\n        return super().__new__(self)\n"
+            ),
             ["OC101"]
         );
         assert_clean("class C:\n    def __new__(cls):\n        return super().__new__(cls)\n");
