@@ -3,104 +3,31 @@ class: each refused form really leaks when run plainly, and the ordinary proofs 
 
 from __future__ import annotations
 
-import textwrap
+from pathlib import Path
 
 import pytest
 
-import ocapy
+from verdicts import codes, run
 
 
-def codes(source: str, profile: str = "capability") -> set[str]:
-    return {d.code for d in ocapy.verify(textwrap.dedent(source), profile=profile)}
+ESCAPES = Path(__file__).resolve().parents[1] / "escapes"
 
-
-def run(source: str) -> dict[str, object]:
-    namespace: dict[str, object] = {}
-    exec(compile(textwrap.dedent(source), "<proofs>", "exec"), namespace)  # noqa: S102
-    return namespace
-
-
-# Encapsulation profile: a proof that `other` is an instance of the method's class.
+# The escapes of the corpus that fool a proof that `other` is an instance of the method's
+# class, and the line that runs each.
 ENCAPSULATION_BREAKS = {
-    "class_decorator": """
-        class Victim:
-            def __init__(self):
-                self._secret = "SECRET"
-
-        REAL = []
-
-        def swap(cls):
-            REAL.append(cls)
-            return Victim
-
-        @swap
-        class C:
-            def peek(self, other):
-                if isinstance(other, C):
-                    return other._secret
-
-        LEAK = REAL[0]().peek(Victim())
-    """,
-    "new_returns_foreign": """
-        class Victim:
-            def __init__(self):
-                self._secret = "SECRET"
-
-        class C:
-            def __new__(cls, other=None):
-                if other is not None:
-                    return other
-                return super().__new__(cls)
-
-            def peek(self, victim):
-                made = C(victim)
-                return made._secret
-
-        LEAK = C().peek(Victim())
-    """,
-    "subclass_new": """
-        class Victim:
-            def __init__(self):
-                self._secret = "SECRET"
-
-        class C:
-            @classmethod
-            def make(cls):
-                made = cls()
-                return made._secret
-
-        class D(C):
-            def __new__(cls):
-                return Victim()
-
-        LEAK = D.make()
-    """,
-    "closure_after_rebinding": """
-        class Victim:
-            def __init__(self):
-                self._secret = "SECRET"
-
-        class C:
-            def __init__(self):
-                self._secret = "own"
-
-            def peek(self, items):
-                readers = []
-                for other in items:
-                    if isinstance(other, C):
-                        readers.append(lambda: other._secret)
-                return readers[0]()
-
-        LEAK = C().peek([C(), Victim()])
-    """,
+    "ocapy_encap_class_decorator_rebinds_name": "LEAK = REAL[0]().peek(Victim())",
+    "ocapy_encap_new_returns_foreign": "LEAK = C().peek(Victim())",
+    "ocapy_encap_cls_call_subclass_new": "LEAK = D.make()",
+    "ocapy_encap_closure_after_rebinding": "LEAK = C().peek([C(), Victim()])",
+    "ocapy_encap_isinstance_abc_register": "LEAK = C().peek(Victim())",
 }
 
 
 @pytest.mark.parametrize("name", sorted(ENCAPSULATION_BREAKS))
 def test_encapsulation_proof_breaks_are_refused(name: str) -> None:
-    source = ENCAPSULATION_BREAKS[name]
-    assert run(source)["LEAK"] == "SECRET"
-    assert "OC101" in codes(source, profile="encapsulation")
+    escape = (ESCAPES / f"{name}.py").read_text(encoding="utf-8")
+    assert "SECRET" in str(run(f"{escape}\n{ENCAPSULATION_BREAKS[name]}\n")["LEAK"])
+    assert "OC101" in codes(escape, profile="encapsulation")
 
 
 def test_encapsulation_proofs_still_hold() -> None:

@@ -4,21 +4,11 @@ and the ordinary forms still pass."""
 
 from __future__ import annotations
 
-import textwrap
 
 import pytest
 
 import ocapy
-
-
-def codes(source: str, profile: str = "capability") -> set[str]:
-    return {d.code for d in ocapy.verify(textwrap.dedent(source), profile=profile)}
-
-
-def run(source: str) -> dict[str, object]:
-    namespace: dict[str, object] = {}
-    exec(compile(textwrap.dedent(source), "<receivers>", "exec"), namespace)  # noqa: S102
-    return namespace
+from verdicts import codes, run
 
 
 # The super object's own attributes, which `object` lacks: through `super()` they are the
