@@ -829,6 +829,26 @@ def test_facade_exception_classes_are_frozen_for_the_whole_process() -> None:
     assert plugin.parse("[1, oops]") == 4
 
 
+@pytest.mark.parametrize("base", ["json.JSONEncoder", "typing.Mapping", "enum.Enum"])
+def test_mro_entries_of_a_plugin_base_see_only_views(base: str) -> None:
+    # The class builder handed the real classes behind the views to `__mro_entries__` of the
+    # other bases: the plugin wrote `JSONEncoder.default`, and `get` on
+    # `collections.abc.Mapping`, which `os.environ.get` then ran (red team, round 3).
+    source = (
+        "import enum, json, typing\n"
+        "got = []\n"
+        "class Grab:\n    def __mro_entries__(self, bases):\n        got.extend(bases)\n"
+        "        return ()\n"
+        f"class C(Grab(), {base}):\n    pass\n"
+        "def plant():\n    got[1].get = len\n"
+    )
+    compartment = Compartment(modules={"enum": enum, "json": json, "typing": typing})
+    with pytest.raises((AttributeError, CapabilityError), match="refused|a type form takes"):
+        # A type form refuses a plugin object among the bases it is given.
+        run_unverified(compartment, source).plant()
+    assert "get" not in vars(json.JSONEncoder) and collections.abc.Mapping.get.__module__ != "unverified"
+
+
 def test_value_subclasses_that_keep_their_equality_still_work() -> None:
     plugin = run_unverified(
         facades(),

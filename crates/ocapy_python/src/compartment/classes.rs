@@ -1215,10 +1215,6 @@ pub(crate) fn build_class<'py>(
             ))
         })?),
     };
-    // The class machinery gets the forms and classes behind the views: typing's generics
-    // find their parameters in `__orig_bases__` by the aliases' own types (3.10).
-    let bases = PyTuple::new(py, bases.iter().map(|base| type_forms::behind_view(&base)))?;
-    let bases = &bases;
     let metaclass = derive_metaclass(name, explicit, &resolve_bases(bases)?)?;
     let factory = ClassFactory {
         metaclass: metaclass.unbind(),
@@ -1285,6 +1281,7 @@ impl ClassFactory {
         }
         check_metadata(name, namespace)?;
         check_bases(name, bases, namespace)?;
+        reveal_original_bases(namespace)?;
         let build = || metaclass.call((name, bases, namespace), keywords);
         let Some(compartment) = &self.compartment else {
             return build();
@@ -1352,6 +1349,23 @@ fn check_built_checked(class: &Bound<'_, PyType>) -> PyResult<()> {
         }
     }
     Ok(())
+}
+
+/// Gives the class machinery the forms and classes behind the views among the class
+/// statement's original bases (`__orig_bases__`, which the metaclass reads once the bases are
+/// resolved): typing's generics find their parameters there by the aliases' own types (3.10's
+/// `Generic.__init_subclass__`). Only here, after every `__mro_entries__` ran: a plugin
+/// object's `__mro_entries__` is handed the original bases, and would write to what it got.
+fn reveal_original_bases(namespace: &Bound<'_, PyAny>) -> PyResult<()> {
+    let py = namespace.py();
+    let Some(original) = namespace_entry(namespace, "__orig_bases__")? else {
+        return Ok(());
+    };
+    let Ok(original) = original.cast::<PyTuple>() else {
+        return Ok(());
+    };
+    let behind = PyTuple::new(py, original.iter().map(|base| type_forms::behind_view(&base)))?;
+    namespace.set_item("__orig_bases__", behind)
 }
 
 /// Refuses a class whose body bound metadata (`__doc__`, `__module__`) to anything but a
