@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import collections.abc
 import enum
+import fractions
 import importlib
 import itertools
 import json
 import re
 import subprocess
 import sys
+import textwrap
 import typing
 from typing import Any
 
@@ -847,6 +849,57 @@ def test_mro_entries_of_a_plugin_base_see_only_views(base: str) -> None:
         # A type form refuses a plugin object among the bases it is given.
         run_unverified(compartment, source).plant()
     assert "get" not in vars(json.JSONEncoder) and collections.abc.Mapping.get.__module__ != "unverified"
+
+
+VALUE_SUBCLASSES = """
+import fractions, re, string, textwrap
+
+class Flags(int):
+    def __and__(self, other):
+        return int(self) | re.MULTILINE
+
+class Text(str):
+    def translate(self, table):
+        table.clear()
+        return str(self)
+    def expandtabs(self, tabsize=8):
+        return self
+
+class Bits(int):
+    def __abs__(self):
+        return 4242
+
+class Mine(string.Template):
+    delimiter = Text("$")
+
+def call():
+    return (re.compile("^v[a-z]+$", Flags(0)).flags, textwrap.fill(Text("a\tb")),
+            hash(fractions.Fraction(Bits(3))), Mine.delimiter)
+"""
+
+
+def test_facade_code_gets_plain_values_as_exact_builtins() -> None:
+    # An int subclass as `re.compile`'s flags filed a MULTILINE pattern under the host's key;
+    # a str subclass's `translate` was handed (and cleared) the tables of `textwrap` and
+    # `re.escape` the whole process shares, also as a Template subclass's `delimiter`, which
+    # Template's `__init_subclass__` escapes; an int subclass's `__abs__` decided the hash of
+    # every `Fraction(3)` through fractions' lru_cache (red team, round 3).
+    names = ("fractions", "re", "string", "textwrap")
+    compartment = Compartment(modules={name: importlib.import_module(name) for name in names})
+    flags, filled, hashed, delimiter = run_unverified(compartment, VALUE_SUBCLASSES).call()
+    assert not flags & re.MULTILINE and filled == "a       b"
+    assert hashed == hash(fractions.Fraction(3)) and type(delimiter) is str
+    assert re.escape("a.b") == "a\\.b" and textwrap.fill("a\tb") == "a       b"
+    assert re.compile("^v[a-z]+$").match("vx\nvy") is None
+
+
+def test_a_class_of_the_plugins_answers_for_no_abc_subclasses() -> None:
+    # A classmethod `__subclasses__` on a subclass of `typing.Mapping` answered `[str]` to
+    # every `issubclass(x, Mapping)` of the process (red team, round 3).
+    source = "import typing\nclass M(typing.Mapping):\n    @classmethod\n    def __subclasses__(cls):\n        return [str]\n"
+    with pytest.raises(CapabilityError, match="defines __subclasses__"):
+        run_unverified(stdlib_facades(), source)
+    assert not issubclass(str, collections.abc.Mapping)
 
 
 def test_value_subclasses_that_keep_their_equality_still_work() -> None:

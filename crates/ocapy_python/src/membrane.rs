@@ -300,36 +300,78 @@ impl<'py> Passage<'_, 'py> {
     }
 }
 
-/// Refuses the arguments of a call of `callee`, a module facade's function or class, that
-/// would hand it an object whose equality is compartment code's own: a hashable object whose
-/// class compartment code built defines `__eq__` (here or in a base), alone or inside exact
-/// tuples and frozensets. Facade code keeps its arguments in caches the whole process shares
-/// (`re`'s patterns, by pattern and flags; `lru_cache`d functions), where such an object
-/// would be asked about the host's keys, and could file its own entries under them.
-pub(crate) fn refuse_plugin_equality_in_arguments(
-    args: &Bound<'_, PyTuple>,
-    kwargs: Option<&Bound<'_, PyDict>>,
-    callee: &Bound<'_, PyAny>,
-) -> PyResult<()> {
-    let refuse = |class: Bound<'_, PyType>| -> PyResult<()> {
-        Err(CapabilityError::new_err(format!(
-            "{} was passed a '{}' object, whose __eq__ is compartment code's own, which is \
-             refused in a compartment: the standard library may keep its arguments in caches \
-             the whole process shares, where that __eq__ would be asked about the host's keys; \
-             pass plain values (its fields), not the object",
-            callee.repr()?,
-            class.qualname()?,
-        )))
-    };
-    let values = args
-        .iter()
-        .chain(kwargs.into_iter().flatten().map(|(_, value)| value));
-    for value in values {
-        if let Some(class) = plugin_equality(&value, 0)? {
-            return refuse(class);
+/// The arguments of a call of `callee`, a module facade's function or class, as facade code
+/// may have them. Facade code keeps its arguments in caches the whole process shares (`re`'s
+/// patterns, by pattern and flags; `lru_cache`d functions) and computes with them through
+/// their methods (`flags & re.MULTILINE`, `text.translate(shared_table)`), so:
+/// - an instance of a subclass of `int`, `str`, `float`, `bytes` or `complex` becomes an
+///   exact copy of its value (alone or inside exact tuples): its own operators would decide
+///   what is filed under the host's key, or receive the host's shared objects;
+/// - a hashable object whose `__eq__` is compartment code's own, or anything but a function
+///   or native code, is refused: it would be asked about the host's keys, and could file its
+///   own entries under them.
+pub(crate) fn facade_arguments<'py>(
+    args: &Bound<'py, PyTuple>,
+    kwargs: Option<&Bound<'py, PyDict>>,
+    callee: &Bound<'py, PyAny>,
+) -> PyResult<(Bound<'py, PyTuple>, Option<Bound<'py, PyDict>>)> {
+    let py = args.py();
+    let plain = |value: &Bound<'py, PyAny>| -> PyResult<Bound<'py, PyAny>> {
+        if let Some(class) = plugin_equality(value, 0)? {
+            return Err(CapabilityError::new_err(format!(
+                "{} was passed a '{}' object, whose __eq__ is compartment code's own, which is \
+                 refused in a compartment: the standard library may keep its arguments in \
+                 caches the whole process shares, where that __eq__ would be asked about the \
+                 host's keys; pass plain values (its fields), not the object",
+                callee.repr()?,
+                class.qualname()?,
+            )));
         }
+        exact_values(value, 0)
+    };
+    let crossed: Vec<Bound<'py, PyAny>> = args
+        .iter()
+        .map(|arg| plain(&arg))
+        .collect::<PyResult<_>>()?;
+    let args = if args.iter().zip(&crossed).all(|(arg, out)| arg.is(out)) {
+        args.clone()
+    } else {
+        PyTuple::new(py, crossed)?
+    };
+    let kwargs = match kwargs {
+        Some(kwargs) => {
+            let crossed = PyDict::new(py);
+            for (key, value) in kwargs.iter() {
+                crossed.set_item(key, plain(&value)?)?;
+            }
+            Some(crossed)
+        }
+        None => None,
+    };
+    Ok((args, kwargs))
+}
+
+/// `value` with every instance of a subclass of a plain type in it (itself, or an item of an
+/// exact tuple, `level` deep so far) an exact copy of its value; itself when there is none.
+fn exact_values<'py>(value: &Bound<'py, PyAny>, level: usize) -> PyResult<Bound<'py, PyAny>> {
+    if is_primitive(value.as_ptr()) {
+        return Ok(value.clone());
     }
-    Ok(())
+    if let Some(copy) = exact_copy(value)? {
+        return Ok(copy);
+    }
+    if !value.is_exact_instance_of::<PyTuple>() || level == NESTING_LIMIT {
+        return Ok(value.clone());
+    }
+    let items: Vec<Bound<'py, PyAny>> = value.try_iter()?.collect::<PyResult<_>>()?;
+    let crossed: Vec<Bound<'py, PyAny>> = items
+        .iter()
+        .map(|item| exact_values(item, level + 1))
+        .collect::<PyResult<_>>()?;
+    if items.iter().zip(&crossed).all(|(item, out)| item.is(out)) {
+        return Ok(value.clone());
+    }
+    Ok(PyTuple::new(value.py(), crossed)?.into_any())
 }
 
 /// The class of `value`, or of an item of it (an exact tuple or frozenset, `level` deep so

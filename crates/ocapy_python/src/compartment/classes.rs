@@ -188,8 +188,13 @@ unsafe fn checked_class_attribute<'py>(
 
 /// The hooks `isinstance` and `issubclass` call with the object or class they are asked
 /// about, raw, from whichever code asks: a compartment class may not define them.
-const INSTANCE_CHECK_HOOKS: &[&str] =
-    &["__instancecheck__", "__subclasscheck__", "__subclasshook__"];
+const INSTANCE_CHECK_HOOKS: &[&str] = &[
+    "__instancecheck__",
+    "__subclasscheck__",
+    "__subclasshook__",
+    // `ABCMeta.__subclasscheck__` asks each subclass of an ABC for its own subclasses.
+    "__subclasses__",
+];
 
 /// Refuses what a compartment class may not derive from, or redefine there:
 /// - `type` (through `typing.Type`, say): a metaclass of the plugin's would build classes
@@ -893,12 +898,12 @@ impl ClassView {
         kwargs: Option<&Bound<'py, PyDict>>,
     ) -> PyResult<Bound<'py, PyAny>> {
         let class = self.class.bind(py);
-        membrane::refuse_plugin_equality_in_arguments(args, kwargs, class)?;
+        let (args, kwargs) = membrane::facade_arguments(args, kwargs, class)?;
         if is_enum_metaclass(&class.get_type())? {
-            let (args, kwargs) = checked_functional_enum(class.as_any(), args, kwargs)?;
+            let (args, kwargs) = checked_functional_enum(class.as_any(), &args, kwargs.as_ref())?;
             return class.call(args, kwargs.as_ref());
         }
-        class.call(args, kwargs)
+        class.call(args, kwargs.as_ref())
     }
 
     fn __setattr__(&self, py: Python<'_>, name: &str, _value: &Bound<'_, PyAny>) -> PyResult<()> {
@@ -1280,6 +1285,7 @@ impl ClassFactory {
             check_match_args(name, &match_args)?;
         }
         check_metadata(name, namespace)?;
+        exact_class_values(namespace)?;
         check_bases(name, bases, namespace)?;
         reveal_original_bases(namespace)?;
         let build = || metaclass.call((name, bases, namespace), keywords);
@@ -1351,6 +1357,23 @@ fn check_built_checked(class: &Bound<'_, PyType>) -> PyResult<()> {
     Ok(())
 }
 
+/// Replaces each instance of a subclass of a plain type the class body bound (`delimiter =
+/// Text("$")`) by an exact copy of its value: a base's `__init_subclass__` computes with the
+/// class's attributes in host code (`string.Template` compiles its pattern from `delimiter`
+/// and `flags`, into `re`'s process-wide cache), where their own operators would decide what
+/// the host's cache holds. Enum bodies (whose namespace is enum's) keep their members.
+fn exact_class_values(namespace: &Bound<'_, PyAny>) -> PyResult<()> {
+    let Ok(namespace) = namespace.cast_exact::<PyDict>() else {
+        return Ok(());
+    };
+    for (name, value) in namespace.copy()?.iter() {
+        if let Some(copy) = membrane::exact_copy(&value)? {
+            namespace.set_item(name, copy)?;
+        }
+    }
+    Ok(())
+}
+
 /// Gives the class machinery the forms and classes behind the views among the class
 /// statement's original bases (`__orig_bases__`, which the metaclass reads once the bases are
 /// resolved): typing's generics find their parameters there by the aliases' own types (3.10's
@@ -1364,7 +1387,10 @@ fn reveal_original_bases(namespace: &Bound<'_, PyAny>) -> PyResult<()> {
     let Ok(original) = original.cast::<PyTuple>() else {
         return Ok(());
     };
-    let behind = PyTuple::new(py, original.iter().map(|base| type_forms::behind_view(&base)))?;
+    let behind = PyTuple::new(
+        py,
+        original.iter().map(|base| type_forms::behind_view(&base)),
+    )?;
     namespace.set_item("__orig_bases__", behind)
 }
 

@@ -125,8 +125,8 @@ impl FacadeFunction {
         kwargs: Option<&Bound<'py, PyDict>>,
     ) -> PyResult<Bound<'py, PyAny>> {
         let function = self.function.bind(py);
-        membrane::refuse_plugin_equality_in_arguments(args, kwargs, function)?;
-        function.call(args, kwargs)
+        let (args, kwargs) = membrane::facade_arguments(args, kwargs, function)?;
+        function.call(args, kwargs.as_ref())
     }
 
     fn __getattr__<'py>(

@@ -41,10 +41,10 @@ pub const POSITIONAL_CLASS_PATTERN: RuleDoc = RuleDoc {
 };
 
 pub const INSTANCE_CHECK_HOOK: RuleDoc = RuleDoc {
-    summary: "A class defines `__instancecheck__`, `__subclasscheck__` or `__subclasshook__`.",
+    summary: "A class defines `__instancecheck__`, `__subclasscheck__`, `__subclasshook__` or `__subclasses__`.",
     rationale: "`isinstance` and `issubclass` call these hooks with the object or class they \
         are asked about, raw, from whatever code asks: an abstract base class asks each of its \
-        subclasses' hooks, so a plugin's subclass of `typing.Hashable` would be called by the \
+        subclasses' hooks (and each its `__subclasses__()`, whose answer becomes the ABC's), so a plugin's subclass of `typing.Hashable` would be called by the \
         host's own `isinstance(x, Hashable)` with the host's classes, and a hook that says yes \
         to everything makes a class pattern match any object. Test for the methods you need \
         instead, or subclass explicitly.",
@@ -79,8 +79,12 @@ const SELF_MATCHING_BUILTINS: &[&str] = &[
 ];
 
 /// The hooks `isinstance` and `issubclass` call with what they are asked about.
-const INSTANCE_CHECK_HOOKS: &[&str] =
-    &["__instancecheck__", "__subclasscheck__", "__subclasshook__"];
+const INSTANCE_CHECK_HOOKS: &[&str] = &[
+    "__instancecheck__",
+    "__subclasscheck__",
+    "__subclasshook__",
+    "__subclasses__",
+];
 
 /// What a class body binds `__match_args__` to.
 pub enum MatchArgs<'a> {
@@ -385,7 +389,7 @@ mod tests {
 
     #[test]
     fn instance_check_hooks_are_rejected() {
-        for hook in ["__instancecheck__", "__subclasscheck__", "__subclasshook__"] {
+        for hook in super::INSTANCE_CHECK_HOOKS {
             let defined = format!("class C:\n    def {hook}(cls, other):\n        return True\n");
             assert_eq!(codes(&defined), ["OC604"], "{hook}");
             let assigned = format!("class C:\n    {hook} = print\n");
