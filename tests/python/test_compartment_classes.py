@@ -805,11 +805,14 @@ def test_enum_functional_api_keeps_working() -> None:
         "import enum\n"
         "Color = enum.Enum('Color', 'RED GREEN')\n"
         "Number = enum.IntEnum('Number', [('ONE', 1), ('TWO', 2)], module='numbers')\n"
+        "import collections\n"
         "Light = enum.Enum('Light', {'DIM': 1})\n"
+        "Shade = enum.Enum('Shade', collections.OrderedDict([('DARK', 7)]))\n"
         "def names():\n"
-        "    return [c.name for c in Color], Number.TWO + 1, Light.DIM.value, Color(1).name\n",
+        "    return ([c.name for c in Color], Number.TWO + 1, Light.DIM.value, Color(1).name,\n"
+        "            Shade.DARK.value)\n",
     )
-    assert plugin.names() == (["RED", "GREEN"], 3, 1, "RED")
+    assert plugin.names() == (["RED", "GREEN"], 3, 1, "RED", 7)
 
 
 def test_facade_exception_classes_are_frozen_for_the_whole_process() -> None:
@@ -845,18 +848,22 @@ def test_mro_entries_of_a_plugin_base_see_only_views(base: str) -> None:
         "def plant():\n    got[1].get = len\n"
     )
     compartment = Compartment(modules={"enum": enum, "json": json, "typing": typing})
+    shared_get = collections.abc.Mapping.get
     with pytest.raises((AttributeError, CapabilityError), match="refused|a type form takes"):
         # A type form refuses a plugin object among the bases it is given.
         run_unverified(compartment, source).plant()
-    assert "get" not in vars(json.JSONEncoder) and collections.abc.Mapping.get.__module__ != "unverified"
+    assert "get" not in vars(json.JSONEncoder) and "get" not in vars(enum.Enum)
+    assert collections.abc.Mapping.get is shared_get
 
 
 VALUE_SUBCLASSES = """
 import fractions, re, string, textwrap
 
 class Flags(int):
-    def __and__(self, other):
-        return int(self) | re.MULTILINE
+    def __or__(self, other):
+        return int(self) | other | re.MULTILINE
+    def __ror__(self, other):
+        return self.__or__(other)
 
 class Text(str):
     def translate(self, table):
@@ -873,6 +880,8 @@ class Mine(string.Template):
     delimiter = Text("$")
 
 def call():
+    for evicted in range(700):
+        re.compile("evict" + str(evicted))
     return (re.compile("^v[a-z]+$", Flags(0)).flags, textwrap.fill(Text("a\tb")),
             hash(fractions.Fraction(Bits(3))), Mine.delimiter)
 """

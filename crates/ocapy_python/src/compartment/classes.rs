@@ -31,6 +31,7 @@ use std::sync::atomic::AtomicUsize;
 use std::sync::atomic::Ordering::Relaxed;
 use std::sync::{Arc, Mutex, MutexGuard};
 
+use ocapy_verifier::rules::classes::INSTANCE_CHECK_HOOKS;
 use ocapy_verifier::rules::is_dunder;
 use ocapy_verifier::tables::attributes::{METADATA_ATTRIBUTES, hidden_edge};
 use pyo3::exceptions::PyTypeError;
@@ -185,16 +186,6 @@ unsafe fn checked_class_attribute<'py>(
         }
     }
 }
-
-/// The hooks `isinstance` and `issubclass` call with the object or class they are asked
-/// about, raw, from whichever code asks: a compartment class may not define them.
-const INSTANCE_CHECK_HOOKS: &[&str] = &[
-    "__instancecheck__",
-    "__subclasscheck__",
-    "__subclasshook__",
-    // `ABCMeta.__subclasscheck__` asks each subclass of an ABC for its own subclasses.
-    "__subclasses__",
-];
 
 /// Refuses what a compartment class may not derive from, or redefine there:
 /// - `type` (through `typing.Type`, say): a metaclass of the plugin's would build classes
@@ -1098,8 +1089,13 @@ fn checked_functional_enum<'py>(
                 .call_method1(intern!(py, "replace"), (",", " "))?
                 .call_method0(intern!(py, "split"))?;
             (names.clone(), split.try_iter()?.collect::<PyResult<_>>()?)
-        } else if let Ok(mapping) = names.cast_exact::<PyDict>() {
-            let copy = mapping.copy()?;
+        } else if let Ok(mapping) = names.cast::<PyDict>() {
+            // Read as the dict stores it (an `OrderedDict`'s or a subclass's own methods do
+            // not run), into a plain dict with the same members and values.
+            let copy = PyDict::new(py);
+            for (key, value) in mapping.iter() {
+                copy.set_item(key, value)?;
+            }
             let keys = copy.keys().iter().collect();
             (copy.into_any(), keys)
         } else {

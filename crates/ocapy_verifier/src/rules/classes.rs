@@ -78,8 +78,11 @@ const SELF_MATCHING_BUILTINS: &[&str] = &[
     "tuple",
 ];
 
-/// The hooks `isinstance` and `issubclass` call with what they are asked about.
-const INSTANCE_CHECK_HOOKS: &[&str] = &[
+/// The hooks `isinstance` and `issubclass` call with what they are asked about, and ask for
+/// their answer (`ABCMeta.__subclasscheck__` asks each subclass of an ABC for its own
+/// subclasses): the one list the verifier, its `isinstance` proofs and the compartment's
+/// class builder refuse or distrust.
+pub const INSTANCE_CHECK_HOOKS: &[&str] = &[
     "__instancecheck__",
     "__subclasscheck__",
     "__subclasshook__",

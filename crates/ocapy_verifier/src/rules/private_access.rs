@@ -6,6 +6,7 @@ use ruff_text_size::{Ranged, TextRange};
 
 use crate::checker::{Checker, Trust};
 use crate::rule::{Rule, RuleDoc};
+use crate::rules::classes::INSTANCE_CHECK_HOOKS;
 use crate::rules::{is_dunder, is_sunder, names};
 use crate::semantic::{
     BindingKind, ImplicitDecorator, Method, NameKind, ReadKind, ScopeId, accessor_decorator_base,
@@ -888,10 +889,6 @@ fn made_names<'a>(body: &'a [ast::Stmt], made: &dyn Fn(&Expr) -> bool) -> Vec<&'
     names
 }
 
-/// What `isinstance` and `issubclass` ask a class (or its metaclass) for their answer.
-const INSTANCE_CHECK_HOOKS: &[&str] =
-    &["__instancecheck__", "__subclasscheck__", "__subclasshook__"];
-
 /// Whether the class statement of `class` has been visited and has no decorator: a class
 /// decorator may bind the class's name to any object.
 fn is_undecorated_class(checker: &Checker<'_>, class: ScopeId) -> bool {
@@ -1581,6 +1578,7 @@ mod tests {
             "class C(metaclass=Meta):\n",
             "class C(ABC):\n",
             "class C:\n    @classmethod\n    def __subclasshook__(cls, other):\n        return True\n",
+            "class C:\n    @classmethod\n    def __subclasses__(cls):\n        return [int]\n",
             "class Base:\n    def __instancecheck__(self, other):\n        return True\nclass C(Base):\n",
         ] {
             let source = format!("{class}{peek}");
