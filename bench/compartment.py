@@ -7,6 +7,8 @@
 - a call into a grant with plain-data arguments and result, across the membrane, against
   the same function granted raw behind `functools.partial`, CPython's own C forwarding
   (goal <= 1.2)
+- a call of a facade's built-in function with plain-data arguments and result, `sqrt(2.0)`,
+  against the same function granted raw behind `functools.partial` (goal <= 1.2)
 - a facade call that does real work, `json.loads` of a 1 KB document, against the same loop
   in plain Python (goal <= 1.05)
 - the audit hook: an event-free loop, and a loop raising one audited event per iteration,
@@ -217,6 +219,20 @@ def main() -> None:
         lambda: forwarded.calls(loop), lambda: membrane.calls(loop), repeat
     )
 
+    # A facade's built-in function, against the same one behind `functools.partial`.
+    import math
+
+    root_loop = "def roots(n):\n    for _ in range(n):\n        sqrt(2.0)\n"
+    facade_roots = ocapy.Compartment(modules={"math": math}).run(
+        "from math import sqrt\n" + root_loop
+    )
+    forwarded_roots = ocapy.Compartment(
+        grants={"sqrt": ocapy.raw(functools.partial(math.sqrt))}
+    ).run(root_loop)
+    forwarded_root, facade_root = compare(
+        lambda: forwarded_roots.roots(loop), lambda: facade_roots.roots(loop), repeat
+    )
+
     # A facade's Python function doing real work, against the same loop in plain Python.
     import json
 
@@ -256,6 +272,10 @@ def main() -> None:
         f"grant call log(i): functools.partial {forwarded_call / loop * 1e9:.1f} ns, membrane "
         f"{membrane_call / loop * 1e9:.1f} ns, ratio {membrane_call / forwarded_call:.3f} "
         "(goal <= 1.2)"
+    )
+    print(
+        f"facade call sqrt(2.0): functools.partial {forwarded_root / loop * 1e9:.1f} ns, facade "
+        f"{facade_root / loop * 1e9:.1f} ns, ratio {facade_root / forwarded_root:.3f} (goal <= 1.2)"
     )
     print(
         f"facade call json.loads({len(document)} bytes): plain {plain_parse / parses * 1e6:.2f} us, "

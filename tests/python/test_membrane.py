@@ -73,7 +73,10 @@ class Owner:
 
 
 def run(source: str, **grants: Any) -> Any:
-    compartment = Compartment(grants=grants, name="membrane")
+    return run_unverified(Compartment(grants=grants, name="membrane"), source)
+
+
+def run_unverified(compartment: Compartment, source: str) -> Any:
     return _native._run_unverified(compartment, source, filename="plugin.py")
 
 
@@ -832,3 +835,93 @@ def test_an_edge_of_some_classes_is_refused_on_them_alone() -> None:
     with pytest.raises(AttributeError, match="'register' is a hidden edge"):
         plugin.register()
     assert plugin.ordinary() == (("circle", 2), ("circle", 2), "expected")
+
+
+# Module facades: what facade code makes for the plugin. The compartment's own objects come
+# back as themselves; everything else is what its type says, never the host's raw functions,
+# frames or the objects its functions are bound to, whatever route asks.
+
+FACADE_MODULES = ("difflib", "enum", "functools", "heapq", "json", "math", "re")
+
+
+def facade_compartment() -> Compartment:
+    return Compartment(modules={name: __import__(name) for name in FACADE_MODULES})
+
+
+@pytest.mark.parametrize(
+    ("made", "edge"),
+    [
+        # A generator of heapq's own code: its frame holds heapq's globals.
+        ("heapq.merge([1], [2])", "gi_frame"),
+        ("difflib.unified_diff(['a'], ['b'])", "gi_code"),
+        # The decorator `lru_cache(maxsize=...)` returns is a closure of functools.
+        ("functools.lru_cache(maxsize=8)", "__closure__"),
+        ("functools.lru_cache(maxsize=8)", "__globals__"),
+        # A built-in function's `__self__` is its module, or the object it is bound to.
+        ("math.sqrt", "__self__"),
+        ("heapq.heappush", "__self__"),
+        ("json.dumps", "__globals__"),
+    ],
+)
+def test_what_facade_code_makes_shows_no_edge_even_to_attribute_syntax(made: str, edge: str) -> None:
+    source = f"import {', '.join(FACADE_MODULES)}\nmade = {made}\nedge = made.{edge}\n"
+    with pytest.raises((AttributeError, CapabilityError), match=edge):
+        run_unverified(facade_compartment(), source)
+
+
+FACADE_RESULTS = """
+import enum, functools, heapq, json, re
+
+class Item:
+    def __init__(self, n):
+        self.n = n
+    def __lt__(self, other):
+        return self.n < other.n
+
+class Doubler:
+    def __init__(self):
+        self.calls = 0
+    @functools.lru_cache(maxsize=None)
+    def double(self, x):
+        self.calls += 1
+        return 2 * x
+
+def merged_items():
+    first, second = Item(1), Item(2)
+    out = list(heapq.merge([second], [first]))
+    return out[0] is first, isinstance(out[1], Item)
+
+def cached_method():
+    doubler = Doubler()
+    return doubler.double(3), doubler.double(3), doubler.calls
+
+def functional_enum():
+    Color = enum.Enum("Color", "RED GREEN")
+    return Color(1) is Color.RED, isinstance(Color.GREEN, Color), [c.name for c in Color]
+
+def decoded():
+    data = json.loads('{"a": [1, {"b": null}]}')
+    return isinstance(data, dict), isinstance(data["a"], list), data
+
+def summed_through_facades():
+    return functools.reduce(lambda a, b: a + b, heapq.merge([1, 3], [2]))
+
+def matched():
+    return re.compile("a(b)").match("ab").group(1)
+"""
+
+
+def test_what_facade_code_makes_keeps_working() -> None:
+    plugin = run_unverified(facade_compartment(), FACADE_RESULTS)
+    assert plugin.merged_items() == (True, True)
+    assert plugin.cached_method() == (6, 6, 1)
+    assert plugin.functional_enum() == (True, True, ["RED", "GREEN"])
+    assert plugin.decoded() == (True, True, {"a": [1, {"b": None}]})
+    assert plugin.summed_through_facades() == 6
+    assert plugin.matched() == "b"
+
+
+def test_a_class_facade_code_makes_is_a_read_only_view() -> None:
+    source = "import enum\nColor = enum.Enum('Color', 'RED')\nColor.planted = 1\n"
+    with pytest.raises(AttributeError, match="refused in a compartment"):
+        run_unverified(facade_compartment(), source)

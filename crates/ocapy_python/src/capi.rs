@@ -7,6 +7,7 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 use pyo3::ffi;
 use pyo3::panic::PanicException;
 use pyo3::prelude::*;
+use pyo3::type_object::PyTypeInfo;
 
 unsafe extern "C" {
     /// The type of bound methods.
@@ -66,5 +67,23 @@ pub(crate) fn slot_call<R>(on_error: R, body: impl FnOnce(Python<'_>) -> PyResul
             PanicException::new_err("ocapy: internal error in a native slot").restore(py);
             on_error
         }
+    }
+}
+
+/// Makes instances of `T` callable by vectorcall through the function pointer each one
+/// holds at `field`, a field of `instance`'s Rust value (the same offset in every instance).
+pub(crate) fn install_vectorcall<T: PyTypeInfo>(
+    instance: &Bound<'_, T>,
+    field: *const ffi::vectorcallfunc,
+) {
+    let offset = field as usize - instance.as_ptr() as usize;
+    let class = T::type_object_raw(instance.py());
+    // SAFETY: the type object is live and its instances are not being called while the
+    // module is created. `offset` is where every instance of `T` keeps its
+    // (never null) `vectorcallfunc`: PyO3 lays out all instances of a class alike.
+    unsafe {
+        (*class).tp_vectorcall_offset = offset as ffi::Py_ssize_t;
+        (*class).tp_flags |= ffi::Py_TPFLAGS_HAVE_VECTORCALL;
+        ffi::PyType_Modified(class);
     }
 }

@@ -23,21 +23,31 @@
 //! the standard library's value types (a `Fraction` the plugin made through a facade). A
 //! plugin object held by the host runs its operators on plain data only, and exceptions
 //! cross both ways rebuilt ([`exception_into_plugin`], [`exception_into_host`]).
+//!
+//! Module facades stand between: their code runs on the compartment's behalf, so what it
+//! makes is the compartment's, but it is made by host code, which can hand out its own
+//! functions, generators and state. What facade code returns ([`from_facade`]) reaches
+//! compartment code as it is only when its type says it is plain data, the compartment's
+//! own, or an instance of a class a facade exports (reviewed in the facade table); a class
+//! comes as a read-only view, a callable as a facade function, anything else sealed
+//! ([`Depth::Facade`]). What compartment code passes facade code ([`into_facade`]) arrives
+//! as exact plain values, never with an equality of the compartment's own.
 
 use std::cell::RefCell;
 use std::collections::{BTreeMap, HashMap};
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Mutex, PoisonError};
+use std::sync::{Arc, Mutex, PoisonError};
 
 use pyo3::ffi;
 use pyo3::intern;
 use pyo3::prelude::*;
-use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyDict, PyFrozenSet, PyInt, PyList, PySet, PyString, PyTuple, PyType};
 
-use crate::capi::type_lookup;
-use crate::compartment::audit::compartment_of_globals;
-use crate::compartment::{CapabilityError, is_compartment_view};
+use crate::capi::{PyMethod_Type, type_lookup};
+use crate::compartment::audit::{self, compartment_of_globals};
+use crate::compartment::classes::{builder_of, needs_view};
+use crate::compartment::type_forms::{self, is_type_form};
+use crate::compartment::{CapabilityError, class_view, facade_function, host, is_compartment_view};
 use crate::seal::{
     Depth, Holder, Sealed, is_primitive, rebuild_exception, seal, unsafe_to_pass_on,
 };
@@ -81,6 +91,27 @@ fn catchable(py: Python<'_>, compartment: CompartmentId) -> Vec<Bound<'_, PyType
         .get(&compartment)
         .map(|classes| classes.iter().map(|class| class.bind(py).clone()).collect())
         .unwrap_or_default()
+}
+
+/// The classes module facades export, by address, kept alive: their instances, made by
+/// facade code, are what the facade table reviewed them to be.
+static EXPORTED_CLASSES: Mutex<BTreeMap<usize, Py<PyType>>> = Mutex::new(BTreeMap::new());
+
+/// Records that a facade exports `class`.
+pub(crate) fn export_class(class: &Bound<'_, PyType>) {
+    let mut exported = EXPORTED_CLASSES
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner);
+    exported
+        .entry(class.as_ptr() as usize)
+        .or_insert_with(|| class.clone().unbind());
+}
+
+fn is_exported_class(class: &Bound<'_, PyType>) -> bool {
+    let exported = EXPORTED_CLASSES
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner);
+    exported.contains_key(&(class.as_ptr() as usize))
 }
 
 /// What a value crossing from plugin to host is for.
@@ -239,7 +270,10 @@ impl<'py> Passage<'_, 'py> {
         if let Some(copy) = exact_copy(value)? {
             return Ok(copy);
         }
-        if let Ok(sealed) = value.cast_exact::<Sealed>() {
+        // What facade code made for the plugin is the plugin's, like its own objects.
+        if let Ok(sealed) = value.cast_exact::<Sealed>()
+            && sealed.get().depth != Depth::Facade
+        {
             let sealed = sealed.get();
             return Ok(match sealed.depth {
                 Depth::ToPlugin(_) => sealed.unwrap(value.py()),
@@ -272,12 +306,7 @@ impl<'py> Passage<'_, 'py> {
         value: &Bound<'py, PyAny>,
         level: usize,
     ) -> PyResult<Option<Bound<'py, PyAny>>> {
-        let is_container = value.is_exact_instance_of::<PyTuple>()
-            || value.is_exact_instance_of::<PyList>()
-            || value.is_exact_instance_of::<PyDict>()
-            || value.is_exact_instance_of::<PySet>()
-            || value.is_exact_instance_of::<PyFrozenSet>();
-        if !is_container {
+        if !is_exact_container(value) {
             return Ok(None);
         }
         if level == NESTING_LIMIT {
@@ -316,22 +345,9 @@ pub(crate) fn facade_arguments<'py>(
     callee: &Bound<'py, PyAny>,
 ) -> PyResult<(Bound<'py, PyTuple>, Option<Bound<'py, PyDict>>)> {
     let py = args.py();
-    let plain = |value: &Bound<'py, PyAny>| -> PyResult<Bound<'py, PyAny>> {
-        if let Some(class) = plugin_equality(value, 0)? {
-            return Err(CapabilityError::new_err(format!(
-                "{} was passed a '{}' object, whose __eq__ is compartment code's own, which is \
-                 refused in a compartment: the standard library may keep its arguments in \
-                 caches the whole process shares, where that __eq__ would be asked about the \
-                 host's keys; pass plain values (its fields), not the object",
-                callee.repr()?,
-                class.qualname()?,
-            )));
-        }
-        exact_values(value, 0)
-    };
     let crossed: Vec<Bound<'py, PyAny>> = args
         .iter()
-        .map(|arg| plain(&arg))
+        .map(|arg| into_facade(&arg, callee))
         .collect::<PyResult<_>>()?;
     let args = if args.iter().zip(&crossed).all(|(arg, out)| arg.is(out)) {
         args.clone()
@@ -342,13 +358,189 @@ pub(crate) fn facade_arguments<'py>(
         Some(kwargs) => {
             let crossed = PyDict::new(py);
             for (key, value) in kwargs.iter() {
-                crossed.set_item(key, plain(&value)?)?;
+                crossed.set_item(key, into_facade(&value, callee)?)?;
             }
             Some(crossed)
         }
         None => None,
     };
     Ok((args, kwargs))
+}
+
+/// `value`, passed by compartment code to `callee` (facade code), as the callee receives it
+/// (see [`facade_arguments`]): what facade code made and compartment code holds sealed
+/// comes back as itself.
+pub(crate) fn into_facade<'py>(
+    value: &Bound<'py, PyAny>,
+    callee: &Bound<'py, PyAny>,
+) -> PyResult<Bound<'py, PyAny>> {
+    if let Ok(sealed) = value.cast_exact::<Sealed>()
+        && sealed.get().depth == Depth::Facade
+    {
+        return Ok(sealed.get().unwrap(value.py()));
+    }
+    if let Some(class) = plugin_equality(value, 0)? {
+        return Err(CapabilityError::new_err(format!(
+            "{} was passed a '{}' object, whose __eq__ is compartment code's own, which is \
+             refused in a compartment: the standard library may keep its arguments in caches \
+             the whole process shares, where that __eq__ would be asked about the host's keys; \
+             pass plain values (its fields), not the object",
+            callee.repr()?,
+            class.qualname()?,
+        )));
+    }
+    exact_values(value, 0)
+}
+
+/// `value`, made or handed out by module facade code for compartment code, as that code
+/// receives it: plain data, and exact containers of values that cross as they are, as they
+/// are (containers whose items do not are copies); ocapy's own views and wrappers, the
+/// compartment's own objects, the standard library's value types and instances of the
+/// classes facades export, as they are; a class as a read-only view (when one may write to
+/// it or it has Python methods); any other callable or descriptor as a facade function; and
+/// anything else (a generator, a mapping proxy, an object of a type nobody reviewed) sealed.
+pub(crate) fn from_facade<'py>(value: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
+    let mut budget = PLAIN_DATA_BUDGET;
+    if is_plain_data(value.as_ptr(), 0, &mut budget) {
+        return Ok(value.clone());
+    }
+    from_facade_within(value, &Copies::default(), 0)
+}
+
+/// How many objects [`is_plain_data`] looks at before it leaves the question to the full
+/// crossing, which meets each container once (`l = [l, l]` nests 64 levels deep).
+const PLAIN_DATA_BUDGET: usize = 1 << 16;
+
+/// Whether `object` is plain data, or exact lists, tuples and dicts of it nested less than
+/// [`NESTING_LIMIT`] deep: what crosses as it is, found without running any Python code or
+/// making anything (`json.loads`' documents).
+fn is_plain_data(object: *mut ffi::PyObject, level: usize, budget: &mut usize) -> bool {
+    if is_primitive(object) {
+        return true;
+    }
+    if level == NESTING_LIMIT || *budget == 0 {
+        return false;
+    }
+    *budget -= 1;
+    // Most items are primitives: checked here, without a call.
+    let mut item_is_plain =
+        |item: *mut ffi::PyObject| is_primitive(item) || is_plain_data(item, level + 1, budget);
+    // SAFETY: the GIL is held and nothing here runs Python code, so the containers do not
+    // change; every item pointer is borrowed from its live container.
+    unsafe {
+        let class = ffi::Py_TYPE(object);
+        if class == &raw mut ffi::PyList_Type {
+            (0..ffi::PyList_GET_SIZE(object))
+                .all(|index| item_is_plain(ffi::PyList_GET_ITEM(object, index)))
+        } else if class == &raw mut ffi::PyTuple_Type {
+            (0..ffi::PyTuple_GET_SIZE(object))
+                .all(|index| item_is_plain(ffi::PyTuple_GET_ITEM(object, index)))
+        } else if class == &raw mut ffi::PyDict_Type {
+            let mut position = 0;
+            let mut key = std::ptr::null_mut();
+            let mut item = std::ptr::null_mut();
+            while ffi::PyDict_Next(object, &mut position, &mut key, &mut item) != 0 {
+                if !item_is_plain(key) || !item_is_plain(item) {
+                    return false;
+                }
+            }
+            true
+        } else {
+            false
+        }
+    }
+}
+
+fn from_facade_within<'py>(
+    value: &Bound<'py, PyAny>,
+    copies: &Copies<'py>,
+    level: usize,
+) -> PyResult<Bound<'py, PyAny>> {
+    if is_primitive(value.as_ptr()) {
+        return Ok(value.clone());
+    }
+    if is_exact_container(value) && level < NESTING_LIMIT {
+        if let Some(crossed) = copies.get(value) {
+            return Ok(crossed);
+        }
+        // Met again while its items are crossed: a cycle, whose copy does not exist yet.
+        copies.remember(value, &seal(value, Depth::Facade)?);
+        let crossed =
+            rebuilt_if_changed(value, &|item| from_facade_within(item, copies, level + 1))?;
+        copies.remember(value, &crossed);
+        return Ok(crossed);
+    }
+    if is_compartment_view(value) || value.is_exact_instance_of::<Sealed>() || is_own(value)? {
+        return Ok(value.clone());
+    }
+    if let Ok(class) = value.cast::<PyType>() {
+        return if needs_view(class)? {
+            class_view(class)
+        } else {
+            Ok(value.clone())
+        };
+    }
+    if is_type_form(value)? {
+        return type_forms::seen_exported(value);
+    }
+    // SAFETY: reads a slot of the value's live type.
+    let is_descriptor = unsafe { (*ffi::Py_TYPE(value.as_ptr())).tp_descr_get.is_some() };
+    let callable = value.is_callable();
+    if !callable
+        && !is_descriptor
+        && (is_exported_class(&value.get_type()) || is_plain_value(value)?)
+    {
+        return Ok(value.clone());
+    }
+    if callable || is_descriptor {
+        return facade_function(value);
+    }
+    seal(value, Depth::Facade)
+}
+
+fn is_exact_container(value: &Bound<'_, PyAny>) -> bool {
+    value.is_exact_instance_of::<PyTuple>()
+        || value.is_exact_instance_of::<PyList>()
+        || value.is_exact_instance_of::<PyDict>()
+        || value.is_exact_instance_of::<PySet>()
+        || value.is_exact_instance_of::<PyFrozenSet>()
+}
+
+/// Whether `value` is an object of the compartment whose code runs: an instance of a class
+/// it built, such a class, one of its functions, or a method of one.
+fn is_own(value: &Bound<'_, PyAny>) -> PyResult<bool> {
+    let Some(acting) = audit::acting_compartment() else {
+        return Ok(false);
+    };
+    let py = value.py();
+    let built_by_acting = |class: &Bound<'_, PyType>| {
+        builder_of(class).is_some_and(|built| Arc::ptr_eq(&built, &acting))
+    };
+    if let Ok(class) = value.cast::<PyType>() {
+        return Ok(built_by_acting(class));
+    }
+    if built_by_acting(&value.get_type()) {
+        return Ok(true);
+    }
+    // SAFETY: type checks on a live object.
+    let (is_function, is_method) = unsafe {
+        (
+            ffi::PyFunction_Check(value.as_ptr()) != 0,
+            ffi::Py_IS_TYPE(value.as_ptr(), &raw mut PyMethod_Type) != 0,
+        )
+    };
+    let function = if is_method {
+        value.getattr(intern!(py, "__func__"))?
+    } else if is_function {
+        value.clone()
+    } else {
+        return Ok(false);
+    };
+    if unsafe { ffi::PyFunction_Check(function.as_ptr()) } == 0 {
+        return Ok(false);
+    }
+    let builtins = function.getattr(intern!(py, "__builtins__"))?;
+    Ok(audit::compartment_of_builtins(&builtins).is_some_and(|runs| Arc::ptr_eq(&runs, &acting)))
 }
 
 /// `value` with every instance of a subclass of a plain type in it (itself, or an item of an
@@ -450,24 +642,24 @@ const VALUE_TYPES: [(&str, &str, PlainWhen); 6] = [
     ("datetime", "time", PlainWhen::Naive),
 ];
 
-static LOADED_VALUE_TYPES: PyOnceLock<Vec<(Py<PyType>, PlainWhen)>> = PyOnceLock::new();
-
 /// Whether `value` is of one of [`VALUE_TYPES`] exactly, and plain data: its state is what
 /// the membrane can see and its methods are the standard library's, so the host may have it
-/// as it is.
+/// as it is. By the modules as `sys.modules` holds them: no import runs (plugin code may be
+/// running, whose `__import__` would serve it), and without the module no instance exists.
 fn is_plain_value(value: &Bound<'_, PyAny>) -> PyResult<bool> {
     let py = value.py();
-    let types = LOADED_VALUE_TYPES.get_or_try_init(py, || {
-        VALUE_TYPES
-            .iter()
-            .map(|&(module, name, when)| {
-                let class = PyModule::import(py, module)?.getattr(name)?;
-                Ok((class.cast_into::<PyType>()?.unbind(), when))
-            })
-            .collect::<PyResult<Vec<_>>>()
-    })?;
+    let modules = host(py)?.sys_modules.bind(py);
     let class = value.get_type();
-    let Some(&(_, when)) = types.iter().find(|(known, _)| known.bind(py).is(&class)) else {
+    let mut when = None;
+    for &(module, name, plain_when) in &VALUE_TYPES {
+        if let Some(module) = modules.get_item(module)?
+            && module.getattr(name)?.is(&class)
+        {
+            when = Some(plain_when);
+            break;
+        }
+    }
+    let Some(when) = when else {
         return Ok(false);
     };
     let exact_int =
@@ -550,4 +742,41 @@ fn copy_container<'py>(
         PySet::new(py, &crossed)?.into_any()
     };
     Ok(result)
+}
+
+/// The exact container `value` with each item passed through `each`: itself when every item
+/// comes back as it is, else a new container of the same type.
+fn rebuilt_if_changed<'py>(
+    value: &Bound<'py, PyAny>,
+    each: &dyn Fn(&Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>>,
+) -> PyResult<Bound<'py, PyAny>> {
+    let py = value.py();
+    // As in `copy_container`: the items are taken before any is crossed.
+    let items: Vec<Bound<'py, PyAny>> = match value.cast_exact::<PyDict>() {
+        Ok(dict) => dict
+            .items()
+            .iter()
+            .flat_map(|pair| [pair.get_item(0), pair.get_item(1)])
+            .collect::<PyResult<_>>()?,
+        Err(_) => value.try_iter()?.collect::<PyResult<_>>()?,
+    };
+    let crossed: Vec<Bound<'py, PyAny>> = items.iter().map(each).collect::<PyResult<_>>()?;
+    if items.iter().zip(&crossed).all(|(item, out)| item.is(out)) {
+        return Ok(value.clone());
+    }
+    Ok(if value.is_exact_instance_of::<PyDict>() {
+        let dict = PyDict::new(py);
+        for pair in crossed.chunks_exact(2) {
+            dict.set_item(&pair[0], &pair[1])?;
+        }
+        dict.into_any()
+    } else if value.is_exact_instance_of::<PyTuple>() {
+        PyTuple::new(py, crossed)?.into_any()
+    } else if value.is_exact_instance_of::<PyList>() {
+        PyList::new(py, crossed)?.into_any()
+    } else if value.is_exact_instance_of::<PyFrozenSet>() {
+        PyFrozenSet::new(py, &crossed)?.into_any()
+    } else {
+        PySet::new(py, &crossed)?.into_any()
+    })
 }

@@ -14,6 +14,7 @@ import copy
 import enum
 import faulthandler
 import gc
+import importlib
 import json
 import operator
 import pickle
@@ -169,8 +170,13 @@ class Audited(Account):
 # What facades hand out in place of the module's own objects: type forms, class views and
 # sealed functions, driven through the seal the host holds them by.
 FACADES = """
-import collections, enum, json, typing
+import collections, enum, functools, heapq, json, math, typing
 T = typing.TypeVar("T")
+# Held raw by compartment code: a generator of facade code, sealed for it, and facade
+# functions, built-in and made by facade code (found below through `gc`).
+MERGED = heapq.merge([1, 3], [2])
+DECORATOR = functools.lru_cache(maxsize=2)
+ROOT = math.sqrt
 class Color(enum.Enum):
     RED = 1
 class Tone(enum.IntEnum):
@@ -189,16 +195,28 @@ def specimens():
     counter = plugin.make(3)
     found = list(ocapy.paths(host, host.items, limit=2))
     facades = ocapy.Compartment(
-        modules={"typing": typing, "collections": collections, "json": json, "enum": enum},
+        modules={
+            name: importlib.import_module(name)
+            for name in ("collections", "enum", "functools", "heapq", "json", "math", "typing")
+        },
         name="facades",
     ).run(FACADES, filename="facades.py")
     # The `__call__` a compartment's enum metaclass gets, which no public name hands out.
     enum_calls = [found for found in gc.get_objects() if type(found).__name__ == "enum_call"]
     if not enum_calls:
         raise SystemExit("the facade specimens made no compartment enum class: fix FACADES")
+    facade_made = [
+        found
+        for found in gc.get_objects()
+        if type(found).__name__ == "facade_function"
+        or (type(found) is ocapy.Sealed and "merge" in repr(found))
+    ]
+    if len(facade_made) < 3:
+        raise SystemExit("the facade specimens made no facade function or seal: fix FACADES")
     objects = [
         *facades.forms(),
         enum_calls[0],
+        *facade_made,
         ocapy.seal(host),
         ocapy.harden(host),
         ocapy.seal([1, host]),

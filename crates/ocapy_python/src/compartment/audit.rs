@@ -212,6 +212,11 @@ pub(crate) fn compartment_of_globals(globals: &Bound<'_, PyAny>) -> Option<Arc<s
     compartment_of(0, globals.as_ptr() as usize)
 }
 
+/// The compartment whose builtins `builtins` is, if it is one's.
+pub(crate) fn compartment_of_builtins(builtins: &Bound<'_, PyAny>) -> Option<Arc<str>> {
+    compartment_of(builtins.as_ptr() as usize, 0)
+}
+
 /// The compartment whose code runs in the innermost Python frame, if any.
 fn innermost_compartment() -> Option<Arc<str>> {
     // SAFETY: called from the audit hook, with the GIL held. Both return borrowed references
@@ -236,7 +241,7 @@ fn compartment_of(builtins: usize, globals: usize) -> Option<Arc<str>> {
 /// The compartment on whose behalf the thread runs: that of the innermost frame, else of the
 /// first compartment frame outwards unless a call into a sealed host object lies between
 /// (see the module's documentation).
-pub(super) fn acting_compartment() -> Option<Arc<str>> {
+pub(crate) fn acting_compartment() -> Option<Arc<str>> {
     if let Some(compartment) = innermost_compartment() {
         return Some(compartment);
     }

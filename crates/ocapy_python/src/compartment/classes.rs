@@ -890,11 +890,19 @@ impl ClassView {
     ) -> PyResult<Bound<'py, PyAny>> {
         let class = self.class.bind(py);
         let (args, kwargs) = membrane::facade_arguments(args, kwargs, class)?;
-        if is_enum_metaclass(&class.get_type())? {
+        let made = if is_enum_metaclass(&class.get_type())? {
             let (args, kwargs) = checked_functional_enum(class.as_any(), &args, kwargs.as_ref())?;
-            return class.call(args, kwargs.as_ref());
+            class.call(args, kwargs.as_ref())?
+        } else {
+            class.call(args, kwargs.as_ref())?
+        };
+        // An instance is what the view's class makes; anything else (the class enum's
+        // functional form builds) is what facade code made.
+        if is_instance_by_type(&made, class) {
+            Ok(made)
+        } else {
+            membrane::from_facade(&made)
         }
-        class.call(args, kwargs.as_ref())
     }
 
     fn __setattr__(&self, py: Python<'_>, name: &str, _value: &Bound<'_, PyAny>) -> PyResult<()> {

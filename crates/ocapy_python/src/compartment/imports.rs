@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use ocapy_verifier::tables::modules::facade;
+use pyo3::Borrowed;
 use pyo3::exceptions::{
     PyAttributeError, PyBaseException, PyImportError, PyModuleNotFoundError, PyValueError,
 };
@@ -15,10 +16,11 @@ use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyModule, PyString, PyTuple, PyType};
 use pyo3::{PyTraverseError, PyVisit};
 
-use super::classes::{ClassView, needs_view};
+use super::classes::needs_view;
 use super::type_forms;
 use super::{Access, Shared, host, refused_name_on, refused_write};
 use crate::membrane::{self, CompartmentId};
+use crate::seal::is_primitive;
 
 /// The object the code of `compartment` sees as `module`, from the facade table: the names
 /// it exports that the running interpreter has, classes with public Python methods as
@@ -51,10 +53,11 @@ pub(crate) fn table_facade<'py>(
             // Newer than the running interpreter: the table says from which version.
             continue;
         };
+        if let Ok(class) = value.cast::<PyType>() {
+            membrane::export_class(class);
+        }
         let value = match value.cast::<PyType>() {
-            Ok(class) if needs_view(class)? => {
-                Bound::new(py, ClassView::new(class.clone()))?.into_any()
-            }
+            Ok(class) if needs_view(class)? => super::class_view(class)?,
             Ok(class) => {
                 if class.is_subclass_of::<PyBaseException>()? {
                     freeze(class);
@@ -83,18 +86,18 @@ fn freeze(class: &Bound<'_, PyType>) {
 }
 
 /// A facade's export that is not a class, as compartment code holds it: what the host and
-/// every compartment share must not take writes. A Python function (`json.dumps`), whose
-/// `__dict__` is writable, in a [`FacadeFunction`]; an instance of a subclass of a plain type
+/// every compartment share must not take writes, nor hand out what it is bound to. A Python
+/// function (`json.dumps`), whose `__dict__` is writable, and a built-in one (`math.sqrt`,
+/// `random.random`, whose `__self__` is the generator the process shares), in a
+/// [`FacadeFunction`]; an instance of a subclass of a plain type
 /// (`re.IGNORECASE`, a flag with a writable `__dict__`) as an exact copy of its value; a type
 /// form or a type variable (`typing.AnyStr`) in a type form view; anything else as it is.
 fn facade_member<'py>(value: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
-    let py = value.py();
-    // SAFETY: a type check on a live object.
-    if unsafe { ffi::PyFunction_Check(value.as_ptr()) != 0 } {
-        let function = FacadeFunction {
-            function: value.clone().unbind(),
-        };
-        return Ok(Bound::new(py, function)?.into_any());
+    // SAFETY: type checks on a live object.
+    if unsafe {
+        ffi::PyFunction_Check(value.as_ptr()) != 0 || ffi::PyCFunction_Check(value.as_ptr()) != 0
+    } {
+        return facade_function(value);
     }
     if let Some(copy) = membrane::exact_copy(value)? {
         return Ok(copy);
@@ -102,13 +105,97 @@ fn facade_member<'py>(value: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> 
     type_forms::seen_exported(value)
 }
 
-/// A module facade's Python function, as compartment code holds it: called as itself, and
-/// standing for a base as itself (`class Movie(typing.TypedDict)`), but read-only, with only
-/// its public attributes to read. Unlike a seal it lends no authority: what it runs is run on
-/// the compartment's behalf.
+/// `function`, a module facade's function or a callable facade code made, as compartment
+/// code holds it (see [`FacadeFunction`]).
+pub(crate) fn facade_function<'py>(function: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
+    let wrapper = FacadeFunction::new(function.clone().unbind());
+    Ok(Bound::new(function.py(), wrapper)?.into_any())
+}
+
+/// A module facade's function, or a callable or descriptor facade code made (the decorator
+/// `functools.lru_cache(...)` returns), as compartment code holds it: called as itself, bound
+/// as a method as itself, and standing for a base as itself (`class Movie(typing.TypedDict)`),
+/// but read-only, with only its public attributes to read; its arguments cross
+/// [`membrane::facade_arguments`], its results and attributes [`membrane::from_facade`].
+/// Unlike a seal it lends no authority: what it runs is run on the compartment's behalf.
 #[pyclass(frozen, module = "ocapy", name = "facade_function")]
 pub(crate) struct FacadeFunction {
+    /// Read at the type's `tp_vectorcall_offset` (see [`install_vectorcall`]).
+    vectorcall: ffi::vectorcallfunc,
     function: Py<PyAny>,
+}
+
+impl FacadeFunction {
+    fn new(function: Py<PyAny>) -> Self {
+        FacadeFunction {
+            vectorcall: call_facade_function,
+            function,
+        }
+    }
+}
+
+/// Makes facade functions callable without an argument tuple; called once when the module
+/// is created.
+pub(super) fn install_vectorcall(py: Python<'_>) -> PyResult<()> {
+    let sample = Bound::new(py, FacadeFunction::new(py.None()))?;
+    crate::capi::install_vectorcall(&sample, &raw const sample.get().vectorcall);
+    Ok(())
+}
+
+/// A call of a facade function: positional plain data in and out stays in C (`sqrt(2.0)`),
+/// anything else goes through `__call__`, which judges each argument and the result.
+unsafe extern "C" fn call_facade_function(
+    callable: *mut ffi::PyObject,
+    args: *const *mut ffi::PyObject,
+    nargsf: usize,
+    kwnames: *mut ffi::PyObject,
+) -> *mut ffi::PyObject {
+    // SAFETY: the interpreter calls a vectorcall function with the GIL held, the callable
+    // (a `FacadeFunction`, whose type this function is installed on), `nargs` positional
+    // arguments followed by one value per name in `kwnames` (a tuple, or NULL), all borrowed.
+    unsafe {
+        let py = Python::assume_attached();
+        let wrapper = Borrowed::from_ptr(py, callable).cast_unchecked::<FacadeFunction>();
+        let function = wrapper.get().function.bind(py);
+        let nargs = ffi::PyVectorcall_NARGS(nargsf) as usize;
+        let keywords =
+            Borrowed::from_ptr_or_opt(py, kwnames).map(|names| names.cast_unchecked::<PyTuple>());
+        let count = nargs + keywords.as_ref().map_or(0, |names| names.len());
+        let args = if count == 0 {
+            &[][..]
+        } else {
+            std::slice::from_raw_parts(args, count)
+        };
+        if keywords.is_none() && args.iter().all(|arg| is_primitive(*arg)) {
+            let result =
+                ffi::PyObject_Vectorcall(function.as_ptr(), args.as_ptr(), nargsf, kwnames);
+            if result.is_null() || is_primitive(result) {
+                return result;
+            }
+            return crate::capi::slot_call(std::ptr::null_mut(), |py| {
+                let result = Bound::from_owned_ptr(py, result);
+                membrane::from_facade(&result).map(Bound::into_ptr)
+            });
+        }
+        crate::capi::slot_call(std::ptr::null_mut(), |py| {
+            let borrow = |arg: &*mut ffi::PyObject| Borrowed::from_ptr(py, *arg).to_owned();
+            let positional = PyTuple::new(py, args[..nargs].iter().map(borrow))?;
+            let kwargs = match &keywords {
+                Some(names) => {
+                    let kwargs = PyDict::new(py);
+                    for (name, value) in names.iter().zip(&args[nargs..]) {
+                        kwargs.set_item(name, borrow(value))?;
+                    }
+                    Some(kwargs)
+                }
+                None => None,
+            };
+            wrapper
+                .get()
+                .__call__(py, &positional, kwargs.as_ref())
+                .map(Bound::into_ptr)
+        })
+    }
 }
 
 #[pymethods]
@@ -126,7 +213,33 @@ impl FacadeFunction {
     ) -> PyResult<Bound<'py, PyAny>> {
         let function = self.function.bind(py);
         let (args, kwargs) = membrane::facade_arguments(args, kwargs, function)?;
-        function.call(args, kwargs.as_ref())
+        membrane::from_facade(&function.call(args, kwargs.as_ref())?)
+    }
+
+    /// Binds as the function does: a Python function read from an instance of a class
+    /// holding it is a method of the instance.
+    fn __get__<'py>(
+        slf: &Bound<'py, Self>,
+        instance: &Bound<'py, PyAny>,
+        owner: Option<&Bound<'py, PyAny>>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let py = slf.py();
+        let function = slf.get().function.bind(py);
+        // SAFETY: reads a slot of the function's live type.
+        let bind = unsafe { (*ffi::Py_TYPE(function.as_ptr())).tp_descr_get };
+        let Some(bind) = bind.filter(|_| !instance.is_none()) else {
+            return Ok(slf.clone().into_any());
+        };
+        let owner = owner.map_or_else(|| instance.get_type().into_any(), Bound::clone);
+        // SAFETY: the function's own `tp_descr_get`, called with it, the instance and the
+        // owner, all live; it returns a new reference or NULL with an exception set.
+        let bound = unsafe {
+            Bound::from_owned_ptr_or_err(
+                py,
+                bind(function.as_ptr(), instance.as_ptr(), owner.as_ptr()),
+            )
+        }?;
+        membrane::from_facade(&bound)
     }
 
     fn __getattr__<'py>(
@@ -141,7 +254,7 @@ impl FacadeFunction {
                 function.repr()?
             )));
         }
-        function.getattr(name)
+        membrane::from_facade(&function.getattr(name)?)
     }
 
     fn __mro_entries__<'py>(

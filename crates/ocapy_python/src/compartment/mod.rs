@@ -11,7 +11,7 @@ mod builtins;
 pub(crate) mod classes;
 mod imports;
 mod loader;
-mod type_forms;
+pub(crate) mod type_forms;
 
 use std::collections::{BTreeSet, HashMap};
 use std::hash::{BuildHasherDefault, Hash, Hasher};
@@ -166,6 +166,7 @@ static HOST: PyOnceLock<Host> = PyOnceLock::new();
 
 pub(crate) fn host(py: Python<'_>) -> PyResult<&Host> {
     HOST.get_or_try_init(py, || {
+        type_forms::prepare(py)?;
         Ok(Host {
             builtins: py.import("builtins")?.unbind(),
             future: py.import("__future__")?.unbind(),
@@ -648,6 +649,13 @@ pub(crate) fn is_compartment_view(value: &Bound<'_, PyAny>) -> bool {
         || classes::is_class_view(value)
 }
 
+pub(crate) use imports::facade_function;
+
+/// `class`, exported by a facade or made by facade code, as compartment code holds it.
+pub(crate) fn class_view<'py>(class: &Bound<'py, PyType>) -> PyResult<Bound<'py, PyAny>> {
+    Ok(Bound::new(class.py(), classes::ClassView::new(class.clone()))?.into_any())
+}
+
 /// A grant's name: a public identifier.
 fn grant_name(key: &Bound<'_, PyAny>) -> PyResult<String> {
     let key = key
@@ -707,6 +715,7 @@ fn boundary_value<'py>(
 
 pub(crate) fn register(module: &Bound<'_, PyModule>) -> PyResult<()> {
     module.add_class::<Compartment>()?;
+    imports::install_vectorcall(module.py())?;
     module.add_class::<Raw>()?;
     module.add("CapabilityError", module.py().get_type::<CapabilityError>())?;
     module.add_function(wrap_pyfunction!(_run_unverified, module)?)?;

@@ -209,7 +209,7 @@ fn seen_within<'py>(value: &Bound<'py, PyAny>, level: usize) -> PyResult<Bound<'
         if is_static || class.is_subclass_of::<PyBaseException>()? {
             return Ok(value.clone());
         }
-        return Ok(Bound::new(py, ClassView::new(class.clone()))?.into_any());
+        return super::class_view(class);
     }
     // A type variable forwards nothing, and a generic class needs its own ones raw.
     if is_type_form(value)? && !is_type_variable(value)? {
@@ -328,7 +328,10 @@ fn given_within<'py>(value: &Bound<'py, PyAny>, level: usize) -> PyResult<Bound<
 /// A type variable, parameter specification or type-variable tuple, by its real type (from
 /// 3.12 these are no `typing._Final`).
 fn is_type_variable(value: &Bound<'_, PyAny>) -> PyResult<bool> {
-    let py = value.py();
+    Ok(is_of_kind(value, type_variable_kinds(value.py())?))
+}
+
+fn type_variable_kinds(py: Python<'_>) -> PyResult<&[Py<PyType>]> {
     static KINDS: PyOnceLock<Vec<Py<PyType>>> = PyOnceLock::new();
     let kinds = KINDS.get_or_try_init(py, || {
         classes_named(
@@ -340,7 +343,15 @@ fn is_type_variable(value: &Bound<'_, PyAny>) -> PyResult<bool> {
             ],
         )
     })?;
-    Ok(is_of_kind(value, kinds))
+    Ok(kinds)
+}
+
+/// Finds the kinds of type forms while host code runs: found first from compartment code,
+/// the import would go through the compartment's `__import__`.
+pub(crate) fn prepare(py: Python<'_>) -> PyResult<()> {
+    forwarding_kinds(py)?;
+    type_variable_kinds(py)?;
+    Ok(())
 }
 
 /// The object behind a class view or type form; anything else itself.

@@ -38,6 +38,9 @@ pub(super) fn sanitize(wrapper: &Bound<'_, Sealed>, err: PyErr) -> PyErr {
         Depth::ToPlugin(compartment) => membrane::exception_into_plugin(&exc, compartment),
         Depth::ToHost(compartment) => membrane::exception_into_host(&exc, compartment),
         Depth::Shallow => strip(wrapper, &exc).map(|()| exc.clone()),
+        // Facade code raises what it raises, and passes on compartment code's own
+        // exceptions (a callback's) as they are: see the caveats.
+        Depth::Facade => Ok(exc.clone()),
     };
     match safe {
         Ok(safe) => PyErr::from_value(safe),

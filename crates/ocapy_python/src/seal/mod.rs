@@ -39,12 +39,23 @@ pub(crate) enum Depth {
     ToPlugin(CompartmentId),
     /// An object of one compartment held by the host: the membrane's plugin-to-host side.
     ToHost(CompartmentId),
+    /// What module facade code made for compartment code (a generator of `heapq.merge`, a
+    /// mapping proxy), held by that code: its public surface, with what it hands out crossed
+    /// by `crate::membrane::from_facade`. It lends no authority: facade code runs on the
+    /// compartment's behalf.
+    Facade,
 }
 
 impl Depth {
     /// Whether this is a side of the compartment membrane.
     pub(crate) fn is_membrane(self) -> bool {
         matches!(self, Depth::ToPlugin(_) | Depth::ToHost(_))
+    }
+
+    /// Whether every value passed in is judged on its way (by the membrane, or as facade
+    /// code's argument), so that only plain data takes a fast path past the judgement.
+    pub(crate) fn judges_arguments(self) -> bool {
+        self.is_membrane() || self == Depth::Facade
     }
 }
 

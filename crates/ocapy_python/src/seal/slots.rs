@@ -8,7 +8,6 @@
 //! the type is created and before Python code can see it.
 
 use pyo3::prelude::*;
-use pyo3::type_object::PyTypeInfo;
 use pyo3::{Borrowed, PyClass, ffi};
 
 use super::names;
@@ -89,23 +88,6 @@ pub(super) fn install_getattro<T: Getattribute>(py: Python<'_>) {
     // Python code can use it. `PyType_Modified` drops what the interpreter cached about it.
     unsafe {
         (*class).tp_getattro = Some(getattro::<T>);
-        ffi::PyType_Modified(class);
-    }
-}
-
-/// Makes instances of `T` callable by vectorcall through the function pointer each one
-/// holds at `field`, a field of `instance`'s Rust value (the same offset in every instance).
-pub(super) fn install_vectorcall<T: PyTypeInfo>(
-    instance: &Bound<'_, T>,
-    field: *const ffi::vectorcallfunc,
-) {
-    let offset = field as usize - instance.as_ptr() as usize;
-    let class = T::type_object_raw(instance.py());
-    // SAFETY: as in `install_getattro`. `offset` is where every instance of `T` keeps its
-    // (never null) `vectorcallfunc`: PyO3 lays out all instances of a class alike.
-    unsafe {
-        (*class).tp_vectorcall_offset = offset as ffi::Py_ssize_t;
-        (*class).tp_flags |= ffi::Py_TPFLAGS_HAVE_VECTORCALL;
         ffi::PyType_Modified(class);
     }
 }

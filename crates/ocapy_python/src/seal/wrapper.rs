@@ -132,6 +132,7 @@ impl Sealed {
                 return membrane::into_host(value, Crossing::Argument, compartment);
             }
             Depth::ToHost(compartment) => return membrane::into_plugin(value, compartment),
+            Depth::Facade => return membrane::into_facade(value, slf.get().inner.bind(slf.py())),
             Depth::Shallow | Depth::Deep => {}
         }
         let Ok(wrapper) = value.cast::<Sealed>() else {
@@ -181,7 +182,7 @@ impl Sealed {
         let Some(kwargs) = kwargs else {
             return Ok(None);
         };
-        if !slf.get().depth.is_membrane()
+        if !slf.get().depth.judges_arguments()
             && !kwargs
                 .values()
                 .iter()
@@ -237,6 +238,7 @@ impl Sealed {
             Depth::ToHost(compartment) => {
                 return membrane::into_host(&value, Crossing::Result, compartment);
             }
+            Depth::Facade => return membrane::from_facade(&value),
             Depth::Shallow | Depth::Deep => {}
         }
         if needs_no_seal(&value, sealed.depth) {
@@ -474,7 +476,7 @@ impl Sealed {
         let crossed = match slf.get().depth {
             Depth::ToPlugin(compartment) => membrane::exception_into_host(exc, compartment),
             Depth::ToHost(compartment) => membrane::exception_into_plugin(exc, compartment),
-            Depth::Shallow | Depth::Deep => Ok(exc.clone()),
+            Depth::Shallow | Depth::Deep | Depth::Facade => Ok(exc.clone()),
         }
         .unwrap_or_else(|_| {
             errors::unsafe_to_pass_on(exc)
@@ -1048,8 +1050,11 @@ unsafe extern "C" fn vectorcall(
     // followed by one value per name in `kwnames` (a tuple, or NULL), all borrowed.
     unsafe {
         let py = Python::assume_attached();
+        let sealed = Borrowed::from_ptr(py, callable).cast_unchecked::<Sealed>();
         // A call into a sealed host object: the host code it runs has the host's authority.
-        let _host_call = crate::compartment::audit::HostCall::enter();
+        // What facade code made runs on the compartment's behalf, as the facade does.
+        let _host_call =
+            (sealed.get().depth != Depth::Facade).then(crate::compartment::audit::HostCall::enter);
         let nargs = ffi::PyVectorcall_NARGS(nargsf) as usize;
         let count = match Borrowed::from_ptr_or_opt(py, kwnames) {
             Some(names) => nargs + names.cast_unchecked::<PyTuple>().len(),
@@ -1060,7 +1065,6 @@ unsafe extern "C" fn vectorcall(
         } else {
             std::slice::from_raw_parts(args, count)
         };
-        let sealed = Borrowed::from_ptr(py, callable).cast_unchecked::<Sealed>();
         if kwnames.is_null()
             && let Some(result) = sealed.get().call_method_directly(py, args)
         {
@@ -1094,7 +1098,7 @@ impl Sealed {
         };
         // SAFETY: the caller's contract.
         let passes_as_is = |arg: &*mut ffi::PyObject| unsafe {
-            if self.depth.is_membrane() {
+            if self.depth.judges_arguments() {
                 is_primitive(*arg)
             } else {
                 !Borrowed::from_ptr(py, *arg).is_exact_instance_of::<Sealed>()
@@ -1212,7 +1216,7 @@ pub(super) fn install_slots(py: Python<'_>) -> PyResult<()> {
         py,
         Sealed::with_view(py.None(), Depth::Shallow, View::Object),
     )?;
-    slots::install_vectorcall(&sample, &raw const sample.get().vectorcall);
+    crate::capi::install_vectorcall(&sample, &raw const sample.get().vectorcall);
     Ok(())
 }
 
