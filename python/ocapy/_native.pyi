@@ -133,6 +133,20 @@ class raw:
     def __init__(self, value: object, /) -> None: ...
 
 @final
+class accepting:
+    """Grant ``function`` with the ``parameters`` named taking plugin objects.
+
+    A grant's arguments cross the membrane as plain data, containers, the host's own objects
+    and callables; any other plugin object is refused. The parameters named here receive
+    plugin objects sealed for the host instead: their public attributes, methods whose
+    arguments cross into the plugin, comparison and arithmetic on plain data only. Host code
+    calling the ``accepting`` object calls ``function``.
+    """
+
+    def __init__(self, function: Callable[..., object], /, *parameters: str) -> None: ...
+    def __call__(self, *args: object, **kwargs: object) -> object: ...
+
+@final
 class Compartment:
     """Runs verified modules with only the grants and module facades its host gives.
 

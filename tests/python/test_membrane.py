@@ -925,3 +925,85 @@ def test_a_class_facade_code_makes_is_a_read_only_view() -> None:
     source = "import enum\nColor = enum.Enum('Color', 'RED')\nColor.planted = 1\n"
     with pytest.raises(AttributeError, match="refused in a compartment"):
         run_unverified(facade_compartment(), source)
+
+
+# Interface guards: a host names the parameters of a grant that take plugin objects.
+
+
+class Board:
+    """A host object whose grant ranks plugin objects by a public attribute."""
+
+    def __init__(self) -> None:
+        self._secret = Owner()
+
+    def rank(self, entries: Any, *, label: Any = "") -> list[str]:
+        ordered = sorted(entries, key=lambda entry: entry.score, reverse=True)
+        # Compared with a host object: a plugin `__eq__` would receive it.
+        assert all(entry != self._secret for entry in ordered)
+        return [label + entry.name for entry in ordered]
+
+    def first(self, *entries: Any) -> str:
+        return entries[0].name
+
+
+RANKED = """
+seen = []
+
+class Entry:
+    def __init__(self, name, score):
+        self.name = name
+        self.score = score
+    def __eq__(self, other):
+        seen.append(other)
+        return False
+    __hash__ = None
+
+def ranked():
+    return rank([Entry("low", 1), Entry("high", 2)])
+
+def ranked_by_keyword():
+    return rank(entries=[Entry("only", 1)], label="#")
+
+def labelled_by_an_entry():
+    return rank([], label=Entry("label", 0))
+
+def first():
+    return pick(Entry("a", 1), Entry("b", 2))
+
+def leaked():
+    return list(seen)
+"""
+
+
+def test_an_interface_guard_lets_named_parameters_take_plugin_objects_sealed() -> None:
+    board = Board()
+    grants = {
+        "rank": ocapy.accepting(board.rank, "entries"),
+        "pick": ocapy.namespace(first=ocapy.accepting(board.first, "entries")).first,
+    }
+    plugin = run(RANKED, **grants)
+    assert plugin.ranked() == ["high", "low"]
+    assert plugin.ranked_by_keyword() == ["#only"]
+    assert plugin.first() == "a"
+    # Sealed for the host, the entries compare by identity with what is not plain data.
+    assert plugin.leaked() == []
+    # A parameter the guard does not name crosses as any grant's argument.
+    with pytest.raises(CapabilityError, match="'Entry' object to the host"):
+        plugin.labelled_by_an_entry()
+    # Unguarded, the grant takes no plugin object at all.
+    unguarded = run(RANKED, rank=board.rank, pick=board.first)
+    with pytest.raises(CapabilityError, match="'Entry' object to the host"):
+        unguarded.ranked()
+    # Host code calling the guard calls the function.
+    assert ocapy.accepting(board.first, "entries")(Owner()) == "alice"
+
+
+def test_an_interface_guard_names_what_is_wrong_with_it() -> None:
+    with pytest.raises(ValueError, match="has no parameter 'items'; its parameters are"):
+        ocapy.accepting(Board().rank, "items")
+    with pytest.raises(ValueError, match="names no parameter"):
+        ocapy.accepting(Board().rank)
+    with pytest.raises(TypeError, match="function= takes a callable"):
+        ocapy.accepting(3, "x")
+    with pytest.raises(TypeError, match="parameters= takes parameter names"):
+        ocapy.accepting(Board().rank, 3)

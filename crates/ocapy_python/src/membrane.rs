@@ -46,6 +46,7 @@ use pyo3::types::{PyDict, PyFrozenSet, PyInt, PyList, PySet, PyString, PyTuple, 
 use crate::capi::{PyMethod_Type, type_lookup};
 use crate::compartment::audit::{self, compartment_of_globals};
 use crate::compartment::classes::{builder_of, needs_view};
+use crate::compartment::guards::guarded;
 use crate::compartment::type_forms::{self, is_type_form};
 use crate::compartment::{CapabilityError, class_view, facade_function, host, is_compartment_view};
 use crate::seal::{
@@ -257,6 +258,9 @@ impl<'py> Passage<'_, 'py> {
         }
         if is_compartment_view(value) {
             return Ok(value.clone());
+        }
+        if let Some(guarded) = guarded(value, self.compartment)? {
+            return Ok(guarded);
         }
         // Another compartment's object, sealed for the host, is a host object here.
         seal(value, Depth::ToPlugin(self.compartment))

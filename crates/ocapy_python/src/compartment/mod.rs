@@ -9,6 +9,7 @@
 pub(crate) mod audit;
 mod builtins;
 pub(crate) mod classes;
+pub(crate) mod guards;
 mod imports;
 mod loader;
 pub(crate) mod type_forms;
@@ -706,6 +707,9 @@ fn boundary_value<'py>(
              over as it is"
         )));
     }
+    if let Some(guarded) = guards::guarded(&value, compartment)? {
+        return Ok(guarded);
+    }
     if seal_grants {
         crate::seal::seal(&value, Depth::ToPlugin(compartment))
     } else {
@@ -717,6 +721,7 @@ pub(crate) fn register(module: &Bound<'_, PyModule>) -> PyResult<()> {
     module.add_class::<Compartment>()?;
     imports::install_vectorcall(module.py())?;
     module.add_class::<Raw>()?;
+    module.add_class::<guards::Accepting>()?;
     module.add("CapabilityError", module.py().get_type::<CapabilityError>())?;
     module.add_function(wrap_pyfunction!(_run_unverified, module)?)?;
     Ok(())

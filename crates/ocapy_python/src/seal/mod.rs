@@ -96,7 +96,10 @@ pub(crate) fn needs_no_seal(obj: &Bound<'_, PyAny>, depth: Depth) -> bool {
     if let Ok(sealed) = obj.cast_exact::<Sealed>() {
         return depth == Depth::Shallow || sealed.get().depth == depth;
     }
-    depth == Depth::Shallow && obj.is_exact_instance_of::<Namespace>()
+    // A host's interface guard is for the membrane to read, which a shallow seal would hide.
+    depth == Depth::Shallow
+        && (obj.is_exact_instance_of::<Namespace>()
+            || obj.is_exact_instance_of::<crate::compartment::guards::Accepting>())
 }
 
 /// Immutable values of the interpreter's own types, which reach no other object: `None`,
