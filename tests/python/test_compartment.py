@@ -358,7 +358,6 @@ def test_c_code_importing_at_plugin_time_gets_only_what_the_host_imported() -> N
         "globals",
         "locals",
         "vars",
-        "type",
         "id",
         "input",
         "breakpoint",
@@ -462,6 +461,56 @@ names = dir(box)
     listed = run_unverified(Compartment(), "names = dir('')\n").names
     assert "upper" in listed
     assert "format" not in listed and not any(name.startswith("_") for name in listed)
+
+
+class Record:
+    """A host class, writable, as most are."""
+
+
+TYPE_OF = """
+import collections, json
+
+class Point:
+    def __init__(self, x):
+        self.x = x
+    def moved(self):
+        return type(self)(self.x + 1)
+
+def own():
+    point = Point(1).moved()
+    return type(point) is Point, point.x, type(point).__name__
+
+def views():
+    counter = collections.Counter("aab")
+    return (
+        type(counter) is collections.Counter,
+        type(counter).__name__,
+        type(json.loads("[1]")) is list,
+        type(1) is int,
+    )
+
+def class_name_of(value):
+    return type(value).__name__
+"""
+
+
+def test_type_gives_own_classes_as_they_are_and_others_as_the_facade_views() -> None:
+    compartment = Compartment(modules={"collections": collections, "json": json})
+    plugin = compartment.run(TYPE_OF, filename="type_of.py")
+    assert plugin.own() == (True, 2, "Point")
+    assert plugin.views() == (True, "Counter", True, True)
+    with pytest.raises(CapabilityError, match="type\\(name, bases, namespace\\) builds a class"):
+        run_unverified(compartment, "Made = type('Made', (), {})\n")
+    # The class of a host object the plugin holds sealed is the seal's, and a writable host
+    # class read through the object's type is a read-only view, whatever route writes to it.
+    unverified = run_unverified(
+        Compartment(modules={"collections": collections}, grants={"record": ocapy.raw(Record())}),
+        TYPE_OF + "def plant():\n    type(record).planted = 1\n",
+    )
+    assert unverified.class_name_of(Record()) == "Sealed"
+    with pytest.raises(AttributeError, match="refused in a compartment"):
+        unverified.plant()
+    assert not hasattr(Record, "planted")
 
 
 def test_two_compartments_do_not_share_builtins_or_classes() -> None:

@@ -42,7 +42,8 @@ RUNTIME_STOPS = {
     "cappython_global_method_name": FACADE,
     "cappython_import_in_class_body": IMPORT,
     "cappython_metaclass_namespace": "TypeError",
-    "crewai_type_dict_chr_name": NAME,
+    # The tamed `type` is a function, with no `__dict__`.
+    "crewai_type_dict_chr_name": "AttributeError",
     "jinja2_attr_filter_format_cve_2025_27516": REFUSED,
     "jinja2_attr_filter_subclasses": REFUSED,
     "jinja2_format_map_cve_2019_10906": FACADE,
@@ -84,7 +85,7 @@ RUNTIME_STOPS = {
     "pyjail_site_helper_globals": NAME,
     "pyjail_string_concat_attribute_name": REFUSED,
     "pyjail_sys_getframe": FACADE,
-    "pyjail_type_three_arg_class": NAME,
+    "pyjail_type_three_arg_class": REFUSED,
     "pyjail_unicode_nfkc_builtin": NAME,
     "pyjail_vars_private_state": NAME,
     "pysandbox_frame_from_traceback": REFUSED,

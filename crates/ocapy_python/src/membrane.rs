@@ -478,11 +478,7 @@ fn from_facade_within<'py>(
         return Ok(value.clone());
     }
     if let Ok(class) = value.cast::<PyType>() {
-        return if needs_view(class)? {
-            class_view(class)
-        } else {
-            Ok(value.clone())
-        };
+        return class_into_compartment(class);
     }
     if is_type_form(value)? {
         return type_forms::seen_exported(value);
@@ -502,6 +498,24 @@ fn from_facade_within<'py>(
     seal(value, Depth::Facade)
 }
 
+/// `class`, a class compartment code did not build (facade code made it, or `type(x)` read
+/// it), as that code holds it: in its read-only view when one may write to it or it has
+/// Python methods, an exception class included (whose view `except` cannot catch by, but a
+/// planted attribute would reach every instance the host raises); as it is otherwise.
+pub(crate) fn class_into_compartment<'py>(
+    class: &Bound<'py, PyType>,
+) -> PyResult<Bound<'py, PyAny>> {
+    // SAFETY: reads the flags of a live type object.
+    let flags = unsafe { ffi::PyType_GetFlags(class.as_type_ptr()) };
+    let writable =
+        flags & ffi::Py_TPFLAGS_HEAPTYPE != 0 && flags & ffi::Py_TPFLAGS_IMMUTABLETYPE == 0;
+    if writable || needs_view(class)? {
+        class_view(class)
+    } else {
+        Ok(class.clone().into_any())
+    }
+}
+
 fn is_exact_container(value: &Bound<'_, PyAny>) -> bool {
     value.is_exact_instance_of::<PyTuple>()
         || value.is_exact_instance_of::<PyList>()
@@ -512,7 +526,7 @@ fn is_exact_container(value: &Bound<'_, PyAny>) -> bool {
 
 /// Whether `value` is an object of the compartment whose code runs: an instance of a class
 /// it built, such a class, one of its functions, or a method of one.
-fn is_own(value: &Bound<'_, PyAny>) -> PyResult<bool> {
+pub(crate) fn is_own(value: &Bound<'_, PyAny>) -> PyResult<bool> {
     let Some(acting) = audit::acting_compartment() else {
         return Ok(false);
     };

@@ -57,6 +57,7 @@ fn tamed<'py>(
         "hasattr" => wrap_pyfunction!(tamed_hasattr, py)?,
         "dir" => wrap_pyfunction!(tamed_dir, py)?,
         "super" => wrap_pyfunction!(tamed_super, py)?,
+        "type" => wrap_pyfunction!(tamed_type, py)?,
         "print" => return Ok(print.clone()),
         other => {
             // A new `Tame` entry in the table needs its native version here first.
@@ -70,6 +71,32 @@ fn tamed<'py>(
 
 fn real_builtin<'py>(py: Python<'py>, name: &str) -> PyResult<Bound<'py, PyAny>> {
     host(py)?.builtins.bind(py).getattr(name)
+}
+
+/// `type(object)`: the class of `object`, a class compartment code built as it is, any other
+/// as [`membrane::class_into_compartment`] hands it out (the view a facade hands out, so
+/// `type(x) is collections.Counter` holds). Building a class, the three-argument form, is
+/// refused.
+#[pyfunction(name = "type", signature = (*args, **kwargs))]
+fn tamed_type<'py>(
+    args: &Bound<'py, PyTuple>,
+    kwargs: Option<&Bound<'py, PyDict>>,
+) -> PyResult<Bound<'py, PyAny>> {
+    let object = match args.as_slice() {
+        [object] if kwargs.is_none_or(|kwargs| kwargs.is_empty()) => object,
+        _ => {
+            return Err(CapabilityError::new_err(
+                "type(name, bases, namespace) builds a class past the compartment's class \
+                 statement, which is refused in a compartment: write a class statement \
+                 (type(x), with one argument, gives the class of x)",
+            ));
+        }
+    };
+    let class = object.get_type();
+    if membrane::is_own(class.as_any())? {
+        return Ok(class.into_any());
+    }
+    membrane::class_into_compartment(&class)
 }
 
 /// `getattr(object, name[, default])` for public names only.

@@ -861,13 +861,29 @@ pub(crate) struct ClassView {
     class: Py<PyType>,
 }
 
-impl ClassView {
-    pub(crate) fn new(class: Bound<'_, PyType>) -> Self {
-        ClassView {
-            class: class.unbind(),
-        }
-    }
+/// The class view of each class, by the class's address (kept alive by its view): one view
+/// per class, so that `type(x) is collections.Counter` holds in compartment code.
+static CLASS_VIEWS: ObjectCache<usize, ClassView> = ObjectCache::new(1 << 12);
 
+/// The class view of `class`, a class exported by a facade, made by facade code or read by
+/// compartment code's `type(x)`, as compartment code holds it.
+pub(crate) fn class_view<'py>(class: &Bound<'py, PyType>) -> PyResult<Bound<'py, PyAny>> {
+    let py = class.py();
+    let address = class.as_ptr() as usize;
+    if let Some(view) = CLASS_VIEWS.get(py, &address) {
+        return Ok(view.into_any());
+    }
+    let view = Bound::new(
+        py,
+        ClassView {
+            class: class.clone().unbind(),
+        },
+    )?;
+    CLASS_VIEWS.insert(address, view.clone().unbind());
+    Ok(view.into_any())
+}
+
+impl ClassView {
     /// The class behind `value`, if it is a class view.
     pub(crate) fn inner<'py>(value: &Bound<'py, PyAny>) -> Option<Bound<'py, PyAny>> {
         let view = value.cast_exact::<ClassView>().ok()?;

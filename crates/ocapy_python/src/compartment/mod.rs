@@ -652,10 +652,7 @@ pub(crate) fn is_compartment_view(value: &Bound<'_, PyAny>) -> bool {
 
 pub(crate) use imports::facade_function;
 
-/// `class`, exported by a facade or made by facade code, as compartment code holds it.
-pub(crate) fn class_view<'py>(class: &Bound<'py, PyType>) -> PyResult<Bound<'py, PyAny>> {
-    Ok(Bound::new(class.py(), classes::ClassView::new(class.clone()))?.into_any())
-}
+pub(crate) use classes::class_view;
 
 /// A grant's name: a public identifier.
 fn grant_name(key: &Bound<'_, PyAny>) -> PyResult<String> {

@@ -17,8 +17,10 @@ pub const FORBIDDEN_BUILTIN: RuleDoc = RuleDoc {
     rationale: "`eval`, `exec`, `compile` and `__import__` run or load code nobody verified; \
         `globals`, `locals` and `vars` hand out namespaces; `open`, `input`, `breakpoint`, \
         `help` and the site builtins reach files, the terminal and a debugger; `id` leaks \
-        addresses; `type` is `x.__class__` by another name and builds classes around the \
-        compartment. A binding of the same name in the module or a function shadows the \
+        addresses; `type` with three arguments builds classes around the compartment's class \
+        statement, so only one-argument `type(x)` is allowed (a compartment hands out the \
+        class as a read-only view unless compartment code built it), and `type` is never a \
+        value. A binding of the same name in the module or a function shadows the \
         builtin, following Python's scoping; a module binding counts only when an \
         unconditional statement before the read makes it and nothing deletes it.",
     bad: "source = open(\"/etc/passwd\").read()\n",
@@ -148,6 +150,11 @@ fn check_builtin_use(checker: &mut Checker<'_>, id: &str, range: TextRange, usag
                 range,
             );
         }
+        (Policy::Tame, "type") if usage != Usage::Callee => checker.report(
+            Rule::ForbiddenBuiltin,
+            "`type` is taken as a value: only `type(x)`, called with one argument, is allowed",
+            range,
+        ),
         (Policy::Tame, "super") if usage != Usage::Callee => checker.report(
             Rule::SuperMisuse,
             "`super` is taken as a value: only `super()` called directly in a method is allowed",
@@ -186,11 +193,24 @@ fn report_dunder(checker: &mut Checker<'_>, id: &str, range: TextRange) {
     );
 }
 
-/// Judges calls of `super` and `vars`; returns whether the callee has been judged whole.
+/// Judges calls of `super` and `type`; returns whether the callee has been judged whole (so
+/// that the name is read as a callee, not taken as a value).
 pub fn check_builtin_call(checker: &mut Checker<'_>, call: &ast::ExprCall) -> bool {
     let Some(func) = call.func.as_name_expr() else {
         return false;
     };
+    if func.id.as_str() == "type" && possibly_builtin(checker, "type") {
+        let one_argument = matches!(&*call.arguments.args, [argument] if !argument.is_starred_expr())
+            && call.arguments.keywords.is_empty();
+        if !one_argument {
+            checker.report(
+                Rule::ForbiddenBuiltin,
+                "`type(...)` with other than one argument builds a class past the compartment's class statement: write a class statement; only `type(x)` is allowed",
+                call.range(),
+            );
+        }
+        return true;
+    }
     if func.id.as_str() != "super" || !possibly_builtin(checker, "super") {
         return false;
     }
@@ -367,6 +387,27 @@ mod tests {
             assert_eq!(found, [expected], "{name}");
         }
         assert_eq!(codes("x = vars()\n"), ["OC104"]);
+    }
+
+    #[test]
+    fn type_is_allowed_with_one_argument_only() {
+        for source in [
+            "def f(x):\n    return type(x).__name__\n",
+            "def f(x, C):\n    return type(x) is C\n",
+            "class C:\n    def copy(self):\n        return type(self)()\n",
+        ] {
+            assert_clean(source);
+        }
+        for source in [
+            "C = type(\"C\", (), {})\n",
+            "def f(x, y):\n    return type(x, y)\n",
+            "def f(args):\n    return type(*args)\n",
+            "def f(x):\n    return type(object=x)\n",
+            "make = type\n",
+            "def f(x):\n    return [type][0](x)\n",
+        ] {
+            assert_eq!(codes(source), ["OC401"], "{source}");
+        }
     }
 
     #[test]
