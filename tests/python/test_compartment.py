@@ -491,6 +491,18 @@ def views():
 
 def class_name_of(value):
     return type(value).__name__
+
+def numbers():
+    yield 1
+
+def named_only():
+    generator = numbers()
+    return (
+        type(generator).__name__,
+        type(generator) is type(numbers()),
+        isinstance(generator, type(numbers())),
+        type(Point).__name__,
+    )
 """
 
 
@@ -501,14 +513,20 @@ def test_type_gives_own_classes_as_they_are_and_others_as_the_facade_views() -> 
     assert plugin.views() == (True, "Counter", True, True)
     with pytest.raises(CapabilityError, match="type\\(name, bases, namespace\\) builds a class"):
         run_unverified(compartment, "Made = type('Made', (), {})\n")
-    # The class of a host object the plugin holds sealed is the seal's, and a writable host
-    # class read through the object's type is a read-only view, whatever route writes to it.
+    # Any other class is given to name and compare only: calling the class of a class would
+    # build one past the class statement, the class of a function make functions.
+    assert plugin.named_only() == ("generator", True, True, "CompartmentClass")
+    for made in ("type(Point)('Made', (), {})", "type(numbers)(None, {})", "type(numbers())()"):
+        with pytest.raises(CapabilityError, match="calling type\\(x\\) for"):
+            run_unverified(compartment, TYPE_OF + f"made = {made}\n")
+    # The class of a host object the plugin holds sealed is the seal's, and the class of one
+    # it holds raw is a class name, which takes no writes.
     unverified = run_unverified(
         Compartment(modules={"collections": collections}, grants={"record": ocapy.raw(Record())}),
         TYPE_OF + "def plant():\n    type(record).planted = 1\n",
     )
     assert unverified.class_name_of(Record()) == "Sealed"
-    with pytest.raises(AttributeError, match="refused in a compartment"):
+    with pytest.raises(AttributeError, match="planted"):
         unverified.plant()
     assert not hasattr(Record, "planted")
 

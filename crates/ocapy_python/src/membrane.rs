@@ -38,6 +38,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 
+use ocapy_verifier::tables::builtins::{Policy, builtin};
 use pyo3::ffi;
 use pyo3::intern;
 use pyo3::prelude::*;
@@ -45,7 +46,7 @@ use pyo3::types::{PyDict, PyFrozenSet, PyInt, PyList, PySet, PyString, PyTuple, 
 
 use crate::capi::{PyMethod_Type, type_lookup};
 use crate::compartment::audit::{self, compartment_of_globals};
-use crate::compartment::classes::{builder_of, needs_view};
+use crate::compartment::classes::{builder_of, class_name, existing_class_view, needs_view};
 use crate::compartment::guards::guarded;
 use crate::compartment::type_forms::{self, is_type_form};
 use crate::compartment::{CapabilityError, class_view, facade_function, host, is_compartment_view};
@@ -514,6 +515,41 @@ pub(crate) fn class_into_compartment<'py>(
     } else {
         Ok(class.clone().into_any())
     }
+}
+
+/// The class of an object compartment code holds, as its `type(x)` gives it: a class its own
+/// code built, or one of the builtins it has, as it is; a class a facade exports as the facade
+/// hands it out, and one facade code made as the view it was handed out in; any other only
+/// by name ([`ClassName`]): the class of a function, a generator or a host object would make
+/// functions, frames or the host's instances.
+pub(crate) fn type_into_compartment<'py>(
+    class: &Bound<'py, PyType>,
+) -> PyResult<Bound<'py, PyAny>> {
+    if is_own(class.as_any())? || is_allowed_builtin(class)? {
+        return Ok(class.clone().into_any());
+    }
+    if is_exported_class(class) {
+        return class_into_compartment(class);
+    }
+    match existing_class_view(class) {
+        Some(view) => Ok(view),
+        None => class_name(class),
+    }
+}
+
+/// Whether `class` is a builtin the builtins table lets compartment code have (`int`, `list`,
+/// `ValueError`), under its own name.
+fn is_allowed_builtin(class: &Bound<'_, PyType>) -> PyResult<bool> {
+    let py = class.py();
+    let name = class.name()?;
+    let name = name.to_str()?;
+    let allowed = builtin(name).is_some_and(|entry| entry.policy == Policy::Allow);
+    Ok(allowed
+        && host(py)?
+            .builtins
+            .bind(py)
+            .getattr_opt(name)?
+            .is_some_and(|found| found.is(class)))
 }
 
 fn is_exact_container(value: &Bound<'_, PyAny>) -> bool {

@@ -73,10 +73,9 @@ fn real_builtin<'py>(py: Python<'py>, name: &str) -> PyResult<Bound<'py, PyAny>>
     host(py)?.builtins.bind(py).getattr(name)
 }
 
-/// `type(object)`: the class of `object`, a class compartment code built as it is, any other
-/// as [`membrane::class_into_compartment`] hands it out (the view a facade hands out, so
-/// `type(x) is collections.Counter` holds). Building a class, the three-argument form, is
-/// refused.
+/// `type(object)`: the class of `object`, as [`membrane::type_into_compartment`] hands it
+/// out (the view a facade hands out, so `type(x) is collections.Counter` holds). Building a
+/// class, the three-argument form, is refused.
 #[pyfunction(name = "type", signature = (*args, **kwargs))]
 fn tamed_type<'py>(
     args: &Bound<'py, PyTuple>,
@@ -92,11 +91,7 @@ fn tamed_type<'py>(
             ));
         }
     };
-    let class = object.get_type();
-    if membrane::is_own(class.as_any())? {
-        return Ok(class.into_any());
-    }
-    membrane::class_into_compartment(&class)
+    membrane::type_into_compartment(&object.get_type())
 }
 
 /// `getattr(object, name[, default])` for public names only.

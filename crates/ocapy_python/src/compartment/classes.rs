@@ -1019,6 +1019,99 @@ impl ClassView {
     }
 }
 
+/// The class of an object compartment code holds that neither it nor a facade hands out
+/// (a generator's, a bound method's, a host class behind a seal's inner object), as
+/// `type(x)` gives it: to name (`__name__`, `__qualname__`, `__module__`), compare by
+/// identity and test instances with, never to call, read from or subclass: calling
+/// `type(f)` would make functions, and `type(C)` classes past the class statement.
+#[pyclass(frozen, module = "ocapy", name = "class_name")]
+pub(crate) struct ClassName {
+    class: Py<PyType>,
+}
+
+static CLASS_NAMES: ObjectCache<usize, ClassName> = ObjectCache::new(1 << 12);
+
+/// The one [`ClassName`] of `class`.
+pub(crate) fn class_name<'py>(class: &Bound<'py, PyType>) -> PyResult<Bound<'py, PyAny>> {
+    let py = class.py();
+    let address = class.as_ptr() as usize;
+    if let Some(name) = CLASS_NAMES.get(py, &address) {
+        return Ok(name.into_any());
+    }
+    let name = Bound::new(
+        py,
+        ClassName {
+            class: class.clone().unbind(),
+        },
+    )?;
+    CLASS_NAMES.insert(address, name.clone().unbind());
+    Ok(name.into_any())
+}
+
+/// The class view of `class` if one was made already (a facade handed the class out).
+pub(crate) fn existing_class_view<'py>(class: &Bound<'py, PyType>) -> Option<Bound<'py, PyAny>> {
+    CLASS_VIEWS
+        .get(class.py(), &(class.as_ptr() as usize))
+        .map(Bound::into_any)
+}
+
+#[pymethods]
+impl ClassName {
+    fn __traverse__(&self, visit: PyVisit<'_>) -> Result<(), PyTraverseError> {
+        visit.call(&self.class)
+    }
+
+    #[getter]
+    fn __name__(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        Ok(self
+            .class
+            .bind(py)
+            .getattr(intern!(py, "__name__"))?
+            .unbind())
+    }
+
+    #[getter]
+    fn __qualname__(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        Ok(self
+            .class
+            .bind(py)
+            .getattr(intern!(py, "__qualname__"))?
+            .unbind())
+    }
+
+    #[getter]
+    fn __module__(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        Ok(self
+            .class
+            .bind(py)
+            .getattr(intern!(py, "__module__"))?
+            .unbind())
+    }
+
+    fn __instancecheck__(&self, py: Python<'_>, instance: &Bound<'_, PyAny>) -> PyResult<bool> {
+        instance.is_instance(self.class.bind(py))
+    }
+
+    #[pyo3(signature = (*_args, **_kwargs))]
+    fn __call__(
+        &self,
+        py: Python<'_>,
+        _args: &Bound<'_, PyTuple>,
+        _kwargs: Option<&Bound<'_, PyDict>>,
+    ) -> PyResult<()> {
+        Err(CapabilityError::new_err(format!(
+            "calling type(x) for {} is refused in a compartment: the class is neither \
+             compartment code's nor one a facade hands out, so type(x) gives it to name and \
+             compare only",
+            self.class.bind(py).repr()?
+        )))
+    }
+
+    fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
+        Ok(format!("<class name {}>", self.class.bind(py).repr()?))
+    }
+}
+
 /// Whether `metaclass` is enum's (`EnumType`) or derives from it. By the host's `enum` module
 /// as `sys.modules` holds it: no import runs, and without it no enum class exists.
 fn is_enum_metaclass(metaclass: &Bound<'_, PyType>) -> PyResult<bool> {
@@ -1543,6 +1636,7 @@ fn combined<'py>(
 /// classes hand out in place of raw classes, functions and properties.
 pub(crate) fn is_class_view(value: &Bound<'_, PyAny>) -> bool {
     value.is_exact_instance_of::<ClassView>()
+        || value.is_exact_instance_of::<ClassName>()
         || value.is_exact_instance_of::<CheckedMethod>()
         || value.is_exact_instance_of::<PropertyView>()
 }

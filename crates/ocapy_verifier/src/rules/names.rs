@@ -18,9 +18,9 @@ pub const FORBIDDEN_BUILTIN: RuleDoc = RuleDoc {
         `globals`, `locals` and `vars` hand out namespaces; `open`, `input`, `breakpoint`, \
         `help` and the site builtins reach files, the terminal and a debugger; `id` leaks \
         addresses; `type` with three arguments builds classes around the compartment's class \
-        statement, so only one-argument `type(x)` is allowed (a compartment hands out the \
-        class as a read-only view unless compartment code built it), and `type` is never a \
-        value. A binding of the same name in the module or a function shadows the \
+        statement, so only one-argument `type(x)` is allowed (a compartment gives the class \
+        as it is when compartment code built it or it is a builtin, as facades hand it out, \
+        or else by name only), and `type` is never a value. A binding of the same name in the module or a function shadows the \
         builtin, following Python's scoping; a module binding counts only when an \
         unconditional statement before the read makes it and nothing deletes it.",
     bad: "source = open(\"/etc/passwd\").read()\n",

@@ -345,7 +345,7 @@ pub static BUILTINS: &[Builtin] = &[
     builtin!(
         "type",
         Tame,
-        "allowed only as type(x), whose class a compartment hands out as a read-only view unless compartment code built it; type(name, bases, ns) builds a class around the compartment's class statement"
+        "allowed only as type(x), whose class a compartment gives as it is (compartment code's own, a builtin), as facades hand it out, or else by name only; type(name, bases, ns) builds a class around the compartment's class statement"
     ),
     builtin!(
         "vars",
