@@ -174,6 +174,30 @@ class Compartment:
         """Verify, compile and run ``source``; its sealed public names."""
     def import_module(self, name: str) -> Namespace:
         """Import ``name`` (``pkg.mod``) from ``root``, verifying each module once."""
+    def session(self) -> Session:
+        """A session: snippets run one after another in the same globals."""
+
+@final
+class Session:
+    """Snippets of one compartment run one after another in the same globals, as a REPL.
+
+    Each snippet is verified with the names earlier snippets bound known to the verifier,
+    and runs only if it verifies; printing goes to its result, not to the compartment's
+    ``print``.
+    """
+
+    def run(self, source: str | bytes, *, filename: str = "<snippet N>") -> RunResult:
+        """Verify and run ``source``; its last expression's value and what it printed."""
+
+@final
+class RunResult:
+    """What a snippet gave."""
+
+    value: object
+    """Its last expression statement's value, as the host receives plugin results (None
+    when it ends with another statement)."""
+    output: str
+    """What it printed, each line with its newline."""
 
 def _run_unverified(
     compartment: Compartment, source: str | bytes, *, filename: str = "<string>"

@@ -153,6 +153,19 @@ fn clamp(mut diagnostic: Diagnostic, text: &str) -> Diagnostic {
     diagnostic
 }
 
+/// The byte range of the last statement of `source` when it is an expression statement: the
+/// value a REPL shows. None when there is none, or the source does not parse. Parse on a
+/// thread with [`STACK_SIZE`] of stack, as [`check_source`] does.
+pub fn trailing_expression(source: &str) -> Option<std::ops::Range<usize>> {
+    let parsed = ruff_python_parser::parse_module(source).ok()?;
+    match parsed.syntax().body.last()? {
+        ruff_python_ast::Stmt::Expr(statement) => {
+            Some(statement.range.start().to_usize()..statement.range.end().to_usize())
+        }
+        _ => None,
+    }
+}
+
 /// Runs `work` on a thread with the stack the verifier needs, and returns its result.
 pub fn on_verifier_stack<T: Send>(work: impl FnOnce() -> T + Send) -> T {
     std::thread::scope(|scope| {

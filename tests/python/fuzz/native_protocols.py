@@ -241,6 +241,8 @@ def specimens():
         vars(Account)["_Account__balance"],
         vars(Audited)["__getattribute__"],
         compartment,
+        compartment.session(),
+        compartment.session().run("1 + 1"),
         plugin,
         counter,
         plugin.BUMP,

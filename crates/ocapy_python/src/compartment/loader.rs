@@ -38,29 +38,49 @@ pub(crate) fn load<'py>(
     shared: &Shared,
     source: &ModuleSource<'_>,
 ) -> PyResult<Bound<'py, PyDict>> {
-    let settings = shared.settings(py)?;
-    let text: Arc<str> = match decode(source.bytes) {
+    let code_filename = format!("{}:{}", shared.name, source.filename);
+    // The interpreter compiles while the verifier works; nothing runs before both are done.
+    let (text, code) = verified(
+        py,
+        source.bytes,
+        source.filename,
+        shared.settings(py)?,
+        |text| compile(py, text, &code_filename, Input::Module),
+    )?;
+    let code = code?;
+    remember_source(py, &text, &code_filename)?;
+    execute(py, shared, &code, source)
+}
+
+/// The text of `bytes` once the verifier, run with `settings` on its thread, found nothing
+/// in it, and what `meanwhile` made of the text while it worked; else the
+/// `VerificationError` that lists what it found.
+pub(super) fn verified<'py, T>(
+    py: Python<'py>,
+    bytes: &[u8],
+    filename: &str,
+    settings: Settings,
+    meanwhile: impl FnOnce(&str) -> T,
+) -> PyResult<(Arc<str>, T)> {
+    let text: Arc<str> = match decode(bytes) {
         Ok(text) => text.into(),
         Err(_) => {
-            let checked = check_bytes(source.bytes, &settings);
+            let checked = check_bytes(bytes, &settings);
             let (text, diagnostics) = (checked.text, checked.diagnostics);
-            return Err(verification_error(py, &text, &diagnostics, source.filename));
+            return Err(verification_error(py, &text, &diagnostics, filename));
         }
     };
     let verifying = verify_in_background(Arc::clone(&text), settings)?;
-    let code_filename = format!("{}:{}", shared.name, source.filename);
-    let compiled = compile(py, &text, &code_filename);
+    let made = meanwhile(&text);
     let diagnostics = py
         .detach(move || verifying.recv())
         .ok()
         .flatten()
         .ok_or_else(|| PyRuntimeError::new_err("the verifier failed on this source"))?;
     if !diagnostics.is_empty() {
-        return Err(verification_error(py, &text, &diagnostics, source.filename));
+        return Err(verification_error(py, &text, &diagnostics, filename));
     }
-    let code = compiled?;
-    remember_source(py, &text, &code_filename)?;
-    execute(py, shared, &code, source)
+    Ok((text, made))
 }
 
 /// A verification handed to the verifier thread: the source, its settings, and where the
@@ -133,7 +153,7 @@ pub(crate) fn load_unverified<'py>(
         .map_err(|error| PyValueError::new_err(format!("source is not UTF-8: {error}")))?
         .into();
     let code_filename = format!("{}:{}", shared.name, source.filename);
-    let code = compile(py, &text, &code_filename)?;
+    let code = compile(py, &text, &code_filename, Input::Module)?;
     remember_source(py, &text, &code_filename)?;
     execute(py, shared, &code, source)
 }
@@ -151,8 +171,22 @@ fn verification_error(
     }
 }
 
+/// What source text compiles as.
+#[derive(Clone, Copy)]
+pub(super) enum Input {
+    /// Statements: a module, or a snippet.
+    Module,
+    /// One expression, whose value running the code returns.
+    Expression,
+}
+
 /// Compiles through the C API: `builtins.compile` raises an audit event.
-fn compile<'py>(py: Python<'py>, text: &str, filename: &str) -> PyResult<Bound<'py, PyAny>> {
+pub(super) fn compile<'py>(
+    py: Python<'py>,
+    text: &str,
+    filename: &str,
+    input: Input,
+) -> PyResult<Bound<'py, PyAny>> {
     let text = CString::new(text)
         .map_err(|_| PyValueError::new_err("source code cannot contain null bytes"))?;
     let c_filename = CString::new(filename)
@@ -168,7 +202,10 @@ fn compile<'py>(py: Python<'py>, text: &str, filename: &str) -> PyResult<Bound<'
         ffi::Py_CompileStringExFlags(
             text.as_ptr(),
             c_filename.as_ptr(),
-            ffi::Py_file_input,
+            match input {
+                Input::Module => ffi::Py_file_input,
+                Input::Expression => ffi::Py_eval_input,
+            },
             &mut flags,
             -1,
         )
@@ -179,7 +216,11 @@ fn compile<'py>(py: Python<'py>, text: &str, filename: &str) -> PyResult<Bound<'
 
 /// Lets tracebacks show the plugin's lines, under the file name its code carries: a lazy
 /// `linecache` entry, which reads the text only when a traceback is printed.
-fn remember_source(py: Python<'_>, text: &Arc<str>, code_filename: &str) -> PyResult<()> {
+pub(super) fn remember_source(
+    py: Python<'_>,
+    text: &Arc<str>,
+    code_filename: &str,
+) -> PyResult<()> {
     let text = Arc::clone(text);
     let source =
         PyCFunction::new_closure(py, None, None, move |_, _| -> String { text.to_string() })?;
@@ -189,33 +230,52 @@ fn remember_source(py: Python<'_>, text: &Arc<str>, code_filename: &str) -> PyRe
         .set_item(code_filename, (source,))
 }
 
+/// Fresh globals of a module of the compartment named `name`, running with `builtins`: its
+/// grants, registered as the compartment's.
+pub(super) fn module_globals<'py>(
+    shared: &Shared,
+    name: &str,
+    builtins: &Bound<'py, PyDict>,
+) -> PyResult<Bound<'py, PyDict>> {
+    let py = builtins.py();
+    let globals = PyDict::new(py);
+    globals.set_item("__name__", name)?;
+    globals.set_item("__builtins__", builtins)?;
+    globals.update(shared.grants.bind(py).as_mapping())?;
+    audit::register(&globals, &shared.name)?;
+    Ok(globals)
+}
+
+/// Runs `code` in `globals`; returns what it evaluates to (None for a module).
+pub(super) fn run_code<'py>(
+    code: &Bound<'py, PyAny>,
+    globals: &Bound<'py, PyDict>,
+) -> PyResult<Bound<'py, PyAny>> {
+    // SAFETY: a code object and a dict, both live; returns a new reference or NULL with an
+    // exception set. PyEval_EvalCode raises no audit event (the `exec` builtin does).
+    unsafe {
+        let result = ffi::PyEval_EvalCode(code.as_ptr(), globals.as_ptr(), globals.as_ptr());
+        Bound::from_owned_ptr_or_err(globals.py(), result)
+    }
+}
+
 fn execute<'py>(
     py: Python<'py>,
     shared: &Shared,
     code: &Bound<'py, PyAny>,
     source: &ModuleSource<'_>,
 ) -> PyResult<Bound<'py, PyDict>> {
-    let builtins = shared.builtins(py)?;
-    let globals = PyDict::new(py);
-    globals.set_item("__name__", source.name)?;
-    globals.set_item("__builtins__", builtins)?;
+    let globals = module_globals(shared, source.name, shared.builtins(py)?)?;
     if let Some(package) = source.package {
         globals.set_item("__package__", package)?;
     }
-    globals.update(shared.grants.bind(py).as_mapping())?;
-    audit::register(&globals, &shared.name)?;
     // A module of the root is importable while it runs, as in `sys.modules`: its own
     // submodules import it back, and an import cycle sees it partly initialised.
     let loaded = shared.loaded.bind(py);
     if source.package.is_some() {
         loaded.set_item(source.name, &globals)?;
     }
-    // SAFETY: a code object and a dict, both live; returns a new reference or NULL with an
-    // exception set. PyEval_EvalCode raises no audit event (the `exec` builtin does).
-    let result = unsafe {
-        let result = ffi::PyEval_EvalCode(code.as_ptr(), globals.as_ptr(), globals.as_ptr());
-        Bound::from_owned_ptr_or_err(py, result)
-    };
+    let result = run_code(code, &globals);
     if result.is_err() && source.package.is_some() {
         loaded.del_item(source.name)?;
     }
@@ -254,7 +314,7 @@ pub(crate) fn public_members<'py>(
 impl Shared {
     /// The verifier settings for this compartment's modules: its grants, its module map and
     /// the modules of its root, for the running interpreter's grammar.
-    fn settings(&self, py: Python<'_>) -> PyResult<Settings> {
+    pub(super) fn settings(&self, py: Python<'_>) -> PyResult<Settings> {
         let version = py.version_info();
         let version = format!("{}.{}", version.major, version.minor);
         let target_version = parse_target_version(&version).map_err(PyValueError::new_err)?;

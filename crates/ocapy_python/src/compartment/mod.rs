@@ -12,6 +12,7 @@ pub(crate) mod classes;
 pub(crate) mod guards;
 mod imports;
 mod loader;
+mod session;
 pub(crate) mod type_forms;
 
 use std::collections::{BTreeSet, HashMap};
@@ -541,6 +542,11 @@ impl Compartment {
         self.view(&globals)
     }
 
+    /// A session: snippets run one after another in the same globals (see `Session.run`).
+    fn session(&self, py: Python<'_>) -> PyResult<session::Session> {
+        session::Session::new(py, Arc::clone(&self.shared))
+    }
+
     /// Imports `name` (`pkg.mod`) from the compartment's root, verifying and running each
     /// module on its first import.
     fn import_module<'py>(
@@ -719,6 +725,8 @@ pub(crate) fn register(module: &Bound<'_, PyModule>) -> PyResult<()> {
     imports::install_vectorcall(module.py())?;
     module.add_class::<Raw>()?;
     module.add_class::<guards::Accepting>()?;
+    module.add_class::<session::Session>()?;
+    module.add_class::<session::RunResult>()?;
     module.add("CapabilityError", module.py().get_type::<CapabilityError>())?;
     module.add_function(wrap_pyfunction!(_run_unverified, module)?)?;
     Ok(())
