@@ -3,6 +3,7 @@
 use ruff_python_ast::{self as ast, Expr, ExprContext};
 use ruff_text_size::TextRange;
 
+use crate::Profile;
 use crate::checker::{Checker, Usage};
 use crate::rule::{Rule, RuleDoc};
 use crate::rules::{is_private, names};
@@ -99,7 +100,13 @@ pub fn check_import_from(checker: &mut Checker<'_>, import: &ast::StmtImportFrom
     if import.level == 0 && module == FUTURE {
         return;
     }
-    if let Some(part) = module.split('.').find(|part| is_private(part)) {
+    // In a team's own code, a package's private modules and names are its own to import.
+    let packages_own = checker.settings.profile == Profile::Encapsulation && import.level == 1;
+    if let Some(part) = module
+        .split('.')
+        .find(|part| is_private(part))
+        .filter(|_| !packages_own)
+    {
         checker.report(
             Rule::PrivateImport,
             format!("`from {module} import ...` imports from private module `{part}`"),
@@ -124,7 +131,7 @@ pub fn check_import_from(checker: &mut Checker<'_>, import: &ast::StmtImportFrom
                 format!("`from {module} import *` binds names the verifier cannot see"),
                 alias.range,
             );
-        } else if is_private(name) {
+        } else if is_private(name) && !packages_own {
             checker.report(
                 Rule::PrivateImport,
                 format!("`from {module} import {name}` imports a private name"),
@@ -252,6 +259,17 @@ mod tests {
     #[test]
     fn private_star_and_relative_imports() {
         assert_eq!(codes("from json import _default_decoder\n"), ["OC105"]);
+        let encapsulation = crate::Settings {
+            profile: crate::Profile::Encapsulation,
+            ..crate::Settings::default()
+        };
+        let own = "from ._impl import _helper\nfrom . import _signatures\n";
+        assert!(crate::test_support::codes_with(own, &encapsulation).is_empty());
+        assert_eq!(codes(own), ["OC105", "OC105"]);
+        assert_eq!(
+            crate::test_support::codes_with("from json import _default_decoder\n", &encapsulation),
+            ["OC105"]
+        );
         assert_eq!(codes("import _thread\n"), ["OC105"]);
         assert_eq!(codes("from math import *\n"), ["OC503"]);
         assert_eq!(codes("from .. import x\n"), ["OC504"]);

@@ -35,7 +35,9 @@ pub const PRIVATE_ATTRIBUTE: RuleDoc = RuleDoc {
         `super().__new__(cls)` in a classmethod. \
         Metadata is not private: `__name__`, `__qualname__`, `__module__` and `__doc__` may \
         be read on any object (`f.__name__`, `cls.__qualname__`, and `x.__class__.__name__`, \
-        where the class is read for its metadata alone), never written. \
+        where the class is read for its metadata alone), never written. Under the \
+        encapsulation profile, for a team's own code, no dunder is private but `__dict__`: \
+        `x.__len__()` and `f.__doc__ = ...` are protocol, as PEP 8, ruff and pylint have it. \
         Names resolve as CPython compiles them: private names are mangled, a class body \
         searches its own namespace first (so a receiver read there is not the method's), \
         A `__new__` returns only an instance it made from its class (`super().__new__(cls, \
@@ -88,8 +90,10 @@ pub const DEMOTED_METHOD: RuleDoc = RuleDoc {
         binding before it or conditional one anywhere) and neither name is one `type` or a \
         library treats apart (`__new__`, `__init_subclass__`, `__class_getitem__`, a \
         `_sunder_` hook such as `_missing_`); every rule above then applies to both names \
-        (`C._clear(other)` demotes `clear`, and through `cls` the alias is a method).",
-    bad: "class Account:\n    @log_calls\n    def balance(self):\n        return self._balance\n",
+        (`C._clear(other)` demotes `clear`, and through `cls` the alias is a method). Under \
+        the encapsulation profile decorators keep `self`, as ruff and pylint assume: a team's \
+        own decorator calls the function with the instance it is given.",
+    bad: "class Account:\n    def balance(self):\n        return self._balance\n\n    handlers = [balance]\n",
     good: "class Account:\n    @property\n    def balance(self):\n        return self._balance\n",
 };
 
@@ -112,7 +116,8 @@ pub const VARS_CALL: RuleDoc = RuleDoc {
 pub const PRIVATE_IMPORT: RuleDoc = RuleDoc {
     summary: "A private module or name is imported (`import m._impl`, `from m import _helper`).",
     rationale: "A module's underscore names are its private state, and private modules are \
-        implementation details no facade describes.",
+        implementation details no facade describes. Under the encapsulation profile, a \
+        relative import (`from ._impl import _helper`) is a package importing its own.",
     bad: "from json import _default_decoder\n",
     good: "from json import loads\n",
 };
@@ -647,6 +652,9 @@ fn method_privilege(checker: &Checker<'_>, scope: ScopeId) -> Privilege {
                     note: Some("a staticmethod has no receiver".to_string()),
                 };
             }
+            // A team's own decorator is trusted to call the function with the instance it
+            // is given, as ruff and pylint assume: only distrusted code's could pass another.
+            DecoratorVerdict::Exposes if checker.settings.profile == Profile::Encapsulation => {}
             DecoratorVerdict::Exposes => {
                 let unproven_accessor = accessor_decorator_base(&decorator.expression)
                     .map(|base| format!(" (`{base}` is the class's property there only after an unconditional `@property def {base}` earlier in the class body, with no other binding of `{base}`)", base = base.id))
@@ -1740,6 +1748,7 @@ mod tests {
             );
             assert!(found.contains(&"OC101"), "{rebinding}: {found:?}");
         }
+        // Decorators are judged under the capability profile only.
         for decorator in ["classmethod", "property"] {
             let source = format!(
                 "class C:\n    _x = 0\n\n    @{decorator}\n    def m(self):\n        return self._x\n\n{decorator} = len\n"
@@ -1756,13 +1765,7 @@ mod tests {
             let inside_a_function = format!(
                 "def make():\n    class C:\n        _x = 0\n\n        @{decorator}\n        def m(self):\n            return self._x\n    return C\n\n{decorator} = len\n"
             );
-            let found = codes_with(
-                &inside_a_function,
-                &crate::Settings {
-                    profile: crate::Profile::Encapsulation,
-                    ..crate::Settings::default()
-                },
-            );
+            let found = codes_with(&inside_a_function, &crate::Settings::default());
             assert!(
                 found.contains(&"OC102") || found.contains(&"OC101"),
                 "{decorator}: {found:?}"

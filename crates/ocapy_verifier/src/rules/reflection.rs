@@ -3,9 +3,10 @@
 use ruff_python_ast::{self as ast, Expr, Operator};
 use ruff_text_size::Ranged;
 
+use crate::Profile;
 use crate::checker::Checker;
 use crate::rule::{Rule, RuleDoc};
-use crate::rules::{is_private, names};
+use crate::rules::{is_private, is_private_in, names, private_access};
 use crate::tables::attributes::{METADATA_ATTRIBUTES, hidden_edge};
 
 pub const FORMAT_CALL: RuleDoc = RuleDoc {
@@ -132,7 +133,14 @@ fn check_attribute_builtin(checker: &mut Checker<'_>, builtin: &str, call: &ast:
     };
     let reads_metadata =
         matches!(builtin, "getattr" | "hasattr") && METADATA_ATTRIBUTES.contains(&name);
-    if is_private(name) && !reads_metadata {
+    // In a team's own code, by string is as by dot: `hasattr(self, "_cache")` in a method.
+    // A compartment's tamed versions refuse private names on any object.
+    let on_own_receiver = checker.settings.profile == Profile::Encapsulation
+        && matches!(
+            private_access::receiver_privilege(checker, &call.arguments.args[0]),
+            private_access::Privilege::Owner
+        );
+    if is_private_in(checker.settings.profile, name) && !reads_metadata && !on_own_receiver {
         checker.report(
             Rule::PrivateNameByString,
             format!("`{builtin}` names private attribute `{name}`"),
@@ -420,5 +428,23 @@ mod tests {
             ["OC103"]
         );
         assert_clean("def getattr(o, n):\n    return None\n\nx = getattr(object, \"_y\")\n");
+    }
+
+    #[test]
+    fn a_private_name_by_string_on_the_own_receiver_is_the_encapsulation_profiles() {
+        let encapsulation = crate::Settings {
+            profile: crate::Profile::Encapsulation,
+            ..crate::Settings::default()
+        };
+        let own = "class C:\n    def m(self):\n        return hasattr(self, \"_cache\")\n";
+        assert!(crate::test_support::codes_with(own, &encapsulation).is_empty());
+        // The compartment's tamed hasattr refuses it on any object.
+        assert_eq!(codes(own), ["OC103"]);
+        let other =
+            "class C:\n    def m(self, other):\n        return getattr(other, \"_cache\")\n";
+        assert_eq!(
+            crate::test_support::codes_with(other, &encapsulation),
+            ["OC103"]
+        );
     }
 }
