@@ -1007,3 +1007,22 @@ def test_an_interface_guard_names_what_is_wrong_with_it() -> None:
         ocapy.accepting(3, "x")
     with pytest.raises(TypeError, match="parameters= takes parameter names"):
         ocapy.accepting(Board().rank, 3)
+
+
+def test_a_facade_function_bound_as_a_method_judges_its_instance_as_an_argument() -> None:
+    source = """
+import re
+
+class Pattern:
+    compile = re.compile
+    def __eq__(self, other):
+        return True
+    def __hash__(self):
+        return 0
+
+def bound():
+    return Pattern().compile()
+"""
+    plugin = run_unverified(facade_compartment(), source)
+    with pytest.raises(CapabilityError, match="whose __eq__ is compartment code's own"):
+        plugin.bound()

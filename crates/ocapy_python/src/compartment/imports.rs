@@ -230,6 +230,8 @@ impl FacadeFunction {
         let Some(bind) = bind.filter(|_| !instance.is_none()) else {
             return Ok(slf.clone().into_any());
         };
+        // The instance becomes the function's first argument: it crosses as any argument.
+        let instance = membrane::into_facade(instance, function)?;
         let owner = owner.map_or_else(|| instance.get_type().into_any(), Bound::clone);
         // SAFETY: the function's own `tp_descr_get`, called with it, the instance and the
         // owner, all live; it returns a new reference or NULL with an exception set.
